@@ -1,0 +1,60 @@
+"""Typed errors raised by the core; the UI and the CLI turn them into messages.
+
+Every error carries a message a user can read (already translated when raised), so the
+layers above never have to show a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class KamdeskError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BookError(KamdeskError):
+    """The book cannot be opened or written as asked; nothing was changed."""
+
+
+class BookNotFoundError(BookError):
+    """The book file, or the folder it should be created in, does not exist."""
+
+
+class NotABookError(BookError):
+    """The file is not a KAMDesk book, or it is damaged."""
+
+
+class BookLockedError(BookError):
+    """Another program holds a lock on the book."""
+
+
+class ReadOnlyBookError(BookError):
+    """The book is read-only (file permissions, or a newer schema than this app knows)."""
+
+
+class NewerBookError(ReadOnlyBookError):
+    """The book was written by a newer KAMDesk; this app may read it but not write it."""
+
+
+class NotFoundError(KamdeskError):
+    """A record the user named does not exist (or was deleted)."""
+
+
+class ValidationError(KamdeskError):
+    """One or more form fields hold a value the book will not accept.
+
+    ``errors`` maps a field name to the message shown next to that field.
+    """
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+class SecretStoreUnavailableError(KamdeskError):
+    """The operating system offers no keyring, so secrets cannot be kept safely."""

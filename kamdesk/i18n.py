@@ -1,0 +1,76 @@
+"""Translation of user-visible text, shared by the core, the reports and the UI.
+
+Strings are marked with ``_("English text")`` where they are shown and with
+``N_("English text")`` where they are only declared (enum labels, setting titles) and
+translated later, when shown, so a language switch takes effect without a restart.
+Catalogs are gettext ``.mo`` files compiled from ``resources/i18n/<lang>.po``.
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+
+from kamdesk.paths import resource
+
+DOMAIN = "kamdesk"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the app is translated into."""
+
+    code: str
+    native_name: str
+    #: BCP 47 / CLDR locale used for dates, numbers and money.
+    locale: str
+
+
+ENGLISH = Language("en", "English", "en_US")
+CHINESE = Language("zh_CN", "简体中文", "zh_Hans_CN")
+LANGUAGES: tuple[Language, ...] = (ENGLISH, CHINESE)
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+_language: Language = ENGLISH
+
+
+def language_for(code: str) -> Language:
+    """The language for a code such as ``zh_CN``, ``zh-Hans`` or ``en_GB``; English if unknown."""
+    normalized = code.replace("-", "_").lower()
+    if normalized.startswith("zh"):
+        return CHINESE
+    return ENGLISH
+
+
+def set_language(code: str) -> Language:
+    """Switch every later ``_()`` call to ``code``'s catalog."""
+    global _translation, _language
+    language = language_for(code)
+    if language is ENGLISH:
+        _translation = gettext.NullTranslations()
+    else:
+        mo = resource("i18n", f"{language.code}.mo")
+        with mo.open("rb") as fp:
+            _translation = gettext.GNUTranslations(fp)
+    _language = language
+    return language
+
+
+def current_language() -> Language:
+    """The language ``_()`` translates into now."""
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """Translate a message whose form depends on ``count``."""
+    return _translation.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it yet."""
+    return message
