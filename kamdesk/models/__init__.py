@@ -1,0 +1,35 @@
+"""SQLModel tables and the domain vocabulary of the account book.
+
+Importing this package registers every table on ``SQLModel.metadata`` (what Alembic and
+the tests build the schema from).
+"""
+
+from kamdesk.models.tables import (
+    SYNCED_TABLES,
+    UNLOGGED_COLUMNS,
+    Account,
+    BookMeta,
+    ChangeLogEntry,
+    Coverage,
+    Record,
+    Stakeholder,
+    TeamMember,
+    VocabularyTerm,
+    new_id,
+    utc_now,
+)
+
+__all__ = [
+    "SYNCED_TABLES",
+    "UNLOGGED_COLUMNS",
+    "Account",
+    "BookMeta",
+    "ChangeLogEntry",
+    "Coverage",
+    "Record",
+    "Stakeholder",
+    "TeamMember",
+    "VocabularyTerm",
+    "new_id",
+    "utc_now",
+]

@@ -1,0 +1,180 @@
+"""The tables of the account book.
+
+Every synced table has a UUID key made on the device, created/updated stamps and a soft
+delete (``deleted_at``): a deleted row stays as a tombstone the sync can carry, and the UI
+hides it. Amounts are integers in minor units of the row's currency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def new_id() -> str:
+    """A fresh record id, unique across devices."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, as stored in the book's stamps."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _text() -> Column[str]:
+    return Column(Text, nullable=False, server_default="")
+
+
+class Record(SQLModel):
+    """Columns every synced table shares."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+    deleted_at: dt.datetime | None = Field(default=None, index=True)
+
+
+class TeamMember(Record, table=True):
+    """A person on our side who covers stakeholders (account, solution, delivery manager…)."""
+
+    __tablename__ = "team_member"
+
+    name: str
+    role: str = "account_manager"
+    title: str = ""
+    level: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Account(Record, table=True):
+    """A customer organisation: a group, its HQ, a branch, or a standalone company."""
+
+    __tablename__ = "account"
+    __table_args__ = (Index("ix_account_live_name", "deleted_at", "name"),)
+
+    name: str
+    parent_id: str | None = Field(default=None, foreign_key="account.id", index=True)
+    org_level: str = "standalone"
+    #: A branch that buys on its own authority (the sources' cautionary case).
+    own_purchasing: bool = False
+    industry: str = ""
+    tier: str = ""
+    lifecycle_stage: str = ""
+    decision_mode: str = ""
+    owner_id: str | None = Field(default=None, foreign_key="team_member.id", index=True)
+    currency: str = "CNY"
+    annual_revenue_minor: int | None = None
+    potential_revenue_minor: int | None = None
+    procurement_process: str = Field(default="", sa_column=_text())
+    budget_cycle: str = ""
+    pain_points: str = Field(default="", sa_column=_text())
+    strategy: str = ""
+    incumbent_suppliers: str = Field(default="", sa_column=_text())
+    competitors: str = Field(default="", sa_column=_text())
+    notes: str = Field(default="", sa_column=_text())
+
+
+class Stakeholder(Record, table=True):
+    """A person at the customer who takes part in buying decisions (联系人 / 关键人)."""
+
+    __tablename__ = "stakeholder"
+
+    account_id: str = Field(foreign_key="account.id", index=True)
+    name: str
+    title: str = ""
+    department: str = ""
+    level: str = ""
+    reports_to_id: str | None = Field(default=None, foreign_key="stakeholder.id")
+    buying_role: str = ""
+    force: str = ""
+    attitude: str = ""
+    #: 1 (little) to 5 (decisive); None until assessed.
+    influence: int | None = None
+    decision_style: str = ""
+    personal_goals: str = Field(default="", sa_column=_text())
+    interests: str = Field(default="", sa_column=_text())
+    needs_basic: str = Field(default="", sa_column=_text())
+    needs_personal: str = Field(default="", sa_column=_text())
+    needs_business: str = Field(default="", sa_column=_text())
+    needs_strategic: str = Field(default="", sa_column=_text())
+    phone: str = ""
+    email: str = ""
+    wechat: str = ""
+    notes: str = Field(default="", sa_column=_text())
+
+
+class Coverage(Record, table=True):
+    """Our team member covers their stakeholder (one thread of the relationship map)."""
+
+    __tablename__ = "coverage"
+    __table_args__ = (Index("ix_coverage_pair", "stakeholder_id", "team_member_id"),)
+
+    stakeholder_id: str = Field(foreign_key="stakeholder.id", index=True)
+    team_member_id: str = Field(foreign_key="team_member.id", index=True)
+
+
+class VocabularyTerm(Record, table=True):
+    """One entry of a renameable list (industries, buying roles, attitudes…)."""
+
+    __tablename__ = "vocabulary"
+    __table_args__ = (UniqueConstraint("kind", "code"),)
+
+    kind: str
+    code: str
+    label_en: str
+    label_zh: str
+    position: int = 0
+    archived: bool = False
+
+
+class BookMeta(SQLModel, table=True):
+    """Facts about the book itself: its device id, its clock, the app that wrote it."""
+
+    __tablename__ = "book_meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ChangeLogEntry(SQLModel, table=True):
+    """One changed field, the unit sync moves between devices.
+
+    ``hlc`` is a hybrid logical clock (physical ms << 16 | counter); with ``device_id`` it
+    orders every write of every device. ``seen_hlc``/``seen_device`` name the write whose
+    value the user replaced, so a merge can tell an overwrite from a concurrent edit.
+    """
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        UniqueConstraint("device_id", "device_seq"),
+        Index("ix_change_log_field", "table_name", "row_id", "column_name", "hlc"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    device_id: str
+    device_seq: int
+    hlc: int
+    table_name: str
+    row_id: str
+    column_name: str
+    #: The new value as JSON text.
+    value: str
+    seen_hlc: int | None = None
+    seen_device: str | None = None
+
+
+#: Tables whose edits go into the change log, by table name.
+SYNCED_TABLES: dict[str, type[Record]] = {
+    "team_member": TeamMember,
+    "account": Account,
+    "stakeholder": Stakeholder,
+    "coverage": Coverage,
+    "vocabulary": VocabularyTerm,
+}
+
+#: Columns the change log leaves out: stamps each device sets for itself.
+UNLOGGED_COLUMNS: frozenset[str] = frozenset({"created_at", "updated_at"})

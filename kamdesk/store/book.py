@@ -1,0 +1,357 @@
+"""Opening, creating, migrating and writing an account book (one SQLite file).
+
+Opening is careful and cheap: the file is first read through a read-only connection, so a
+corrupt, foreign, locked or newer file is refused (or opened read-only) before anything
+could write to it, and a current book is opened without importing SQLAlchemy or Alembic,
+which keeps the first paint of the window fast. Writing goes through ``Book.write()``: one
+SQLModel session, one transaction, with the change log and search index kept in step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import struct
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from kamdesk import __version__
+from kamdesk.errors import (
+    BookError,
+    BookLockedError,
+    BookNotFoundError,
+    NewerBookError,
+    NotABookError,
+    ReadOnlyBookError,
+)
+from kamdesk.i18n import _
+from kamdesk.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
+from kamdesk.sync.clock import HybridLogicalClock
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from kamdesk.store.changelog import ChangeRecorder
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: How long a write waits for another program's transaction before giving up (ms).
+BUSY_TIMEOUT_MS = 3000
+#: How long opening waits to see whether another program holds the write lock (s).
+OPEN_LOCK_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class BookInfo:
+    """What a quick read-only look at a book file tells."""
+
+    revision: str
+    device_id: str
+    hlc: int
+
+
+def _ro_uri(path: Path) -> str:
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+def _is_locked(error: sqlite3.Error) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def check_file_looks_like_sqlite(path: Path) -> None:
+    """Refuse a file that is not SQLite, or is shorter than its own header says."""
+    try:
+        with path.open("rb") as fp:
+            header = fp.read(100)
+    except IsADirectoryError as error:
+        raise NotABookError(_("{path} is a folder, not a book.").format(path=path)) from error
+    except OSError as error:
+        message = _("Cannot read {path}: {reason}").format(path=path, reason=error.strerror)
+        raise BookError(message) from error
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise NotABookError(_("{path} is not a KAMDesk book.").format(path=path))
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    # The page count in the header is only trustworthy when "valid-for" matches.
+    if change_counter == valid_for and page_count * page_size > path.stat().st_size:
+        raise NotABookError(
+            _("{path} is damaged: the file is shorter than it should be.").format(path=path)
+        )
+
+
+def inspect_book(path: Path) -> BookInfo:
+    """Read a book's revision, device id and clock without writing a byte."""
+    check_file_looks_like_sqlite(path)
+    try:
+        db = sqlite3.connect(_ro_uri(path), uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
+    except sqlite3.Error as error:
+        raise NotABookError(
+            _("{path} cannot be opened: {reason}").format(path=path, reason=error)
+        ) from error
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"alembic_version", "book_meta"} <= tables:
+            raise NotABookError(
+                _("{path} is a database, but not a KAMDesk book.").format(path=path)
+            )
+        revision_row = db.execute("SELECT version_num FROM alembic_version").fetchone()
+        meta = dict(db.execute("SELECT key, value FROM book_meta").fetchall())
+    except sqlite3.OperationalError as error:
+        if _is_locked(error):
+            raise BookLockedError(
+                _("{path} is locked by another program. Close it there and try again.").format(
+                    path=path
+                )
+            ) from error
+        raise NotABookError(
+            _("{path} is damaged: {reason}").format(path=path, reason=error)
+        ) from error
+    except sqlite3.DatabaseError as error:
+        raise NotABookError(
+            _("{path} is damaged: {reason}").format(path=path, reason=error)
+        ) from error
+    finally:
+        db.close()
+    if revision_row is None or "device_id" not in meta:
+        raise NotABookError(_("{path} is damaged: its version is missing.").format(path=path))
+    return BookInfo(str(revision_row[0]), meta["device_id"], int(meta.get("hlc", "0")))
+
+
+def _file_is_read_only(path: Path) -> bool:
+    # Permission bits, not os.access: an administrator's process may write anything, but
+    # a book marked read-only by its owner must still be treated as read-only.
+    mode = path.stat().st_mode
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(
+        path.parent, os.W_OK
+    )
+
+
+def _run_migrations(db_path: Path, target: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+    finally:
+        engine.dispose()
+
+
+def create_book(path: Path, *, revision: str = "head") -> None:
+    """Write a new, empty book at ``path``, all at once or not at all."""
+    if not path.parent.is_dir():
+        raise BookNotFoundError(_("The folder {folder} does not exist.").format(folder=path.parent))
+    partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
+    try:
+        _run_migrations(partial, revision)
+        db = sqlite3.connect(partial)
+        with db:
+            db.executemany(
+                "INSERT INTO book_meta (key, value) VALUES (?, ?)",
+                [("device_id", str(uuid.uuid4())), ("created_by", __version__), ("hlc", "0")],
+            )
+        db.execute("PRAGMA journal_mode=WAL")
+        db.close()
+        os.replace(partial, path)
+    finally:
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def backup_book(path: Path, revision: str) -> Path:
+    """Copy the book (WAL content included) beside it before a migration touches it."""
+    from kamdesk.models.tables import utc_now
+
+    folder = path.parent / f"{path.stem} backups"
+    folder.mkdir(exist_ok=True)
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S")
+    target = folder / f"{path.stem}-schema{revision}-{stamp}{path.suffix}"
+    partial = target.with_suffix(".partial")
+    source = sqlite3.connect(_ro_uri(path), uri=True)
+    copy = sqlite3.connect(partial)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+    os.replace(partial, target)
+    return target
+
+
+class Book:
+    """An open account book: a read connection for the UI, a unit of work for writes."""
+
+    def __init__(self, path: Path, info: BookInfo, read_only_reason: str | None) -> None:
+        self.path = path
+        self.device_id = info.device_id
+        self.revision = info.revision
+        #: Why the book cannot be written, or None when it can.
+        self.read_only_reason = read_only_reason
+        #: The backup taken before migrating, when opening migrated the book.
+        self.backup_path: Path | None = None
+        self.clock = HybridLogicalClock(info.hlc)
+        self._engine: Engine | None = None
+        self._recorder: ChangeRecorder | None = None
+        uri = _ro_uri(path) if read_only_reason else f"file:{quote(str(path))}"
+        #: Autocommit connection for reads: each query sees the latest committed data.
+        self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys = ON")
+
+    @property
+    def read_only(self) -> bool:
+        """True when edits are refused (see ``read_only_reason``)."""
+        return self.read_only_reason is not None
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = False) -> Book:
+        """Open the book at ``path`` (creating it if asked), migrating an older one.
+
+        Raises a ``BookError`` subclass with a message for the user; in every failing
+        case the file is left as it was.
+        """
+        path = Path(path).expanduser().absolute()
+        if not path.exists():
+            if not create:
+                raise BookNotFoundError(_("There is no book at {path}.").format(path=path))
+            create_book(path)
+        info = inspect_book(path)
+        read_only_reason: str | None = None
+        if info.revision not in SCHEMA_REVISIONS:
+            read_only_reason = NewerBookError(
+                _(
+                    "This book was written by a newer version of KAMDesk (schema {book}; this "
+                    "version knows up to {ours}). You can read it; update KAMDesk to edit it."
+                ).format(book=info.revision, ours=SCHEMA_HEAD)
+            ).message
+        elif _file_is_read_only(path):
+            read_only_reason = _("This book is read-only on disk; edits cannot be saved.")
+        backup: Path | None = None
+        if read_only_reason is None and info.revision != SCHEMA_HEAD:
+            backup = backup_book(path, info.revision)
+            _run_migrations(path)
+            info = inspect_book(path)
+        elif read_only_reason is not None and info.revision in SCHEMA_REVISIONS[:-1]:
+            raise ReadOnlyBookError(
+                _(
+                    "This book is from an older version of KAMDesk and must be updated, "
+                    "but it is read-only."
+                )
+            )
+        book = cls(path, info, read_only_reason)
+        book.backup_path = backup
+        if not book.read_only:
+            try:
+                book._prepare_for_writing()
+            except BaseException:
+                book.close()
+                raise
+        return book
+
+    def _prepare_for_writing(self) -> None:
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # Fail now, with a clear message, if another program holds the write lock.
+            self.db.execute(f"PRAGMA busy_timeout = {int(OPEN_LOCK_TIMEOUT_S * 1000)}")
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("ROLLBACK")
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        except sqlite3.OperationalError as error:
+            if _is_locked(error):
+                raise BookLockedError(
+                    _(
+                        "{path} is being written by another program. Close it there and try again."
+                    ).format(path=self.path)
+                ) from error
+            raise
+
+    def close(self) -> None:
+        """Close every connection to the book."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        self.db.close()
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _writer(self) -> tuple[Engine, ChangeRecorder]:
+        if self._engine is None or self._recorder is None:
+            from sqlalchemy import create_engine, event
+
+            from kamdesk.store.changelog import ChangeRecorder
+
+            engine = create_engine(
+                f"sqlite:///{self.path}",
+                connect_args={"isolation_level": None, "timeout": BUSY_TIMEOUT_MS / 1000},
+            )
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi: sqlite3.Connection, _record: object) -> None:
+                dbapi.execute("PRAGMA foreign_keys = ON")
+                dbapi.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(connection: object) -> None:
+                # Take the write lock up front, so a transaction never fails half-way
+                # when it upgrades from reading to writing.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+            self._engine = engine
+            self._recorder = ChangeRecorder(self.device_id, self.clock)
+        return self._engine, self._recorder
+
+    @contextlib.contextmanager
+    def write(self, *, log_changes: bool = True) -> Iterator[Session]:
+        """One user action: a session whose changes commit together or not at all.
+
+        ``log_changes=False`` is for entries applied from other devices, which are
+        already in their own device's log.
+        """
+        if self.read_only_reason is not None:
+            raise ReadOnlyBookError(self.read_only_reason)
+        from sqlalchemy.exc import OperationalError
+        from sqlmodel import Session
+
+        engine, recorder = self._writer()
+        recorder.log_changes = log_changes
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                recorder.attach(session)
+                with session.begin():
+                    yield session
+        except OperationalError as error:
+            if _is_locked(error.orig) if isinstance(error.orig, sqlite3.Error) else False:
+                raise BookLockedError(
+                    _(
+                        "The book is being written by another program; your change was not "
+                        "saved. Try again in a moment."
+                    )
+                ) from error
+            if "readonly" in str(error):
+                raise ReadOnlyBookError(
+                    _("The book became read-only; your change was not saved.")
+                ) from error
+            raise
+        finally:
+            recorder.log_changes = True
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check of the whole file: ``["ok"]`` when the book is sound."""
+        return [row[0] for row in self.db.execute("PRAGMA integrity_check").fetchall()]

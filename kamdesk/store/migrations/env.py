@@ -1,0 +1,37 @@
+"""Alembic environment: migrations run on the connection the book hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import kamdesk.models  # noqa: F401  (registers the tables on the metadata)
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations() -> None:
+    """Run the migrations on ``config.attributes['connection']``."""
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        url = context.config.get_main_option("sqlalchemy.url")
+        from sqlalchemy import create_engine
+
+        with create_engine(url or "sqlite://").connect() as fresh:
+            _run(fresh)
+            fresh.commit()
+        return
+    _run(connection)
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode rebuilds tables
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

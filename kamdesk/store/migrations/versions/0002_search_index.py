@@ -1,0 +1,36 @@
+"""Search index: type-ahead over account and stakeholder names and notes.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # One document per account or stakeholder; its text pre-split so that each Chinese
+    # character is a token (see kamdesk.store.search for why).
+    op.execute(
+        "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, ref_id TEXT NOT NULL UNIQUE, "
+        "kind TEXT NOT NULL, account_id TEXT NOT NULL)"
+    )
+    op.execute("CREATE INDEX ix_search_doc_account ON search_doc (account_id)")
+    op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, prefix='1 2 3')")
+    # Books made before this revision already hold accounts: index them now.
+    from kamdesk.store.search import rebuild_index
+
+    dbapi = op.get_bind().connection.dbapi_connection
+    assert dbapi is not None
+    rebuild_index(dbapi.cursor())
+
+
+def downgrade() -> None:
+    op.execute("DROP TABLE search_fts")
+    op.execute("DROP TABLE search_doc")

@@ -1,0 +1,1 @@
+"""Sync: the hybrid logical clock now; merge and transports build on it later."""
