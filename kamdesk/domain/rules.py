@@ -1,0 +1,120 @@
+"""Validation of what a user typed, before anything is written.
+
+Each check returns a message for the field it concerns, so a form can show it next to
+that field; nothing is saved unless every field passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+from kamdesk.domain.fields import MAX_AMOUNT_MINOR, FieldKind, FieldSpec
+from kamdesk.domain.vocabulary import TIERS
+from kamdesk.i18n import _
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+#: The codes allowed for a vocabulary kind (the UI and ops pass what the book holds).
+KnownCodes = Callable[[str], Collection[str]]
+
+
+def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | None:
+    """The message for a bad value of one field, or None when the value is fine."""
+    if isinstance(value, str):
+        value = value.strip()
+    empty = value is None or value == "" or value == ()
+    if empty:
+        return _("{field} is required.").format(field=_(spec.label)) if spec.required else None
+    kind = spec.kind
+    if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.EMAIL):
+        if not isinstance(value, str):
+            return _("{field} must be text.").format(field=_(spec.label))
+        if len(value) > spec.max_length:
+            return _("{field} is too long ({length} characters; at most {limit}).").format(
+                field=_(spec.label), length=len(value), limit=spec.max_length
+            )
+        if "\x00" in value:
+            return _("{field} contains a character that cannot be stored.").format(
+                field=_(spec.label)
+            )
+        if kind is FieldKind.EMAIL and not _EMAIL.match(value):
+            return _("This is not an email address.")
+        return None
+    if kind is FieldKind.MONEY:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return _("Enter an amount.")
+        if value < 0:
+            return _("{field} cannot be negative.").format(field=_(spec.label))
+        if value > MAX_AMOUNT_MINOR:
+            return _("{field} is too large.").format(field=_(spec.label))
+        return None
+    if kind is FieldKind.SCORE:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            return _("{field} must be between 1 and 5.").format(field=_(spec.label))
+        return None
+    if kind is FieldKind.TIER:
+        return None if value in TIERS else _("Tier must be A, B or C.")
+    if kind is FieldKind.CURRENCY:
+        if not isinstance(value, str) or not _CURRENCY.match(value):
+            return _("Use a three-letter currency code such as CNY or USD.")
+        return None
+    if kind is FieldKind.CHOICE:
+        assert spec.vocabulary is not None
+        if value not in known_codes(spec.vocabulary.value):
+            return _("Choose a value from the list.")
+        return None
+    if kind is FieldKind.FLAG:
+        return None if isinstance(value, bool) else _("Tick or untick.")
+    return None
+
+
+def check_values(
+    specs: Mapping[str, FieldSpec], values: Mapping[str, Any], known_codes: KnownCodes
+) -> dict[str, str]:
+    """Messages by field for every bad value in ``values``."""
+    errors: dict[str, str] = {}
+    for name, value in values.items():
+        message = check_field(specs[name], value, known_codes)
+        if message:
+            errors[name] = message
+    return errors
+
+
+def clean_value(spec: FieldSpec, value: Any) -> Any:
+    """The value as it is stored: text trimmed, empty choices as empty text."""
+    if isinstance(value, str):
+        value = value.strip()
+        if spec.kind in (FieldKind.ACCOUNT, FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER):
+            return value or None
+    if value is None and spec.kind in (
+        FieldKind.TEXT,
+        FieldKind.LONG_TEXT,
+        FieldKind.EMAIL,
+        FieldKind.CHOICE,
+        FieldKind.TIER,
+    ):
+        return ""
+    if spec.kind is FieldKind.TEAM_MEMBERS:
+        return tuple(sorted(set(value or ())))
+    return value
+
+
+def creates_cycle(
+    record_id: str, new_parent_id: str | None, parent_of: Mapping[str, str | None]
+) -> bool:
+    """True if making ``new_parent_id`` the parent of ``record_id`` closes a loop.
+
+    ``parent_of`` maps each record to its current parent. Used for account groups (a
+    branch cannot be its group's parent) and for stakeholders' reporting lines.
+    """
+    seen: set[str] = set()
+    current = new_parent_id
+    while current is not None:
+        if current == record_id or current in seen:
+            return True
+        seen.add(current)
+        current = parent_of.get(current)
+    return False

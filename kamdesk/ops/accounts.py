@@ -1,0 +1,100 @@
+"""Actions on accounts: create, edit, delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from kamdesk.domain.fields import ACCOUNT_FIELDS
+from kamdesk.domain.rules import creates_cycle
+from kamdesk.errors import ValidationError
+from kamdesk.i18n import N_, _, ngettext
+from kamdesk.ops import records
+from kamdesk.store.book import Book
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from kamdesk.models import Account
+
+
+def _account_model() -> type[Account]:
+    from kamdesk.models import Account
+
+    return Account
+
+
+def _check_account(
+    session: Session, account_id: str | None, values: dict[str, Any]
+) -> dict[str, str]:
+    from sqlmodel import select
+
+    from kamdesk.models import Account, TeamMember
+
+    errors: dict[str, str] = {}
+    parent_id = values.get("parent_id")
+    if parent_id:
+        parent = session.get(Account, parent_id)
+        if parent is None or parent.deleted_at is not None:
+            errors["parent_id"] = _("The parent account no longer exists.")
+        elif account_id is not None:
+            parent_of = dict(
+                session.exec(
+                    select(Account.id, Account.parent_id).where(Account.deleted_at.is_(None))
+                ).all()  # type: ignore[union-attr]
+            )
+            if creates_cycle(account_id, parent_id, parent_of):
+                errors["parent_id"] = _(
+                    "An account cannot sit under itself or under one of its own branches."
+                )
+    owner_id = values.get("owner_id")
+    if owner_id:
+        owner = session.get(TeamMember, owner_id)
+        if owner is None or owner.deleted_at is not None:
+            errors["owner_id"] = _("This team member no longer exists.")
+    return errors
+
+
+ACCOUNT = records.RecordKind(
+    model=_account_model, fields=ACCOUNT_FIELDS, label=N_("account"), check=_check_account
+)
+
+
+def create_account(book: Book, values: Mapping[str, Any]) -> str:
+    """Add an account; returns its id."""
+    return records.create(book, ACCOUNT, values)
+
+
+def update_account(book: Book, account_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Change an account's fields; returns the values they replaced (for undo)."""
+    return records.update(book, ACCOUNT, account_id, values)
+
+
+def _refuse_if_it_has_branches(session: Session, account_id: str) -> None:
+    from sqlmodel import func, select
+
+    from kamdesk.models import Account
+
+    count = session.exec(
+        select(func.count()).where(Account.parent_id == account_id, Account.deleted_at.is_(None))  # type: ignore[union-attr]
+    ).one()
+    if count:
+        raise ValidationError(
+            {
+                "parent_id": ngettext(
+                    "This account has {count} branch or subsidiary; move or delete it first.",
+                    "This account has {count} branches or subsidiaries; move or delete them first.",
+                    count,
+                ).format(count=count)
+            }
+        )
+
+
+def delete_account(book: Book, account_id: str) -> None:
+    """Delete an account (its stakeholders go with it, and come back on restore)."""
+    records.delete(book, ACCOUNT, account_id, check=_refuse_if_it_has_branches)
+
+
+def restore_account(book: Book, account_id: str) -> None:
+    """Undo the deletion of an account."""
+    records.restore(book, ACCOUNT, account_id)

@@ -1,0 +1,158 @@
+"""The create / update / delete / restore steps every kind of record shares.
+
+Each public function is one transaction. Values are cleaned and checked against the
+record's declared fields first (``kamdesk.domain.fields``); a bad value raises
+``ValidationError`` with a message per field and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kamdesk.domain.fields import FieldSpec, field_map
+from kamdesk.domain.rules import check_values, clean_value
+from kamdesk.errors import NotFoundError, ValidationError
+from kamdesk.i18n import _
+from kamdesk.store.book import Book
+from kamdesk.store.reader import BookReader
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from kamdesk.models import Record
+
+#: Extra checks that need the book: (session, record id or None, cleaned values) → errors.
+RecordCheck = Callable[["Session", "str | None", dict[str, Any]], dict[str, str]]
+#: Work on fields that are not plain columns (a stakeholder's coverage).
+ExtraWrite = Callable[["Session", str, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """How one kind of record is written."""
+
+    model: Callable[[], type[Record]]
+    fields: tuple[FieldSpec, ...]
+    label: str
+    check: RecordCheck | None = None
+    #: Fields written by ``write_extra`` instead of as columns.
+    extra_fields: frozenset[str] = frozenset()
+    write_extra: ExtraWrite | None = None
+
+    @property
+    def specs(self) -> dict[str, FieldSpec]:
+        """The field declarations by name."""
+        return field_map(self.fields)
+
+
+def _known_codes(book: Book) -> Callable[[str], set[str]]:
+    vocabulary = BookReader(book.db).vocabulary()
+    return lambda kind: {term.code for term in vocabulary.get(kind, [])}
+
+
+def _cleaned(kind: RecordKind, values: Mapping[str, Any]) -> dict[str, Any]:
+    specs = kind.specs
+    unknown = set(values) - set(specs)
+    if unknown:
+        raise ValueError(f"not fields of this record: {sorted(unknown)}")
+    return {name: clean_value(specs[name], value) for name, value in values.items()}
+
+
+def _checked(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = _cleaned(kind, values)
+    errors = check_values(kind.specs, cleaned, _known_codes(book))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _live(session: Session, kind: RecordKind, record_id: str) -> Record:
+    record = session.get(kind.model(), record_id)
+    if record is None or record.deleted_at is not None:
+        raise NotFoundError(_("This {record} no longer exists.").format(record=_(kind.label)))
+    return record
+
+
+def _run_check(
+    kind: RecordKind, session: Session, record_id: str | None, values: dict[str, Any]
+) -> None:
+    if kind.check is not None:
+        errors = kind.check(session, record_id, values)
+        if errors:
+            raise ValidationError(errors)
+
+
+def create(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> str:
+    """Add a record; returns its id."""
+    missing = {
+        spec.name: _("{field} is required.").format(field=_(spec.label))
+        for spec in kind.fields
+        if spec.required and spec.name not in values
+    }
+    if missing:
+        raise ValidationError(missing)
+    cleaned = _checked(book, kind, values)
+    columns = {k: v for k, v in cleaned.items() if k not in kind.extra_fields}
+    extras = {k: v for k, v in cleaned.items() if k in kind.extra_fields}
+    with book.write() as session:
+        _run_check(kind, session, None, cleaned)
+        record = kind.model()(**columns)
+        session.add(record)
+        session.flush()
+        if kind.write_extra is not None and extras:
+            kind.write_extra(session, record.id, extras)
+        return record.id
+
+
+def update(
+    book: Book, kind: RecordKind, record_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Change fields of a record; returns the previous values of the fields that changed.
+
+    Fields whose new value equals the stored one are left alone, so an edit that changes
+    nothing writes nothing and logs nothing.
+    """
+    cleaned = _checked(book, kind, values)
+    with book.write() as session:
+        record = _live(session, kind, record_id)
+        _run_check(kind, session, record_id, cleaned)
+        before: dict[str, Any] = {}
+        for name, value in cleaned.items():
+            if name in kind.extra_fields:
+                continue
+            current = getattr(record, name)
+            if current != value:
+                before[name] = current
+                setattr(record, name, value)
+        extras = {k: v for k, v in cleaned.items() if k in kind.extra_fields}
+        if kind.write_extra is not None and extras:
+            before.update(kind.write_extra(session, record_id, extras))
+        return before
+
+
+def delete(
+    book: Book,
+    kind: RecordKind,
+    record_id: str,
+    *,
+    check: Callable[[Session, str], None] | None = None,
+) -> None:
+    """Move a record to the tombstones (undo brings it back with ``restore``)."""
+    from kamdesk.models import utc_now
+
+    with book.write() as session:
+        record = _live(session, kind, record_id)
+        if check is not None:
+            check(session, record_id)
+        record.deleted_at = utc_now()
+
+
+def restore(book: Book, kind: RecordKind, record_id: str) -> None:
+    """Bring a deleted record back, as it was."""
+    with book.write() as session:
+        record = session.get(kind.model(), record_id)
+        if record is None:
+            raise NotFoundError(_("This {record} no longer exists.").format(record=_(kind.label)))
+        record.deleted_at = None

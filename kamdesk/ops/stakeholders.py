@@ -1,0 +1,132 @@
+"""Actions on stakeholders: create, edit (coverage included), delete and restore."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from kamdesk.domain.fields import STAKEHOLDER_FIELDS, FieldKind, FieldSpec
+from kamdesk.domain.rules import creates_cycle
+from kamdesk.i18n import N_, _
+from kamdesk.ops import records
+from kamdesk.store.book import Book
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from kamdesk.models import Stakeholder
+
+
+def _stakeholder_model() -> type[Stakeholder]:
+    from kamdesk.models import Stakeholder
+
+    return Stakeholder
+
+
+def _check_stakeholder(
+    session: Session, stakeholder_id: str | None, values: dict[str, Any]
+) -> dict[str, str]:
+    from sqlmodel import select
+
+    from kamdesk.models import Account, Stakeholder, TeamMember
+
+    errors: dict[str, str] = {}
+    account_id = values.get("account_id")
+    if stakeholder_id is not None:
+        current = session.get(Stakeholder, stakeholder_id)
+        assert current is not None
+        account_id = current.account_id
+    account = session.get(Account, account_id) if account_id else None
+    if account is None or account.deleted_at is not None:
+        errors["name"] = _("The account of this stakeholder no longer exists.")
+        return errors
+    boss_id = values.get("reports_to_id")
+    if boss_id:
+        boss = session.get(Stakeholder, boss_id)
+        if boss_id == stakeholder_id:
+            errors["reports_to_id"] = _("A stakeholder cannot report to themselves.")
+        elif boss is None or boss.deleted_at is not None or boss.account_id != account_id:
+            errors["reports_to_id"] = _("Choose someone at the same account.")
+        elif stakeholder_id is not None:
+            reporting = dict(
+                session.exec(
+                    select(Stakeholder.id, Stakeholder.reports_to_id).where(
+                        Stakeholder.account_id == account_id
+                    )
+                ).all()
+            )
+            if creates_cycle(stakeholder_id, boss_id, reporting):
+                errors["reports_to_id"] = _(
+                    "This would make a reporting loop: they already report, through others, "
+                    "to this stakeholder."
+                )
+    for member_id in values.get("covered_by", ()):
+        member = session.get(TeamMember, member_id)
+        if member is None or member.deleted_at is not None:
+            errors["covered_by"] = _("A team member in this list no longer exists.")
+    return errors
+
+
+def _write_coverage(
+    session: Session, stakeholder_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Make the stakeholder's coverage exactly ``values['covered_by']``; return the old list."""
+    from sqlmodel import select
+
+    from kamdesk.models import Coverage, utc_now
+
+    wanted = set(values["covered_by"])
+    rows = session.exec(select(Coverage).where(Coverage.stakeholder_id == stakeholder_id)).all()
+    before = tuple(sorted(r.team_member_id for r in rows if r.deleted_at is None))
+    if set(before) == wanted:
+        return {}
+    by_member = {row.team_member_id: row for row in rows}
+    for member_id in wanted:
+        row = by_member.get(member_id)
+        if row is None:
+            session.add(Coverage(stakeholder_id=stakeholder_id, team_member_id=member_id))
+        elif row.deleted_at is not None:
+            row.deleted_at = None
+    for member_id, row in by_member.items():
+        if member_id not in wanted and row.deleted_at is None:
+            row.deleted_at = utc_now()
+    return {"covered_by": before}
+
+
+STAKEHOLDER = records.RecordKind(
+    model=_stakeholder_model,
+    fields=STAKEHOLDER_FIELDS,
+    label=N_("stakeholder"),
+    check=_check_stakeholder,
+    extra_fields=frozenset({"covered_by"}),
+    write_extra=_write_coverage,
+)
+
+#: A new stakeholder also names their account (which an edit never changes).
+_NEW_STAKEHOLDER = replace(
+    STAKEHOLDER,
+    fields=(*STAKEHOLDER_FIELDS, FieldSpec("account_id", N_("Account"), FieldKind.ACCOUNT)),
+)
+
+
+def create_stakeholder(book: Book, account_id: str, values: Mapping[str, Any]) -> str:
+    """Add a stakeholder to an account; returns their id."""
+    return records.create(book, _NEW_STAKEHOLDER, {**values, "account_id": account_id})
+
+
+def update_stakeholder(
+    book: Book, stakeholder_id: str, values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Change a stakeholder's fields; returns the values they replaced (for undo)."""
+    return records.update(book, STAKEHOLDER, stakeholder_id, values)
+
+
+def delete_stakeholder(book: Book, stakeholder_id: str) -> None:
+    """Delete a stakeholder."""
+    records.delete(book, STAKEHOLDER, stakeholder_id)
+
+
+def restore_stakeholder(book: Book, stakeholder_id: str) -> None:
+    """Undo the deletion of a stakeholder."""
+    records.restore(book, STAKEHOLDER, stakeholder_id)

@@ -1,0 +1,323 @@
+"""Read-only queries the windows and reports use, on plain sqlite3.
+
+Listing and searching accounts is what the user waits on when the app starts and while
+they type, so these queries use the standard library's sqlite3 directly (no ORM import,
+no object construction) and return small frozen rows. Tombstoned rows are never returned.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from kamdesk.domain.vocabulary import VocabularyKind
+from kamdesk.store.search import MATCHING_ACCOUNTS_SQL, match_expression
+
+
+class AccountSort(StrEnum):
+    """Columns the account list can be sorted by."""
+
+    NAME = "name"
+    TIER = "tier"
+    INDUSTRY = "industry"
+    LIFECYCLE_STAGE = "lifecycle_stage"
+    OWNER = "owner"
+    REVENUE = "revenue"
+    STAKEHOLDERS = "stakeholders"
+    UPDATED = "updated"
+
+
+_SORT_SQL: dict[AccountSort, str] = {
+    AccountSort.NAME: "a.name",
+    # Accounts with no tier sort after C.
+    AccountSort.TIER: "CASE a.tier WHEN '' THEN 'Z' ELSE a.tier END",
+    AccountSort.INDUSTRY: "a.industry",
+    AccountSort.LIFECYCLE_STAGE: "a.lifecycle_stage",
+    AccountSort.OWNER: "(SELECT name FROM team_member WHERE id = a.owner_id)",
+    AccountSort.REVENUE: "COALESCE(a.annual_revenue_minor, -1)",
+    AccountSort.STAKEHOLDERS: (
+        "(SELECT COUNT(*) FROM stakeholder s WHERE s.account_id = a.id AND s.deleted_at IS NULL)"
+    ),
+    AccountSort.UPDATED: "a.updated_at",
+}
+
+
+@dataclass(frozen=True)
+class AccountQuery:
+    """What the account list shows: a search, filters and an order."""
+
+    text: str = ""
+    tiers: frozenset[str] = frozenset()
+    industries: frozenset[str] = frozenset()
+    lifecycle_stages: frozenset[str] = frozenset()
+    #: Team member ids; the empty string stands for "no owner".
+    owners: frozenset[str] = frozenset()
+    sort: AccountSort = AccountSort.NAME
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    """One line of the account list."""
+
+    id: str
+    name: str
+    parent_name: str
+    org_level: str
+    industry: str
+    tier: str
+    lifecycle_stage: str
+    owner_name: str
+    currency: str
+    annual_revenue_minor: int | None
+    stakeholder_count: int
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StakeholderRow:
+    """A stakeholder with the ids of the team members who cover them."""
+
+    id: str
+    account_id: str
+    values: dict[str, Any]
+    covered_by: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        """The stakeholder's name."""
+        return str(self.values["name"])
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMemberRow:
+    """A member of our team."""
+
+    id: str
+    name: str
+    role: str
+    title: str
+    level: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermRow:
+    """One vocabulary entry, with both labels."""
+
+    kind: str
+    code: str
+    label_en: str
+    label_zh: str
+    archived: bool
+
+    def label(self, language_code: str) -> str:
+        """The label in ``language_code`` (``en`` or ``zh_CN``)."""
+        return self.label_zh if language_code.startswith("zh") and self.label_zh else self.label_en
+
+
+_ACCOUNT_ROW_SQL = """
+SELECT a.id, a.name, COALESCE(p.name, ''), a.org_level, a.industry, a.tier, a.lifecycle_stage,
+       COALESCE(o.name, ''), a.currency, a.annual_revenue_minor,
+       (SELECT COUNT(*) FROM stakeholder s WHERE s.account_id = a.id AND s.deleted_at IS NULL),
+       a.updated_at
+FROM account a
+LEFT JOIN account p ON p.id = a.parent_id AND p.deleted_at IS NULL
+LEFT JOIN team_member o ON o.id = a.owner_id AND o.deleted_at IS NULL
+WHERE a.id IN ({marks}) AND a.deleted_at IS NULL
+"""
+
+STAKEHOLDER_COLUMNS: tuple[str, ...] = (
+    "name", "title", "department", "level", "reports_to_id", "buying_role", "force", "attitude",
+    "influence", "decision_style", "personal_goals", "interests", "needs_basic",
+    "needs_personal", "needs_business", "needs_strategic", "phone", "email", "wechat", "notes",
+)  # fmt: skip
+
+ACCOUNT_COLUMNS: tuple[str, ...] = (
+    "name", "parent_id", "org_level", "own_purchasing", "industry", "tier", "lifecycle_stage",
+    "decision_mode", "owner_id", "currency", "annual_revenue_minor", "potential_revenue_minor",
+    "budget_cycle", "strategy", "procurement_process", "pain_points", "incumbent_suppliers",
+    "competitors", "notes",
+)  # fmt: skip
+
+
+def _in_clause(column: str, values: Iterable[str], params: list[Any]) -> str:
+    values = list(values)
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+class BookReader:
+    """The queries behind the account list, the account page and the reports."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def account_ids(self, query: AccountQuery) -> list[str]:
+        """Ids of the live accounts that match ``query``, in its order."""
+        where = ["a.deleted_at IS NULL"]
+        params: list[Any] = []
+        expression = match_expression(query.text)
+        if expression is not None:
+            where.append(f"a.id IN ({MATCHING_ACCOUNTS_SQL})")
+            params.append(expression)
+        if query.tiers:
+            where.append(_in_clause("a.tier", query.tiers, params))
+        if query.industries:
+            where.append(_in_clause("a.industry", query.industries, params))
+        if query.lifecycle_stages:
+            where.append(_in_clause("a.lifecycle_stage", query.lifecycle_stages, params))
+        if query.owners:
+            owners = set(query.owners)
+            clause = _in_clause("a.owner_id", owners - {""}, params) if owners - {""} else "0"
+            if "" in owners:
+                clause = f"({clause} OR a.owner_id IS NULL)"
+            where.append(clause)
+        direction = "DESC" if query.descending else "ASC"
+        order = f"{_SORT_SQL[query.sort]} {direction}, a.name {direction}, a.id"
+        sql = f"SELECT a.id FROM account a WHERE {' AND '.join(where)} ORDER BY {order}"
+        return [row[0] for row in self.db.execute(sql, params)]
+
+    def account_rows(self, ids: Sequence[str]) -> dict[str, AccountRow]:
+        """The list rows of ``ids`` (missing or deleted ids are left out)."""
+        rows: dict[str, AccountRow] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = _ACCOUNT_ROW_SQL.format(marks=", ".join("?" * len(chunk)))
+            for raw in self.db.execute(sql, chunk):
+                rows[raw[0]] = AccountRow(*raw)
+        return rows
+
+    def account(self, account_id: str) -> dict[str, Any] | None:
+        """Every editable field of one live account, or None."""
+        row = self.db.execute(
+            f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM account WHERE id = ? AND deleted_at IS NULL",
+            (account_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        values = dict(zip(ACCOUNT_COLUMNS, row, strict=True))
+        values["own_purchasing"] = bool(values["own_purchasing"])
+        return values
+
+    def find_accounts(self, name_or_id: str) -> list[tuple[str, str]]:
+        """(id, name) of live accounts whose id or exact name is ``name_or_id``."""
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT id, name FROM account WHERE deleted_at IS NULL AND (id = ? OR name = ?) "
+                "ORDER BY name",
+                (name_or_id, name_or_id),
+            )
+        ]
+
+    def account_names(self) -> list[tuple[str, str]]:
+        """(id, name) of every live account, by name: the choices for a parent account."""
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT id, name FROM account WHERE deleted_at IS NULL ORDER BY name"
+            )
+        ]
+
+    def parents(self) -> dict[str, str | None]:
+        """Each live account's parent, for cycle checks."""
+        return dict(
+            self.db.execute("SELECT id, parent_id FROM account WHERE deleted_at IS NULL").fetchall()
+        )
+
+    def child_ids(self, parent_id: str | None) -> list[str]:
+        """Live accounts directly under ``parent_id`` (top-level ones for None), by name."""
+        if parent_id is None:
+            sql = (
+                "SELECT a.id FROM account a LEFT JOIN account p ON p.id = a.parent_id "
+                "AND p.deleted_at IS NULL WHERE a.deleted_at IS NULL AND p.id IS NULL "
+                "ORDER BY a.name, a.id"
+            )
+            return [r[0] for r in self.db.execute(sql)]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT id FROM account WHERE parent_id = ? AND deleted_at IS NULL "
+                "ORDER BY name, id",
+                (parent_id,),
+            )
+        ]
+
+    def child_counts(self, ids: Sequence[str]) -> dict[str, int]:
+        """How many live children each of ``ids`` has."""
+        counts: dict[str, int] = dict.fromkeys(ids, 0)
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            sql = (
+                "SELECT parent_id, COUNT(*) FROM account WHERE deleted_at IS NULL AND "
+                f"parent_id IN ({', '.join('?' * len(chunk))}) GROUP BY parent_id"
+            )
+            counts.update(dict(self.db.execute(sql, chunk).fetchall()))
+        return counts
+
+    def stakeholders(self, account_id: str) -> list[StakeholderRow]:
+        """The live stakeholders of an account, by name, with their coverage."""
+        covered: dict[str, list[str]] = {}
+        for stakeholder_id, member_id in self.db.execute(
+            "SELECT c.stakeholder_id, c.team_member_id FROM coverage c "
+            "JOIN stakeholder s ON s.id = c.stakeholder_id "
+            "JOIN team_member m ON m.id = c.team_member_id AND m.deleted_at IS NULL "
+            "WHERE s.account_id = ? AND c.deleted_at IS NULL",
+            (account_id,),
+        ):
+            covered.setdefault(stakeholder_id, []).append(member_id)
+        rows = self.db.execute(
+            f"SELECT id, {', '.join(STAKEHOLDER_COLUMNS)} FROM stakeholder "
+            "WHERE account_id = ? AND deleted_at IS NULL ORDER BY name, id",
+            (account_id,),
+        )
+        return [
+            StakeholderRow(
+                id=row[0],
+                account_id=account_id,
+                values=dict(zip(STAKEHOLDER_COLUMNS, row[1:], strict=True)),
+                covered_by=tuple(sorted(covered.get(row[0], ()))),
+            )
+            for row in rows
+        ]
+
+    def stakeholder(self, stakeholder_id: str) -> StakeholderRow | None:
+        """One live stakeholder, or None."""
+        row = self.db.execute(
+            "SELECT account_id FROM stakeholder WHERE id = ? AND deleted_at IS NULL",
+            (stakeholder_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return next(s for s in self.stakeholders(row[0]) if s.id == stakeholder_id)
+
+    def team_members(self) -> list[TeamMemberRow]:
+        """Our live team members, by name."""
+        return [
+            TeamMemberRow(*row)
+            for row in self.db.execute(
+                "SELECT id, name, role, title, level, email, phone FROM team_member "
+                "WHERE deleted_at IS NULL ORDER BY name, id"
+            )
+        ]
+
+    def vocabulary(self) -> dict[str, list[TermRow]]:
+        """Every vocabulary list, by kind, in its order."""
+        terms: dict[str, list[TermRow]] = {kind.value: [] for kind in VocabularyKind}
+        for kind, code, en, zh, archived in self.db.execute(
+            "SELECT kind, code, label_en, label_zh, archived FROM vocabulary "
+            "WHERE deleted_at IS NULL ORDER BY kind, position, code"
+        ):
+            terms.setdefault(kind, []).append(TermRow(kind, code, en, zh, bool(archived)))
+        return terms
+
+    def account_count(self) -> int:
+        """How many live accounts the book holds."""
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM account WHERE deleted_at IS NULL").fetchone()[0]
+        )
