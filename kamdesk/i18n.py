@@ -8,8 +8,8 @@ Catalogs are gettext ``.mo`` files compiled from ``resources/i18n/<lang>.po``.
 
 from __future__ import annotations
 
-import gettext
 from dataclasses import dataclass
+from typing import Protocol
 
 from kamdesk.paths import resource
 
@@ -30,7 +30,23 @@ ENGLISH = Language("en", "English", "en_US")
 CHINESE = Language("zh_CN", "简体中文", "zh_Hans_CN")
 LANGUAGES: tuple[Language, ...] = (ENGLISH, CHINESE)
 
-_translation: gettext.NullTranslations = gettext.NullTranslations()
+
+class _Catalog(Protocol):
+    def gettext(self, message: str, /) -> str: ...
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+
+
+class _English:
+    """The source strings are English: no catalog to load (and no gettext import)."""
+
+    def gettext(self, message: str) -> str:
+        return message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+
+_translation: _Catalog = _English()
 _language: Language = ENGLISH
 
 
@@ -47,8 +63,10 @@ def set_language(code: str) -> Language:
     global _translation, _language
     language = language_for(code)
     if language is ENGLISH:
-        _translation = gettext.NullTranslations()
+        _translation = _English()
     else:
+        import gettext
+
         mo = resource("i18n", f"{language.code}.mo")
         with mo.open("rb") as fp:
             _translation = gettext.GNUTranslations(fp)

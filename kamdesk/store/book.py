@@ -14,7 +14,6 @@ import os
 import sqlite3
 import stat
 import struct
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,6 +153,8 @@ def create_book(path: Path, *, revision: str = "head") -> None:
     """Write a new, empty book at ``path``, all at once or not at all."""
     if not path.parent.is_dir():
         raise BookNotFoundError(_("The folder {folder} does not exist.").format(folder=path.parent))
+    import uuid
+
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
     try:
         _run_migrations(partial, revision)

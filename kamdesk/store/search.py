@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterable
+from functools import cache
 
 _CJK_RANGES = (
     "\u3040-\u30ff"  # kana
@@ -23,8 +24,19 @@ _CJK_RANGES = (
     "\uac00-\ud7af"  # hangul syllables
     "\uf900-\ufaff"  # CJK compatibility ideographs
 )
-_CJK_CHAR = re.compile(f"[{_CJK_RANGES}]")
-_QUERY_TOKEN = re.compile(f"(?P<cjk>[{_CJK_RANGES}]+)|(?P<word>(?:(?![{_CJK_RANGES}])[^\\W_])+)")
+
+
+@cache
+def _cjk_char() -> re.Pattern[str]:
+    # Compiled on first use: compiling these character classes costs milliseconds the
+    # window's first paint should not pay.
+    return re.compile(f"[{_CJK_RANGES}]")
+
+
+@cache
+def _query_token() -> re.Pattern[str]:
+    return re.compile(f"(?P<cjk>[{_CJK_RANGES}]+)|(?P<word>(?:(?![{_CJK_RANGES}])[^\\W_])+)")
+
 
 #: Longest query we turn into a match expression; beyond this a user is pasting, not typing.
 MAX_QUERY_LENGTH = 200
@@ -33,7 +45,7 @@ MAX_QUERY_LENGTH = 200
 def index_text(*parts: str) -> str:
     """The text as FTS5 should index it: each CJK character set apart by spaces."""
     joined = " ".join(part for part in parts if part)
-    return _CJK_CHAR.sub(lambda m: f" {m.group(0)} ", joined)
+    return _cjk_char().sub(lambda m: f" {m.group(0)} ", joined)
 
 
 def match_expression(query: str) -> str | None:
@@ -42,8 +54,10 @@ def match_expression(query: str) -> str | None:
     Every word must match (AND): a CJK run as a phrase of adjacent characters, a Latin
     word or number as a prefix.
     """
+    if not query.strip():
+        return None
     terms: list[str] = []
-    for token in _QUERY_TOKEN.finditer(query[:MAX_QUERY_LENGTH]):
+    for token in _query_token().finditer(query[:MAX_QUERY_LENGTH]):
         if token.group("cjk"):
             terms.append('"' + " ".join(token.group("cjk")) + '"')
         else:

@@ -1,0 +1,164 @@
+"""The ``kamdesk`` command: open the app, write a demo book, or write a report.
+
+This module is the entry point and the only one that imports ``kamdesk.ui``. It imports
+nothing heavy at the top, so ``kamdesk --help`` and the window's first paint stay fast.
+Every failure the user can cause prints one line to stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from kamdesk import __version__
+from kamdesk.errors import KamdeskError
+
+#: When the process started, as early as we can tell (for --exit-after-startup).
+STARTED_AT = time.perf_counter()
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kamdesk", description="KAMDesk: the key-account manager's desk."
+    )
+    parser.add_argument("--version", action="version", version=f"KAMDesk {__version__}")
+    parser.add_argument("--book", type=Path, help="account book to open (created if missing)")
+    parser.add_argument("--language", choices=("en", "zh_CN"), help="language of this run")
+    parser.add_argument(
+        "--exit-after-startup",
+        action="store_true",
+        help="show the window, print the startup time once the account list is painted, exit",
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    demo = commands.add_parser("demo", help="write a demo book and open it")
+    demo.add_argument("--book", type=Path, default=argparse.SUPPRESS, help="where to write it")
+    demo.add_argument("--accounts", type=int, default=30, help="how many accounts (default 30)")
+    demo.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
+    demo.add_argument("--no-gui", action="store_true", help="write the book, do not open it")
+
+    report = commands.add_parser("report", help="write a PDF report with no window")
+    kinds = report.add_subparsers(dest="report", required=True)
+    summary = kinds.add_parser("account-summary", help="one account's summary")
+    summary.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    summary.add_argument("--account", required=True, help="account name or id")
+    summary.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"kamdesk: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _setup_language(choice: str | None) -> None:
+    from kamdesk.i18n import set_language
+    from kamdesk.settings import LANGUAGE, Settings
+
+    set_language(choice or Settings().get(LANGUAGE))
+
+
+def _default_book() -> Path:
+    from kamdesk.paths import default_book_path
+
+    path = default_book_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from kamdesk.demo import write_demo_book
+    from kamdesk.i18n import _
+    from kamdesk.paths import data_dir
+
+    book: Path | None = getattr(args, "book", None)
+    if args.accounts < 1:
+        return _fail(_("--accounts must be at least 1."))
+    if book is None:
+        book = data_dir() / "demo.kamdesk"
+        book.parent.mkdir(parents=True, exist_ok=True)
+        if book.exists():
+            print(_("Opening the demo book written earlier: {path}").format(path=book))
+            return EXIT_OK if args.no_gui else _run_app(book, args)
+    elif book.exists():
+        return _fail(
+            _("{path} already exists; choose a new file for the demo book.").format(path=book)
+        )
+
+    def show_progress(done: int, total: int) -> None:
+        if total >= 1000:
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    summary = write_demo_book(book, args.accounts, seed=args.seed, progress=show_progress)
+    if args.accounts >= 1000:
+        print(file=sys.stderr)
+    print(
+        _("Wrote {accounts} accounts and {stakeholders} stakeholders to {path}").format(
+            accounts=summary.accounts, stakeholders=summary.stakeholders, path=book
+        )
+    )
+    return EXIT_OK if args.no_gui else _run_app(book, args)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from kamdesk.i18n import _
+    from kamdesk.ops.reports import account_summary_pdf, branding_from, save_pdf
+    from kamdesk.settings import Settings
+    from kamdesk.store.book import Book
+    from kamdesk.store.reader import BookReader
+
+    output: Path = args.output
+    if not output.parent.expanduser().is_dir():
+        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
+    with Book.open(args.book) as book:
+        matches = BookReader(book.db).find_accounts(args.account)
+        if not matches:
+            return _fail(
+                _("No account named {name} in {path}.").format(name=args.account, path=args.book)
+            )
+        if len(matches) > 1:
+            return _fail(
+                _("{count} accounts are named {name}; give the account id instead: {ids}").format(
+                    count=len(matches), name=args.account, ids=", ".join(m[0] for m in matches)
+                )
+            )
+        save_pdf(account_summary_pdf(book, matches[0][0], branding_from(Settings())), output)
+    print(_("Wrote {path}").format(path=output))
+    return EXIT_OK
+
+
+def _run_app(book: Path, args: argparse.Namespace) -> int:
+    from kamdesk.ui.app import run_app
+
+    return run_app(
+        book,
+        language=args.language,
+        exit_after_startup=args.exit_after_startup,
+        started_at=STARTED_AT,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        _setup_language(args.language)
+        if args.command == "demo":
+            return _run_demo(args)
+        if args.command == "report":
+            return _run_report(args)
+        return _run_app(args.book or _default_book(), args)
+    except KamdeskError as error:
+        return _fail(error.message)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

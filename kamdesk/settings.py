@@ -1,0 +1,122 @@
+"""The user's settings, each declared once with its default and its translatable title.
+
+Settings are a small JSON file in the user's config folder, written atomically (a temp
+file renamed over the old one) so a crash never leaves half a file. A missing, unreadable
+or hand-broken file falls back to the declared defaults: settings must never stop the app
+from starting. Secrets never live here; see ``kamdesk.secrets``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from kamdesk.i18n import N_
+from kamdesk.paths import config_dir
+
+T = TypeVar("T")
+
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def system_language() -> str:
+    """``zh_CN`` when the system speaks Chinese, else ``en``."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(variable, "")
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One setting: its key in the file, default, title and the check a value must pass."""
+
+    key: str
+    default: Callable[[], T]
+    title: str
+    is_valid: Callable[[Any], bool]
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+LANGUAGE: Setting[str] = Setting(
+    "language", system_language, N_("Language"), lambda v: v in ("en", "zh_CN")
+)
+COMPANY_NAME: Setting[str] = Setting("company_name", lambda: "", N_("Company name"), _is_str)
+LOGO_PATH: Setting[str] = Setting("logo_path", lambda: "", N_("Logo on PDFs"), _is_str)
+PRIMARY_COLOR: Setting[str] = Setting(
+    "primary_color",
+    lambda: "#1F4E79",
+    N_("Main colour on PDFs"),
+    lambda v: bool(_is_str(v) and _COLOR.match(v)),
+)
+ACCENT_COLOR: Setting[str] = Setting(
+    "accent_color",
+    lambda: "#C0504D",
+    N_("Accent colour on PDFs"),
+    lambda v: bool(_is_str(v) and _COLOR.match(v)),
+)
+DEFAULT_CURRENCY: Setting[str] = Setting(
+    "default_currency",
+    lambda: "CNY",
+    N_("Default currency"),
+    lambda v: bool(_is_str(v) and _CURRENCY.match(v)),
+)
+LAST_REPORT_FOLDER: Setting[str] = Setting(
+    "last_report_folder", lambda: "", N_("Folder for saved PDFs"), _is_str
+)
+
+ALL_SETTINGS: tuple[Setting[Any], ...] = (
+    LANGUAGE,
+    COMPANY_NAME,
+    LOGO_PATH,
+    PRIMARY_COLOR,
+    ACCENT_COLOR,
+    DEFAULT_CURRENCY,
+    LAST_REPORT_FOLDER,
+)
+
+
+class Settings:
+    """The settings file, read once and written on every change."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / "settings.json"
+        self._values: dict[str, Any] = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def get(self, setting: Setting[T]) -> T:
+        """The stored value, or the default when it is missing or not valid."""
+        value = self._values.get(setting.key)
+        if value is not None and setting.is_valid(value):
+            return value  # type: ignore[no-any-return]
+        return setting.default()
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        """Store a value (refusing one the setting does not accept) and save."""
+        if not setting.is_valid(value):
+            raise ValueError(f"{setting.key}: {value!r} is not a valid value")
+        self._values[setting.key] = value
+        self.save()
+
+    def save(self) -> None:
+        """Write the file atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(partial, self.path)

@@ -1,0 +1,285 @@
+"""The left panel: search box, filters, and the accounts as a list or as group trees."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.domain.vocabulary import TIERS, VocabularyKind
+from kamdesk.i18n import _
+from kamdesk.store.reader import AccountQuery
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.empty_state import EmptyState
+from kamdesk.ui.models.account_table import AccountTableModel, Column
+from kamdesk.ui.models.account_tree import ID_ROLE as TREE_ID_ROLE
+from kamdesk.ui.models.account_tree import AccountTreeModel
+
+
+class FilterButton(QToolButton):
+    """A drop-down of checkable choices; the button shows how many are ticked."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setMenu(QMenu(self))
+        self._title = ""
+
+    def set_choices(self, title: str, choices: list[tuple[str, str]]) -> None:
+        """Replace the choices ((value, label) pairs), keeping ticks on values still offered."""
+        ticked = self.selected()
+        menu = self.menu()
+        menu.clear()
+        for value, label in choices:
+            action = QAction(label, menu)
+            action.setCheckable(True)
+            action.setChecked(value in ticked)
+            action.setData(value)
+            action.toggled.connect(self._on_toggled)
+            menu.addAction(action)
+        self._title = title
+        self._update_text()
+
+    def selected(self) -> frozenset[str]:
+        """The ticked values."""
+        menu = self.menu()
+        return (
+            frozenset(str(a.data()) for a in menu.actions() if a.isChecked())
+            if menu
+            else frozenset()
+        )
+
+    def clear_selection(self) -> None:
+        """Untick everything (one ``changed`` signal)."""
+        self.blockSignals(True)
+        for action in self.menu().actions():
+            action.setChecked(False)
+        self.blockSignals(False)
+        self._update_text()
+        self.changed.emit()
+
+    def _on_toggled(self, _checked: bool) -> None:
+        self._update_text()
+        self.changed.emit()
+
+    def _update_text(self) -> None:
+        count = len(self.selected())
+        self.setText(f"{self._title} ({count})" if count else self._title)
+
+
+class AccountListPanel(QWidget):
+    """Find an account: type to search, tick filters, sort by any column."""
+
+    #: The user moved to another account (its id, or '' for none).
+    current_account_changed = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = AccountTableModel(context)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("account_search")
+        self.search.textChanged.connect(self.model.set_search_text)
+        self.tier_filter = FilterButton()
+        self.industry_filter = FilterButton()
+        self.stage_filter = FilterButton()
+        self.owner_filter = FilterButton()
+        self.clear_filters = QToolButton()
+        self.clear_filters.clicked.connect(self.clear_all_filters)
+        for button in self._filters():
+            button.changed.connect(self._apply_filters)
+        filters = QHBoxLayout()
+        for widget in (*self._filters(), self.clear_filters):
+            filters.addWidget(widget)
+        filters.addStretch()
+
+        self.table = QTableView()
+        self.table.setObjectName("account_table")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((Column.NAME, 240), (Column.TIER, 44), (Column.INDUSTRY, 110),
+                              (Column.STAGE, 100), (Column.OWNER, 100), (Column.GROUP, 150),
+                              (Column.REVENUE, 130)):  # fmt: skip
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        self.model.modelAboutToBeReset.connect(self._remember_current)
+        self.model.modelReset.connect(self._restore_current)
+        self.empty = EmptyState(self.table)
+
+        self.tree: QTreeView | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "")
+        self.tabs.addTab(QWidget(), "")  # the tree is built the first time it is shown
+        self.tabs.currentChanged.connect(self._on_tab)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.tabs)
+        self._current_id = ""
+        self.model.modelReset.connect(self._update_empty_state)
+        context.signals.team_did_change.connect(self.refresh_owner_choices)
+        self.retranslate()
+
+    def _filters(self) -> tuple[FilterButton, ...]:
+        return (self.tier_filter, self.industry_filter, self.stage_filter, self.owner_filter)
+
+    # Language --------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.search.setPlaceholderText(_("Search accounts, people and notes (Ctrl+F)"))
+        self.tier_filter.set_choices(_("Tier"), [(t, t) for t in TIERS])
+        self.industry_filter.set_choices(_("Industry"), self._terms(VocabularyKind.INDUSTRY))
+        self.stage_filter.set_choices(_("Stage"), self._terms(VocabularyKind.LIFECYCLE_STAGE))
+        self.refresh_owner_choices()
+        self.clear_filters.setText(_("Clear"))
+        self.clear_filters.setToolTip(_("Clear the search and every filter"))
+        self.tabs.setTabText(0, _("List"))
+        self.tabs.setTabText(1, _("Groups"))
+        self.model.retranslate()
+        if self.tree is not None:
+            tree_model = self.tree.model()
+            assert isinstance(tree_model, AccountTreeModel)
+            tree_model.retranslate()
+        self._update_empty_state()
+
+    def _terms(self, kind: VocabularyKind) -> list[tuple[str, str]]:
+        return [(t.code, self._context.label(kind, t.code)) for t in self._context.vocabulary(kind)]
+
+    def refresh_owner_choices(self) -> None:
+        """Offer the current team as owners (and 'no owner')."""
+        owners = [("", _("No owner"))] + [(m.id, m.name) for m in self._context.team()]
+        self.owner_filter.set_choices(_("Owner"), owners)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # Filters ---------------------------------------------------------------
+
+    def _apply_filters(self) -> None:
+        self.model.set_query(
+            replace(
+                self.model.query,
+                tiers=self.tier_filter.selected(),
+                industries=self.industry_filter.selected(),
+                lifecycle_stages=self.stage_filter.selected(),
+                owners=self.owner_filter.selected(),
+            )
+        )
+
+    def clear_all_filters(self) -> None:
+        """Show every account again."""
+        self.search.clear()
+        for button in self._filters():
+            button.blockSignals(True)
+            button.clear_selection()
+            button.blockSignals(False)
+        self._apply_filters()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, its text selected (Ctrl+F)."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _update_empty_state(self) -> None:
+        query = self.model.query
+        filtered = bool(query.text.strip()) or query != AccountQuery(
+            text=query.text, sort=query.sort, descending=query.descending
+        )
+        if filtered:
+            message = _(
+                "No account matches the search or filters.\nClear them to see every account."
+            )
+        else:
+            message = _("No accounts yet.\nPress Ctrl+N to add your first account.")
+        self.empty.update_for(self.model.rowCount(), message)
+
+    # Selection -------------------------------------------------------------
+
+    def current_account_id(self) -> str:
+        """The account under the cursor ('' for none)."""
+        return self._current_id
+
+    def select_account(self, account_id: str) -> None:
+        """Move the cursor to an account, if it is in the list."""
+        row = self.model.row_of(account_id)
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        account_id = self.model.account_id(current.row()) if current.isValid() else None
+        self._set_current(account_id or "")
+
+    def _set_current(self, account_id: str) -> None:
+        if account_id != self._current_id:
+            self._current_id = account_id
+            self.current_account_changed.emit(account_id)
+
+    def _remember_current(self) -> None:
+        self._kept_id = self._current_id
+
+    def _restore_current(self) -> None:
+        kept = getattr(self, "_kept_id", "")
+        if kept and self.model.row_of(kept) is not None:
+            self.select_account(kept)
+        elif kept:
+            self._set_current("")
+
+    # The tree --------------------------------------------------------------
+
+    def _on_tab(self, index: int) -> None:
+        if index == 1 and self.tree is None:
+            self.tree = QTreeView()
+            self.tree.setObjectName("account_tree")
+            self.tree.setModel(AccountTreeModel(self._context))
+            self.tree.setUniformRowHeights(True)
+            self.tree.setColumnWidth(0, 300)
+            self.tree.selectionModel().currentChanged.connect(self._on_tree_current)
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(1)
+            self.tabs.insertTab(1, self.tree, _("Groups"))
+            self.tabs.setCurrentIndex(1)
+            self.tabs.blockSignals(False)
+
+    def _on_tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._set_current(str(current.data(TREE_ID_ROLE) or ""))

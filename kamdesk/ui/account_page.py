@@ -1,0 +1,293 @@
+"""The right panel: one account's profile, its stakeholders and their coverage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.domain.coverage import decision_maker_coverage
+from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
+from kamdesk.i18n import _
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.empty_state import EmptyState
+from kamdesk.ui.formatting import money_text, qlocale
+from kamdesk.ui.models.stakeholder_table import Column, StakeholderTableModel
+
+_PROFILE_FIELDS = [
+    s for s in ACCOUNT_FIELDS if s.kind is not FieldKind.LONG_TEXT and s.name != "name"
+]
+_TEXT_FIELDS = [s for s in ACCOUNT_FIELDS if s.kind is FieldKind.LONG_TEXT]
+
+
+class AccountPage(QWidget):
+    """Shows the account the list points at; an empty state when it points at none."""
+
+    edit_account_requested = Signal()
+    new_stakeholder_requested = Signal()
+    edit_stakeholder_requested = Signal(str)
+    delete_stakeholder_requested = Signal(str)
+    summary_pdf_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._account_id = ""
+        self._values: dict[str, Any] | None = None
+
+        self.placeholder = QLabel()
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setStyleSheet("color: #6D6D6D; font-size: 14px; padding: 24px;")
+
+        self.title = QLabel()
+        self.title.setObjectName("account_title")
+        self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setWordWrap(True)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_account_requested)
+        self.pdf_button = QPushButton()
+        self.pdf_button.clicked.connect(self.summary_pdf_requested)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.edit_button)
+        header.addWidget(self.pdf_button)
+
+        self.profile_box = QGroupBox()
+        grid = QGridLayout(self.profile_box)
+        self._profile_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for i, spec in enumerate(_PROFILE_FIELDS):
+            name_label, value_label = QLabel(), QLabel()
+            name_label.setStyleSheet("color: #555;")
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value_label.setObjectName(f"profile_{spec.name}")
+            row, column = divmod(i, 2)
+            grid.addWidget(name_label, row, column * 2)
+            grid.addWidget(value_label, row, column * 2 + 1)
+            self._profile_labels[spec.name] = (name_label, value_label)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.texts = QLabel()
+        self.texts.setWordWrap(True)
+        self.texts.setTextFormat(Qt.TextFormat.RichText)
+        self.texts.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.texts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        profile = QWidget()
+        profile_layout = QVBoxLayout(profile)
+        profile_layout.addWidget(self.profile_box)
+        profile_layout.addWidget(self.texts)
+        profile_layout.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(profile)
+
+        self.stakeholder_model = StakeholderTableModel(context)
+        self.stakeholders = QTableView()
+        self.stakeholders.setObjectName("stakeholder_table")
+        self.stakeholders.setModel(self.stakeholder_model)
+        self.stakeholders.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.stakeholders.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.stakeholders.setAlternatingRowColors(True)
+        self.stakeholders.verticalHeader().hide()
+        self.stakeholders.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+        )
+        self.stakeholders.horizontalHeader().setStretchLastSection(True)
+        self.stakeholders.setColumnWidth(Column.NAME, 110)
+        self.stakeholders.setColumnWidth(Column.TITLE, 150)
+        self.stakeholders.setColumnWidth(Column.FORCE, 150)
+        self.stakeholders.doubleClicked.connect(self._on_double_click)
+        self.stakeholder_empty = EmptyState(self.stakeholders)
+        self.stakeholder_model.modelReset.connect(self._update_stakeholder_state)
+        self.coverage = QLabel()
+        self.coverage.setObjectName("coverage_label")
+        self.add_stakeholder_button = QPushButton()
+        self.add_stakeholder_button.clicked.connect(self.new_stakeholder_requested)
+        self.edit_stakeholder_button = QPushButton()
+        self.edit_stakeholder_button.clicked.connect(self._edit_current_stakeholder)
+        self.delete_stakeholder_button = QPushButton()
+        self.delete_stakeholder_button.clicked.connect(self._delete_current_stakeholder)
+        people_bar = QHBoxLayout()
+        people_bar.addWidget(self.coverage, 1)
+        for button in (
+            self.add_stakeholder_button,
+            self.edit_stakeholder_button,
+            self.delete_stakeholder_button,
+        ):
+            people_bar.addWidget(button)
+        self.people_box = QGroupBox()
+        people_layout = QVBoxLayout(self.people_box)
+        people_layout.addLayout(people_bar)
+        people_layout.addWidget(self.stakeholders)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.people_box)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.addLayout(header)
+        details_layout.addWidget(splitter)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(details)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        context.signals.account_did_change.connect(self._on_account_changed)
+        context.signals.team_did_change.connect(self._reload)
+        context.signals.stakeholders_did_change.connect(self._on_stakeholders_changed)
+        self.retranslate()
+
+    # What is shown ----------------------------------------------------------
+
+    def account_id(self) -> str:
+        """The account shown ('' for none)."""
+        return self._account_id
+
+    def show_account(self, account_id: str) -> None:
+        """Show an account's page ('' for the empty state)."""
+        self._account_id = account_id
+        self._reload()
+        self.stakeholder_model.show_account(account_id if self._values else None)
+
+    def _reload(self) -> None:
+        self._values = self._context.reader.account(self._account_id) if self._account_id else None
+        if self._values is None:
+            self.stack.setCurrentIndex(0)
+            return
+        self.stack.setCurrentIndex(1)
+        self._fill()
+
+    def _on_account_changed(self, account_id: str) -> None:
+        if account_id == self._account_id:
+            self.show_account(account_id)
+
+    def _on_stakeholders_changed(self, account_id: str) -> None:
+        if account_id == self._account_id:
+            self._update_stakeholder_state()
+
+    def _fill(self) -> None:
+        values = self._values
+        assert values is not None
+        self.title.setText(str(values["name"]))
+        for spec in _PROFILE_FIELDS:
+            self._profile_labels[spec.name][1].setText(self._value_text(spec, values))
+        sections = []
+        for spec in _TEXT_FIELDS:
+            text = str(values.get(spec.name) or "").strip()
+            if text:
+                body = text.replace("&", "&amp;").replace("<", "&lt;").replace("\n", "<br>")
+                sections.append(f"<p><b>{_(spec.label)}</b><br>{body}</p>")
+        self.texts.setText("".join(sections))
+        self.texts.setVisible(bool(sections))
+
+    def _value_text(self, spec: FieldSpec, values: dict[str, Any]) -> str:
+        value = values.get(spec.name)
+        context = self._context
+        match spec.kind:
+            case FieldKind.CHOICE:
+                assert spec.vocabulary is not None
+                return context.label(spec.vocabulary.value, str(value or ""))
+            case FieldKind.MONEY:
+                return money_text(value, str(values["currency"]))
+            case FieldKind.FLAG:
+                return _("Yes") if value else _("No")
+            case FieldKind.TEAM_MEMBER:
+                return context.member_name(value)
+            case FieldKind.ACCOUNT:
+                parent = context.reader.account(str(value)) if value else None
+                return str(parent["name"]) if parent else ""
+            case _:
+                return str(value or "")
+
+    def _update_stakeholder_state(self) -> None:
+        rows = self._context.reader.stakeholders(self._account_id) if self._account_id else []
+        self.stakeholder_empty.update_for(
+            len(rows),
+            _("No stakeholders yet.\nAdd the people who take part in the decision: Ctrl+Shift+N."),
+        )
+        share = decision_maker_coverage(
+            [
+                (str(r.values["buying_role"]), str(r.values["level"]), bool(r.covered_by))
+                for r in rows
+            ]
+        )
+        if share is None:
+            self.coverage.setText(_("No decision maker on record yet."))
+        else:
+            percent = qlocale().toString(round(share * 100))
+            self.coverage.setText(_("Decision-maker coverage: {percent}%").format(percent=percent))
+        self.coverage.setStyleSheet("" if share is None or share >= 0.5 else "color: #C62828;")
+
+    # Stakeholders ------------------------------------------------------------
+
+    def current_stakeholder_id(self) -> str | None:
+        """The stakeholder under the cursor in the table."""
+        index = self.stakeholders.currentIndex()
+        return self.stakeholder_model.stakeholder_id(index.row()) if index.isValid() else None
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        stakeholder_id = self.stakeholder_model.stakeholder_id(index.row())
+        if stakeholder_id:
+            self.edit_stakeholder_requested.emit(stakeholder_id)
+
+    def _edit_current_stakeholder(self) -> None:
+        stakeholder_id = self.current_stakeholder_id()
+        if stakeholder_id:
+            self.edit_stakeholder_requested.emit(stakeholder_id)
+
+    def _delete_current_stakeholder(self) -> None:
+        stakeholder_id = self.current_stakeholder_id()
+        if stakeholder_id:
+            self.delete_stakeholder_requested.emit(stakeholder_id)
+
+    # Language ----------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.placeholder.setText(
+            _(
+                "Select an account on the left to see its profile and stakeholders,\n"
+                "or press Ctrl+N to add an account."
+            )
+        )
+        self.edit_button.setText(_("Edit (F2)"))
+        self.pdf_button.setText(_("Summary PDF…"))
+        self.profile_box.setTitle(_("Profile"))
+        self.people_box.setTitle(_("Stakeholders"))
+        self.add_stakeholder_button.setText(_("Add…"))
+        self.edit_stakeholder_button.setText(_("Edit…"))
+        self.delete_stakeholder_button.setText(_("Delete"))
+        for spec in _PROFILE_FIELDS:
+            self._profile_labels[spec.name][0].setText(_(spec.label))
+        self.stakeholder_model.retranslate()
+        if self._values is not None:
+            self._fill()
+        self._update_stakeholder_state()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1,0 +1,66 @@
+"""What every window and dialog is given.
+
+The open book, the settings, the undo stack, the app-wide signals and the vocabulary
+labels. Built once by the app factory and passed down, so there is no global to reach
+for and tests build the same thing on a temp book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QUndoStack
+
+from kamdesk.i18n import current_language
+from kamdesk.settings import Settings
+from kamdesk.store.book import Book
+from kamdesk.store.reader import BookReader, TeamMemberRow, TermRow
+from kamdesk.ui.signals import AppSignals
+
+
+@dataclass
+class AppContext:
+    """The app's shared objects."""
+
+    book: Book
+    settings: Settings
+    signals: AppSignals
+    undo_stack: QUndoStack
+    reader: BookReader = field(init=False)
+    _vocabulary: dict[str, list[TermRow]] | None = field(default=None, init=False)
+    _team: list[TeamMemberRow] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = BookReader(self.book.db)
+        self.signals.team_did_change.connect(self._forget_team)
+
+    def _forget_team(self) -> None:
+        self._team = None
+
+    def vocabulary(self, kind: str) -> list[TermRow]:
+        """The live terms of a vocabulary list, in order (read once, then cached)."""
+        if self._vocabulary is None:
+            self._vocabulary = self.reader.vocabulary()
+        return [term for term in self._vocabulary.get(kind, []) if not term.archived]
+
+    def label(self, kind: str, code: str | None) -> str:
+        """The label of a vocabulary code in the current language ('' for none)."""
+        if not code:
+            return ""
+        language = current_language().code
+        if self._vocabulary is None:
+            self._vocabulary = self.reader.vocabulary()
+        for term in self._vocabulary.get(kind, []):
+            if term.code == code:
+                return term.label(language)
+        return code
+
+    def team(self) -> list[TeamMemberRow]:
+        """Our team members, by name (cached until the team changes)."""
+        if self._team is None:
+            self._team = self.reader.team_members()
+        return self._team
+
+    def member_name(self, member_id: str | None) -> str:
+        """A team member's name ('' when unknown or deleted)."""
+        return next((m.name for m in self.team() if m.id == member_id), "")

@@ -1,0 +1,327 @@
+"""The main window: lays out the account list and the account page and wires the actions.
+
+It holds no data and does no work of its own: actions call ``kamdesk.ui.editing`` and the
+ops layer; views refresh on the app-wide signals.
+"""
+
+from __future__ import annotations
+
+import re
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+)
+
+from kamdesk import __version__
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import _, ngettext
+from kamdesk.ui.account_list import AccountListPanel
+from kamdesk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from kamdesk.ui.account_page import AccountPage
+
+
+def _editing() -> ModuleType:
+    """The editing actions, imported on first use: the first paint does not need forms."""
+    from kamdesk.ui import editing
+
+    return editing
+
+
+class MainWindow(QMainWindow):
+    """KAMDesk's one main window."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.setObjectName("main_window")
+        self.account_list = AccountListPanel(context)
+        self._account_page: AccountPage | None = None
+        # The account page is built when the first account is selected: the first paint
+        # shows only a hint there, so it need not wait for the page's widgets.
+        self.page_hint = QLabel()
+        self.page_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.page_hint.setWordWrap(True)
+        self.page_hint.setStyleSheet("color: #6D6D6D; font-size: 14px; padding: 24px;")
+        self.right_side = QStackedWidget()
+        self.right_side.addWidget(self.page_hint)
+        self.account_list.current_account_changed.connect(self._show_account)
+        self.account_list.current_account_changed.connect(self._update_actions)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.account_list)
+        splitter.addWidget(self.right_side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([560, 720])
+        self.setCentralWidget(splitter)
+
+        self.read_only_banner = QLabel()
+        self.book_label = QLabel()
+        self.count_label = QLabel()
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.statusBar().addPermanentWidget(self.book_label)
+        if context.book.read_only_reason:
+            self.read_only_banner.setText("  " + context.book.read_only_reason + "  ")
+            self.read_only_banner.setStyleSheet("background: #FFF3CD; color: #664D03;")
+            self.statusBar().addWidget(self.read_only_banner)
+
+        self._make_actions()
+        self._make_menus()
+        context.signals.notice_did_post.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
+        context.signals.language_did_change.connect(lambda _code: self.retranslate())
+        self.account_list.model.modelReset.connect(self._update_counts)
+        context.undo_stack.cleanChanged.connect(self._update_actions)
+        self.resize(1320, 820)
+        self.retranslate()
+        self._update_actions()
+
+    # The account page ------------------------------------------------------
+
+    @property
+    def account_page(self) -> AccountPage:
+        """The account page, built on first use."""
+        if self._account_page is None:
+            from kamdesk.ui.account_page import AccountPage
+
+            page = AccountPage(self.context)
+            page.edit_account_requested.connect(self.edit_account)
+            page.summary_pdf_requested.connect(self.show_summary_pdf)
+            page.new_stakeholder_requested.connect(self.new_stakeholder)
+            page.edit_stakeholder_requested.connect(
+                lambda sid: _editing().edit_stakeholder(self.context, self, sid)
+            )
+            page.delete_stakeholder_requested.connect(
+                lambda sid: _editing().delete_stakeholder(self.context, self, sid)
+            )
+            self.right_side.addWidget(page)
+            self._account_page = page
+        return self._account_page
+
+    def _show_account(self, account_id: str) -> None:
+        if not account_id and self._account_page is None:
+            return
+        self.account_page.show_account(account_id)
+        self.right_side.setCurrentWidget(self.account_page)
+
+    def _current_stakeholder_id(self) -> str | None:
+        return self._account_page.current_stakeholder_id() if self._account_page else None
+
+    # Actions -----------------------------------------------------------------
+
+    def _action(
+        self, slot: object, *shortcuts: QKeySequence | QKeySequence.StandardKey | str
+    ) -> QAction:
+        action = QAction(self)
+        keys = [s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts]
+        action.setShortcuts(keys)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        keys = QKeySequence.StandardKey
+        stack = self.context.undo_stack
+        self.new_account_action = self._action(self.new_account, keys.New)
+        self.new_stakeholder_action = self._action(self.new_stakeholder, "Ctrl+Shift+N")
+        self.edit_action = self._action(self.edit_current, "F2")
+        self.delete_action = self._action(self.delete_current, keys.Delete)
+        self.find_action = self._action(self.account_list.focus_search, keys.Find)
+        self.pdf_action = self._action(self.show_summary_pdf, keys.Print)
+        self.team_action = self._action(self.show_team, "Ctrl+T")
+        self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
+        self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
+        self.about_action = self._action(self.show_about)
+        self.undo_action = stack.createUndoAction(self)
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
+        self.addActions([self.undo_action, self.redo_action])
+        if self.context.book.read_only_reason:
+            edits = (self.new_account_action, self.new_stakeholder_action, self.edit_action)
+            for action in (*edits, self.delete_action, self.undo_action, self.redo_action):
+                action.setEnabled(False)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addActions([self.new_account_action, self.new_stakeholder_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.pdf_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addActions([self.edit_action, self.delete_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.find_action)
+        self.team_menu = bar.addMenu("")
+        self.team_menu.addAction(self.team_action)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _stakeholders_have_focus(self) -> bool:
+        focus = QApplication.focusWidget()
+        if self._account_page is None:
+            return False
+        table = self._account_page.stakeholders
+        return focus is not None and (focus is table or table.isAncestorOf(focus))
+
+    def _update_actions(self, *_args: object) -> None:
+        has_account = bool(self.account_list.current_account_id())
+        writable = not self.context.book.read_only_reason
+        for action in (self.new_stakeholder_action, self.edit_action, self.delete_action):
+            action.setEnabled(has_account and writable)
+        self.pdf_action.setEnabled(has_account)
+
+    def _update_counts(self) -> None:
+        total = self.context.reader.account_count()
+        shown = self.account_list.model.rowCount()
+        if shown == total:
+            text = ngettext("{count} account", "{count} accounts", total).format(count=total)
+        else:
+            text = _("{shown} of {total} accounts").format(shown=shown, total=total)
+        self.count_label.setText(text)
+
+    # Slots -------------------------------------------------------------------
+
+    def new_account(self) -> None:
+        """Add an account (Ctrl+N) and select it."""
+        account_id = _editing().new_account(self.context, self)
+        if account_id:
+            self.account_list.clear_all_filters()
+            self.account_list.select_account(account_id)
+
+    def edit_account(self) -> None:
+        """Edit the selected account."""
+        account_id = self.account_list.current_account_id()
+        if account_id:
+            _editing().edit_account(self.context, self, account_id)
+
+    def new_stakeholder(self) -> None:
+        """Add a stakeholder to the selected account (Ctrl+Shift+N)."""
+        account_id = self.account_list.current_account_id()
+        if account_id:
+            _editing().new_stakeholder(self.context, self, account_id)
+
+    def edit_current(self) -> None:
+        """F2: edit the stakeholder under the cursor if the table has focus, else the account."""
+        stakeholder_id = self._current_stakeholder_id()
+        if self._stakeholders_have_focus() and stakeholder_id:
+            _editing().edit_stakeholder(self.context, self, stakeholder_id)
+        else:
+            self.edit_account()
+
+    def delete_current(self) -> None:
+        """Delete: the stakeholder under the cursor if the table has focus, else the account."""
+        stakeholder_id = self._current_stakeholder_id()
+        if self._stakeholders_have_focus() and stakeholder_id:
+            _editing().delete_stakeholder(self.context, self, stakeholder_id)
+            return
+        account_id = self.account_list.current_account_id()
+        if account_id:
+            _editing().delete_account(self.context, self, account_id)
+
+    def show_summary_pdf(self) -> None:
+        """Build the selected account's summary PDF and preview it."""
+        account_id = self.account_list.current_account_id()
+        if not account_id:
+            return
+        from kamdesk.ops.reports import account_summary_pdf, branding_from
+        from kamdesk.ui.pdf_preview import PdfPreviewDialog
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            data = account_summary_pdf(
+                self.context.book, account_id, branding_from(self.context.settings)
+            )
+        except KamdeskError as error:
+            QMessageBox.warning(self, _("Account summary"), error.message)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        values = self.context.reader.account(account_id) or {"name": "account"}
+        safe_name = re.sub(r'[\\/:*?"<>|]+', "_", str(values["name"])).strip() or "account"
+        dialog = PdfPreviewDialog(data, f"{safe_name}.pdf", self.context.settings, self)
+        dialog.exec()
+
+    def show_team(self) -> None:
+        """Open the team dialog (Ctrl+T)."""
+        from kamdesk.ui.team_dialog import TeamDialog
+
+        TeamDialog(self.context, self).exec()
+
+    def show_settings(self) -> None:
+        """Open the settings (Ctrl+,)."""
+        from kamdesk.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.context, self).exec()
+
+    def show_about(self) -> None:
+        """The About box."""
+        from kamdesk.secrets import secret_store_available
+
+        keyring = (
+            _("available") if secret_store_available() else _("not available on this computer")
+        )
+        QMessageBox.about(
+            self,
+            _("About KAMDesk"),
+            _(
+                "<h3>KAMDesk {version}</h3><p>The key-account manager's desk: accounts, "
+                "stakeholders and relationship maps, offline.</p><p>Book: {book}</p>"
+                "<p>Secure password store: {keyring}</p>"
+            ).format(version=__version__, book=self.context.book.path, keyring=keyring),
+        )
+
+    # Language ----------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(_("KAMDesk — {book}").format(book=self.context.book.path.name))
+        self.page_hint.setText(
+            _(
+                "Select an account on the left to see its profile and stakeholders,\n"
+                "or press Ctrl+N to add an account."
+            )
+        )
+        self.file_menu.setTitle(_("&File"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.team_menu.setTitle(_("&Team"))
+        self.help_menu.setTitle(_("&Help"))
+        self.new_account_action.setText(_("New account…"))
+        self.new_stakeholder_action.setText(_("New stakeholder…"))
+        self.edit_action.setText(_("Edit…"))
+        self.delete_action.setText(_("Delete"))
+        self.find_action.setText(_("Find"))
+        self.pdf_action.setText(_("Account summary PDF…"))
+        self.team_action.setText(_("Team members…"))
+        self.settings_action.setText(_("Settings…"))
+        self.quit_action.setText(_("Quit"))
+        self.about_action.setText(_("About KAMDesk"))
+        self.book_label.setText(str(self.context.book.path))
+        self._update_counts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Override QWidget.closeEvent: every edit is already saved; just close."""
+        event.accept()

@@ -1,0 +1,1 @@
+"""Qt item models over the book: ids plus a row cache, never widgets holding data."""

@@ -1,0 +1,217 @@
+"""The account list as a Qt table model: a list of ids, rows fetched on demand.
+
+Searching, filtering and sorting happen in SQL (``BookReader.account_ids``) and only
+replace the id list; the rows a view paints are fetched in pages and cached, so a list
+of 10,000 accounts opens and filters instantly (the Anki browser's design).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from kamdesk.domain.vocabulary import VocabularyKind
+from kamdesk.i18n import N_, _
+from kamdesk.store.reader import AccountQuery, AccountRow, AccountSort
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.formatting import money_text
+
+#: Rows fetched around the one a view asks for: one query fills a screenful and more.
+PAGE = 120
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_TIER_COLORS = {"A": "#C0504D", "B": "#D08A1C", "C": "#5B7C99"}
+
+
+class Column(IntEnum):
+    """The columns of the account list."""
+
+    NAME = 0
+    TIER = 1
+    INDUSTRY = 2
+    STAGE = 3
+    OWNER = 4
+    GROUP = 5
+    REVENUE = 6
+    STAKEHOLDERS = 7
+
+
+_TITLES = {
+    Column.NAME: N_("Account"),
+    Column.TIER: N_("Tier"),
+    Column.INDUSTRY: N_("Industry"),
+    Column.STAGE: N_("Stage"),
+    Column.OWNER: N_("Owner"),
+    Column.GROUP: N_("Group"),
+    Column.REVENUE: N_("Revenue with us"),
+    Column.STAKEHOLDERS: N_("Stakeholders"),
+}
+
+_SORTS = {
+    Column.NAME: AccountSort.NAME,
+    Column.TIER: AccountSort.TIER,
+    Column.INDUSTRY: AccountSort.INDUSTRY,
+    Column.STAGE: AccountSort.LIFECYCLE_STAGE,
+    Column.OWNER: AccountSort.OWNER,
+    Column.GROUP: AccountSort.NAME,
+    Column.REVENUE: AccountSort.REVENUE,
+    Column.STAKEHOLDERS: AccountSort.STAKEHOLDERS,
+}
+
+
+class AccountTableModel(QAbstractTableModel):
+    """Live accounts matching the current search and filters, in the chosen order."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self._context = context
+        self._query = AccountQuery()
+        self._ids: list[str] = []
+        self._rows: dict[str, AccountRow] = {}
+        self._load_ids()
+        context.signals.account_did_change.connect(self.refresh)
+        context.signals.stakeholders_did_change.connect(self._forget_row)
+        context.signals.team_did_change.connect(self.refresh)
+
+    # Queries -------------------------------------------------------------
+
+    @property
+    def query(self) -> AccountQuery:
+        """The search, filters and order shown now."""
+        return self._query
+
+    def set_query(self, query: AccountQuery) -> None:
+        """Show the accounts matching ``query``."""
+        if query != self._query:
+            self._query = query
+            self.refresh()
+
+    def set_search_text(self, text: str) -> None:
+        """Filter by what the user types in the search box."""
+        self.set_query(replace(self._query, text=text))
+
+    def refresh(self, *_args: object) -> None:
+        """Read the id list again (after an edit, or a new search)."""
+        self.beginResetModel()
+        self._load_ids()
+        self.endResetModel()
+
+    def _load_ids(self) -> None:
+        self._ids = self._context.reader.account_ids(self._query)
+        self._rows = {}
+
+    def _forget_row(self, account_id: str) -> None:
+        self._rows.pop(account_id, None)
+        row = self.row_of(account_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def retranslate(self) -> None:
+        """Labels follow a language switch without losing the selection."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+
+    # Lookups ---------------------------------------------------------------
+
+    def account_id(self, row: int) -> str | None:
+        """The id shown on ``row``."""
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, account_id: str) -> int | None:
+        """The row showing ``account_id``, if it is shown."""
+        try:
+            return self._ids.index(account_id)
+        except ValueError:
+            return None
+
+    def _row(self, row: int) -> AccountRow | None:
+        account_id = self._ids[row]
+        cached = self._rows.get(account_id)
+        if cached is None:
+            page = [
+                i for i in self._ids[max(0, row - PAGE // 4) : row + PAGE] if i not in self._rows
+            ]
+            self._rows.update(self._context.reader.account_rows(page))
+            cached = self._rows.get(account_id)
+        return cached
+
+    # QAbstractTableModel ---------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        """Override QAbstractTableModel.rowCount."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        """Override QAbstractTableModel.columnCount."""
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractTableModel.headerData."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(_TITLES[Column(section)])
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractTableModel.data."""
+        if not index.isValid():
+            return None
+        if role == ID_ROLE:
+            return self._ids[index.row()]
+        row = self._row(index.row())
+        if row is None:
+            return None
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            Column.REVENUE,
+            Column.STAKEHOLDERS,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.TIER:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column is Column.TIER and row.tier:
+            return QBrush(QColor(_TIER_COLORS.get(row.tier, "#000000")))
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.NAME:
+            return row.name
+        return None
+
+    def _display(self, row: AccountRow, column: Column) -> str | int:
+        label = self._context.label
+        match column:
+            case Column.NAME:
+                return row.name
+            case Column.TIER:
+                return row.tier
+            case Column.INDUSTRY:
+                return label(VocabularyKind.INDUSTRY, row.industry)
+            case Column.STAGE:
+                return label(VocabularyKind.LIFECYCLE_STAGE, row.lifecycle_stage)
+            case Column.OWNER:
+                return row.owner_name
+            case Column.GROUP:
+                return row.parent_name
+            case Column.REVENUE:
+                return money_text(row.annual_revenue_minor, row.currency)
+            case Column.STAKEHOLDERS:
+                return row.stakeholder_count
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Override QAbstractTableModel.sort: the book sorts, in SQL."""
+        self.set_query(
+            replace(
+                self._query,
+                sort=_SORTS[Column(column)],
+                descending=order == Qt.SortOrder.DescendingOrder,
+            )
+        )

@@ -1,0 +1,174 @@
+"""Accounts as a tree of groups, headquarters and branches, loaded a level at a time.
+
+Only the top level is read when the tree is first shown; a group's children are read
+when it is expanded, so a book with thousands of accounts opens the tree at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+
+from kamdesk.domain.vocabulary import VocabularyKind
+from kamdesk.i18n import N_, _
+from kamdesk.store.reader import AccountRow
+from kamdesk.ui.context import AppContext
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_TITLES = (N_("Account"), N_("Position in group"), N_("Tier"))
+
+
+class _Node:
+    __slots__ = ("account_id", "child_count", "children", "parent", "row")
+
+    def __init__(self, account_id: str | None, parent: _Node | None, row: int) -> None:
+        self.account_id = account_id
+        self.parent = parent
+        self.row = row
+        self.children: list[_Node] | None = None
+        self.child_count = 0
+
+
+class AccountTreeModel(QAbstractItemModel):
+    """Groups with their headquarters and branches."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self._context = context
+        self._root = _Node(None, None, 0)
+        self._rows: dict[str, AccountRow] = {}
+        self._load_children(self._root)
+        context.signals.account_did_change.connect(self.refresh)
+
+    def refresh(self, *_args: object) -> None:
+        """Forget everything and read the top level again."""
+        self.beginResetModel()
+        self._root = _Node(None, None, 0)
+        self._rows = {}
+        self._load_children(self._root)
+        self.endResetModel()
+
+    def retranslate(self) -> None:
+        """Re-label after a language switch."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(_TITLES) - 1)
+        self.layoutChanged.emit()
+
+    def _load_children(self, node: _Node) -> None:
+        reader = self._context.reader
+        ids = reader.child_ids(node.account_id)
+        counts = reader.child_counts(ids)
+        node.children = []
+        for row, account_id in enumerate(ids):
+            child = _Node(account_id, node, row)
+            child.child_count = counts.get(account_id, 0)
+            node.children.append(child)
+
+    def _node(self, index: QModelIndex | QPersistentModelIndex) -> _Node:
+        node = index.internalPointer() if index.isValid() else self._root
+        assert isinstance(node, _Node)
+        return node
+
+    def _account(self, node: _Node) -> AccountRow | None:
+        assert node.account_id is not None
+        row = self._rows.get(node.account_id)
+        if row is None and node.parent is not None and node.parent.children is not None:
+            siblings = [
+                n.account_id for n in node.parent.children if n.account_id not in self._rows
+            ]
+            self._rows.update(self._context.reader.account_rows([i for i in siblings if i][:500]))
+            row = self._rows.get(node.account_id)
+        return row
+
+    def index(
+        self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()
+    ) -> QModelIndex:
+        """Override QAbstractItemModel.index."""
+        node = self._node(parent)
+        if node.children is None or not 0 <= row < len(node.children):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        """Override QAbstractItemModel.parent."""
+        if not index.isValid():
+            return QModelIndex()
+        parent = self._node(index).parent
+        if parent is None or parent is self._root:
+            return QModelIndex()
+        return self.createIndex(parent.row, 0, parent)
+
+    def hasChildren(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:
+        """Override QAbstractItemModel.hasChildren: known without reading the children."""
+        node = self._node(parent)
+        if node is self._root:
+            return bool(node.children)
+        return node.child_count > 0
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
+        """Override QAbstractItemModel.canFetchMore."""
+        node = self._node(parent)
+        return node.children is None and node.child_count > 0
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
+        """Override QAbstractItemModel.fetchMore: read a group's children on expand."""
+        node = self._node(parent)
+        ids = self._context.reader.child_ids(node.account_id)
+        if not ids:
+            node.children = []
+            return
+        self.beginInsertRows(parent, 0, len(ids) - 1)
+        self._load_children(node)
+        self.endInsertRows()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        """Override QAbstractItemModel.rowCount."""
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        node = self._node(parent)
+        return len(node.children) if node.children is not None else 0
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        """Override QAbstractItemModel.columnCount."""
+        return len(_TITLES)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractItemModel.headerData."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(_TITLES[section])
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractItemModel.data."""
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        if role == ID_ROLE:
+            return node.account_id
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self._account(node)
+        if row is None:
+            return None
+        column = index.column()
+        if column == 0:
+            return row.name
+        if column == 1:
+            return self._context.label(VocabularyKind.ORG_LEVEL, row.org_level)
+        return row.tier
+
+    def find(self, account_id: str) -> QModelIndex:
+        """The index of an account among the rows loaded so far (invalid if not loaded)."""
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            for child in node.children or []:
+                if child.account_id == account_id:
+                    return self.createIndex(child.row, 0, child)
+                stack.append(child)
+        return QModelIndex()

@@ -1,0 +1,169 @@
+"""The stakeholders of one account as a Qt table model (the relationship map in rows)."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from kamdesk.domain.coverage import is_decision_maker
+from kamdesk.domain.vocabulary import Attitude, VocabularyKind
+from kamdesk.i18n import N_, _
+from kamdesk.store.reader import StakeholderRow
+from kamdesk.ui.context import AppContext
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_ATTITUDE_COLORS = {
+    Attitude.SUPPORTIVE: "#2E7D32",
+    Attitude.NEUTRAL: "#6D6D6D",
+    Attitude.OPPOSED: "#C62828",
+}
+
+
+class Column(IntEnum):
+    """The columns of the stakeholder table."""
+
+    NAME = 0
+    TITLE = 1
+    LEVEL = 2
+    ROLE = 3
+    FORCE = 4
+    ATTITUDE = 5
+    INFLUENCE = 6
+    REPORTS_TO = 7
+    COVERED_BY = 8
+
+
+_TITLES = {
+    Column.NAME: N_("Name"),
+    Column.TITLE: N_("Title / department"),
+    Column.LEVEL: N_("Level"),
+    Column.ROLE: N_("Buying role"),
+    Column.FORCE: N_("Force"),
+    Column.ATTITUDE: N_("Attitude"),
+    Column.INFLUENCE: N_("Influence"),
+    Column.REPORTS_TO: N_("Reports to"),
+    Column.COVERED_BY: N_("Covered by"),
+}
+
+
+def influence_dots(influence: int | None) -> str:
+    """●●●○○ for an influence of 3 out of 5."""
+    return "" if influence is None else "●" * influence + "○" * (5 - influence)
+
+
+class StakeholderTableModel(QAbstractTableModel):
+    """The live stakeholders of the account shown on the account page."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self._context = context
+        self._account_id: str | None = None
+        self._rows: list[StakeholderRow] = []
+        context.signals.stakeholders_did_change.connect(self._on_stakeholders_changed)
+        context.signals.team_did_change.connect(self.reload)
+
+    def show_account(self, account_id: str | None) -> None:
+        """Show the stakeholders of ``account_id`` (none for None)."""
+        self._account_id = account_id
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the stakeholders again."""
+        self.beginResetModel()
+        self._rows = self._context.reader.stakeholders(self._account_id) if self._account_id else []
+        self.endResetModel()
+
+    def _on_stakeholders_changed(self, account_id: str) -> None:
+        if account_id == self._account_id:
+            self.reload()
+
+    def retranslate(self) -> None:
+        """Re-label headers and vocabulary after a language switch."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+            )
+
+    def stakeholder_id(self, row: int) -> str | None:
+        """The id shown on ``row``."""
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, stakeholder_id: str) -> int | None:
+        """The row showing ``stakeholder_id``."""
+        return next((i for i, r in enumerate(self._rows) if r.id == stakeholder_id), None)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        """Override QAbstractTableModel.rowCount."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        """Override QAbstractTableModel.columnCount."""
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractTableModel.headerData."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(_TITLES[Column(section)])
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractTableModel.data."""
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column is Column.ATTITUDE:
+            color = _ATTITUDE_COLORS.get(row.values["attitude"])
+            return QBrush(QColor(color)) if color else None
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and column is Column.COVERED_BY
+            and not row.covered_by
+        ):
+            values = row.values
+            if is_decision_maker(str(values["buying_role"]), str(values["level"])):
+                return _("A decision maker nobody on our team covers.")
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and column is Column.COVERED_BY
+            and not row.covered_by
+        ):
+            return QBrush(QColor("#FDECEA"))
+        return None
+
+    def _display(self, row: StakeholderRow, column: Column) -> str:
+        values = row.values
+        label = self._context.label
+        match column:
+            case Column.NAME:
+                return row.name
+            case Column.TITLE:
+                return " / ".join(p for p in (str(values["title"]), str(values["department"])) if p)
+            case Column.LEVEL:
+                return label(VocabularyKind.LEVEL, values["level"])
+            case Column.ROLE:
+                return label(VocabularyKind.BUYING_ROLE, values["buying_role"])
+            case Column.FORCE:
+                return label(VocabularyKind.FORCE, values["force"])
+            case Column.ATTITUDE:
+                return label(VocabularyKind.ATTITUDE, values["attitude"])
+            case Column.INFLUENCE:
+                return influence_dots(values["influence"])
+            case Column.REPORTS_TO:
+                boss = values["reports_to_id"]
+                return next((r.name for r in self._rows if r.id == boss), "")
+            case Column.COVERED_BY:
+                return ", ".join(self._context.member_name(m) for m in row.covered_by)

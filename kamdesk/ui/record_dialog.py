@@ -1,0 +1,130 @@
+"""The dialog that creates or edits one record, with messages next to refused fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.domain.fields import FieldKind, FieldSpec
+from kamdesk.errors import KamdeskError, ValidationError
+from kamdesk.i18n import _
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.forms import ERROR_STYLE, Choices, RecordForm
+
+#: Saves the values; raises ValidationError (shown by the fields) or another KamdeskError.
+Save = Callable[[dict[str, Any]], None]
+
+
+class RecordDialog(QDialog):
+    """Short fields on a first tab, long texts on a second; Save keeps the dialog open on error."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        title: Callable[[], str],
+        specs: Sequence[FieldSpec],
+        save: Save,
+        *,
+        values: dict[str, Any] | None = None,
+        choices: dict[FieldKind, Choices] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._title = title
+        self._save = save
+        short = [s for s in specs if s.kind is not FieldKind.LONG_TEXT]
+        long = [s for s in specs if s.kind is FieldKind.LONG_TEXT]
+        self.main_form = RecordForm(context, short, choices=choices)
+        self.details_form = RecordForm(context, long, choices=choices)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._scrolling(self.main_form), "")
+        if long:
+            self.tabs.addTab(self._scrolling(self.details_form), "")
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.try_save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        if values:
+            self.main_form.set_values(values)
+            self.details_form.set_values(values)
+        self.resize(620, 640)
+        self.retranslate()
+
+    @staticmethod
+    def _scrolling(form: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(form)
+        return area
+
+    def retranslate(self) -> None:
+        """Set every text in the current language; typed values stay."""
+        self.setWindowTitle(self._title())
+        self.tabs.setTabText(0, _("Profile"))
+        if self.tabs.count() > 1:
+            self.tabs.setTabText(1, _("Details"))
+        self.main_form.retranslate()
+        self.details_form.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def values(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Everything typed, and messages for what could not be read."""
+        values, unreadable = self.main_form.values()
+        more, more_unreadable = self.details_form.values()
+        return {**values, **more}, {**unreadable, **more_unreadable}
+
+    def try_save(self) -> None:
+        """Save and close, or show why not and stay open with everything as typed."""
+        values, unreadable = self.values()
+        errors = dict(unreadable)
+        if not errors:
+            try:
+                self._save(values)
+            except ValidationError as error:
+                errors = error.errors
+            except KamdeskError as error:
+                self._show({}, error.message)
+                return
+            else:
+                self.accept()
+                return
+        self._show(errors, _("Please correct the fields marked in red."))
+
+    def _show(self, errors: dict[str, str], message: str) -> None:
+        self.message.setText(message)
+        self.message.show()
+        first = None
+        for index, form in enumerate((self.main_form, self.details_form)):
+            editor = form.show_errors(errors)
+            if editor is not None and first is None:
+                first = editor
+                self.tabs.setCurrentIndex(index)
+        if first is not None:
+            first.widget.setFocus()

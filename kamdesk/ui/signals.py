@@ -1,0 +1,26 @@
+"""The app-wide events, named ``<subject>_did_<verb>``.
+
+They are emitted by the UI layer after an operation commits (never before), so a
+listener always reads committed data. This is the whole list; add new ones here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+
+class AppSignals(QObject):
+    """One instance per app, passed to every view that needs to hear about changes."""
+
+    #: An account was created, edited, deleted or restored: (account id).
+    account_did_change = Signal(str)
+    #: A stakeholder of an account changed, coverage included: (account id).
+    stakeholders_did_change = Signal(str)
+    #: A team member was created, edited, deleted or restored.
+    team_did_change = Signal()
+    #: The user switched the language: (language code).
+    language_did_change = Signal(str)
+    #: A setting changed (branding, default currency…).
+    settings_did_change = Signal()
+    #: Something the user should read in the status bar: (message).
+    notice_did_post = Signal(str)

@@ -1,0 +1,140 @@
+"""Undo and redo of every edit, as QUndoCommands over the ops layer.
+
+An action runs first (so a refused value never reaches the stack); its command is pushed
+afterwards and skips its first ``redo``. Undoing an edit writes the previous values back
+through the same ops, so undo is itself a logged, synced change, like any other edit.
+If an undo can no longer apply (the record is gone), the command is dropped and the
+user is told, rather than the stack lying about the book.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import _
+from kamdesk.ops import accounts, stakeholders, team
+from kamdesk.store.book import Book
+from kamdesk.ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class RecordActions:
+    """How to write one kind of record, and whom to tell afterwards."""
+
+    update: Callable[[Book, str, dict[str, Any]], dict[str, Any]]
+    delete: Callable[[Book, str], None]
+    restore: Callable[[Book, str], None]
+
+
+ACCOUNT_ACTIONS = RecordActions(
+    accounts.update_account, accounts.delete_account, accounts.restore_account
+)
+STAKEHOLDER_ACTIONS = RecordActions(
+    stakeholders.update_stakeholder,
+    stakeholders.delete_stakeholder,
+    stakeholders.restore_stakeholder,
+)
+TEAM_MEMBER_ACTIONS = RecordActions(
+    team.update_team_member, team.delete_team_member, team.restore_team_member
+)
+
+
+class RecordCommand(QUndoCommand):
+    """An action already done on one record, which undo reverts and redo does again."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        text: str,
+        do: Callable[[], object],
+        revert: Callable[[], object],
+        announce: Callable[[], None],
+    ) -> None:
+        super().__init__(text)
+        self._context = context
+        self._do = do
+        self._revert = revert
+        self._announce = announce
+        self._done_already = True
+
+    def redo(self) -> None:
+        """Override QUndoCommand.redo (skipped when pushed: the action already ran)."""
+        if self._done_already:
+            self._done_already = False
+            return
+        self._run(self._do)
+
+    def undo(self) -> None:
+        """Override QUndoCommand.undo."""
+        self._run(self._revert)
+
+    def _run(self, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except KamdeskError as error:
+            self.setObsolete(True)
+            self._context.signals.notice_did_post.emit(
+                _("Cannot undo “{action}”: {reason}").format(
+                    action=self.text(), reason=error.message
+                )
+            )
+        self._announce()
+
+
+def edit_command(
+    context: AppContext,
+    actions: RecordActions,
+    record_id: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    text: str,
+    announce: Callable[[], None],
+) -> RecordCommand:
+    """The command for an edit that replaced ``before`` with ``after``."""
+    changed_after = {k: v for k, v in after.items() if k in before}
+    return RecordCommand(
+        context,
+        text,
+        lambda: actions.update(context.book, record_id, changed_after),
+        lambda: actions.update(context.book, record_id, before),
+        announce,
+    )
+
+
+def create_command(
+    context: AppContext,
+    actions: RecordActions,
+    record_id: str,
+    text: str,
+    announce: Callable[[], None],
+) -> RecordCommand:
+    """The command for a record just created: undo deletes it, redo brings it back."""
+    return RecordCommand(
+        context,
+        text,
+        lambda: actions.restore(context.book, record_id),
+        lambda: actions.delete(context.book, record_id),
+        announce,
+    )
+
+
+def delete_command(
+    context: AppContext,
+    actions: RecordActions,
+    record_id: str,
+    text: str,
+    announce: Callable[[], None],
+) -> RecordCommand:
+    """The command for a record just deleted: undo restores it."""
+    return RecordCommand(
+        context,
+        text,
+        lambda: actions.delete(context.book, record_id),
+        lambda: actions.restore(context.book, record_id),
+        announce,
+    )
