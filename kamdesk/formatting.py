@@ -9,9 +9,12 @@ touches money.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kamdesk.i18n import current_language
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 #: Currencies offered in forms; a book may hold any ISO 4217 code.
 COMMON_CURRENCIES: tuple[str, ...] = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD")
@@ -19,11 +22,15 @@ COMMON_CURRENCIES: tuple[str, ...] = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", 
 
 def minor_to_major(amount_minor: int, currency: str) -> Decimal:
     """The amount in whole currency units (``12345`` cents → ``123.45``)."""
+    from decimal import Decimal
+
     return Decimal(amount_minor).scaleb(-currency_digits(currency))
 
 
 def major_to_minor(amount: Decimal, currency: str) -> int:
     """The amount in minor units, rounded half-even to the currency's precision."""
+    from decimal import Decimal
+
     digits = currency_digits(currency)
     return int(amount.scaleb(digits).quantize(Decimal(1)))
 

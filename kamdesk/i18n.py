@@ -8,16 +8,14 @@ Catalogs are gettext ``.mo`` files compiled from ``resources/i18n/<lang>.po``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from kamdesk.paths import resource
 
 DOMAIN = "kamdesk"
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(NamedTuple):
     """A language the app is translated into."""
 
     code: str

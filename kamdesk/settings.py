@@ -10,19 +10,31 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from kamdesk.i18n import N_
 from kamdesk.paths import config_dir
 
 T = TypeVar("T")
 
-_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+
+
+def _is_color(value: Any) -> bool:
+    """``#RRGGBB``."""
+    return (
+        isinstance(value, str)
+        and len(value) == 7
+        and value[0] == "#"
+        and set(value[1:]) <= _HEX_DIGITS
+    )
+
+
+def _is_currency(value: Any) -> bool:
+    """A three-letter ISO 4217 code such as ``CNY``."""
+    return isinstance(value, str) and len(value) == 3 and value.isascii() and value.isupper()
 
 
 def system_language() -> str:
@@ -34,8 +46,7 @@ def system_language() -> str:
     return "en"
 
 
-@dataclass(frozen=True)
-class Setting(Generic[T]):
+class Setting(NamedTuple, Generic[T]):
     """One setting: its key in the file, default, title and the check a value must pass."""
 
     key: str
@@ -57,19 +68,19 @@ PRIMARY_COLOR: Setting[str] = Setting(
     "primary_color",
     lambda: "#1F4E79",
     N_("Main colour on PDFs"),
-    lambda v: bool(_is_str(v) and _COLOR.match(v)),
+    _is_color,
 )
 ACCENT_COLOR: Setting[str] = Setting(
     "accent_color",
     lambda: "#C0504D",
     N_("Accent colour on PDFs"),
-    lambda v: bool(_is_str(v) and _COLOR.match(v)),
+    _is_color,
 )
 DEFAULT_CURRENCY: Setting[str] = Setting(
     "default_currency",
     lambda: "CNY",
     N_("Default currency"),
-    lambda v: bool(_is_str(v) and _CURRENCY.match(v)),
+    _is_currency,
 )
 LAST_REPORT_FOLDER: Setting[str] = Setting(
     "last_report_folder", lambda: "", N_("Folder for saved PDFs"), _is_str

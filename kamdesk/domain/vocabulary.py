@@ -8,13 +8,12 @@ depend on (buying roles, attitudes, levels) are named as constants here.
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 #: Namespace for the ids of seeded vocabulary rows: every device derives the same id for
 #: the same (kind, code), so seed rows never conflict when books sync.
-VOCABULARY_NAMESPACE = uuid.UUID("6f1d3c2e-8a0b-4c55-9e8f-1b2a3c4d5e6f")
+VOCABULARY_NAMESPACE = "6f1d3c2e-8a0b-4c55-9e8f-1b2a3c4d5e6f"
 
 
 class VocabularyKind(StrEnum):
@@ -72,8 +71,7 @@ class OrgLevel(StrEnum):
 TIERS: tuple[str, ...] = ("A", "B", "C")
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One seeded vocabulary entry."""
 
     kind: VocabularyKind
@@ -84,7 +82,10 @@ class Term:
     @property
     def id(self) -> str:
         """The row id every device gives this seed entry."""
-        return str(uuid.uuid5(VOCABULARY_NAMESPACE, f"{self.kind.value}:{self.code}"))
+        # Imported here: uuid imports platform, which the first paint need not wait for.
+        import uuid
+
+        return str(uuid.uuid5(uuid.UUID(VOCABULARY_NAMESPACE), f"{self.kind.value}:{self.code}"))
 
 
 def _terms(kind: VocabularyKind, *rows: tuple[str, str, str]) -> list[Term]:

@@ -15,9 +15,8 @@ import sqlite3
 import stat
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from kamdesk import __version__
@@ -46,8 +45,7 @@ BUSY_TIMEOUT_MS = 3000
 OPEN_LOCK_TIMEOUT_S = 1.0
 
 
-@dataclass(frozen=True)
-class BookInfo:
+class BookInfo(NamedTuple):
     """What a quick read-only look at a book file tells."""
 
     revision: str

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.store.search import MATCHING_ACCOUNTS_SQL, match_expression
@@ -45,8 +44,7 @@ _SORT_SQL: dict[AccountSort, str] = {
 }
 
 
-@dataclass(frozen=True)
-class AccountQuery:
+class AccountQuery(NamedTuple):
     """What the account list shows: a search, filters and an order."""
 
     text: str = ""
@@ -59,8 +57,7 @@ class AccountQuery:
     descending: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class AccountRow:
+class AccountRow(NamedTuple):
     """One line of the account list."""
 
     id: str
@@ -77,14 +74,13 @@ class AccountRow:
     updated_at: str
 
 
-@dataclass(frozen=True, slots=True)
-class StakeholderRow:
+class StakeholderRow(NamedTuple):
     """A stakeholder with the ids of the team members who cover them."""
 
     id: str
     account_id: str
     values: dict[str, Any]
-    covered_by: tuple[str, ...] = field(default_factory=tuple)
+    covered_by: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -92,8 +88,7 @@ class StakeholderRow:
         return str(self.values["name"])
 
 
-@dataclass(frozen=True, slots=True)
-class TeamMemberRow:
+class TeamMemberRow(NamedTuple):
     """A member of our team."""
 
     id: str
@@ -105,8 +100,7 @@ class TeamMemberRow:
     phone: str
 
 
-@dataclass(frozen=True, slots=True)
-class TermRow:
+class TermRow(NamedTuple):
     """One vocabulary entry, with both labels."""
 
     kind: str

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -190,8 +188,7 @@ class AccountListPanel(QWidget):
 
     def _apply_filters(self) -> None:
         self.model.set_query(
-            replace(
-                self.model.query,
+            self.model.query._replace(
                 tiers=self.tier_filter.selected(),
                 industries=self.industry_filter.selected(),
                 lifecycle_stages=self.stage_filter.selected(),

@@ -7,8 +7,6 @@ for and tests build the same thing on a temp book.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from PySide6.QtGui import QUndoStack
 
 from kamdesk.i18n import current_language
@@ -18,20 +16,19 @@ from kamdesk.store.reader import BookReader, TeamMemberRow, TermRow
 from kamdesk.ui.signals import AppSignals
 
 
-@dataclass
 class AppContext:
     """The app's shared objects."""
 
-    book: Book
-    settings: Settings
-    signals: AppSignals
-    undo_stack: QUndoStack
-    reader: BookReader = field(init=False)
-    _vocabulary: dict[str, list[TermRow]] | None = field(default=None, init=False)
-    _team: list[TeamMemberRow] | None = field(default=None, init=False)
-
-    def __post_init__(self) -> None:
-        self.reader = BookReader(self.book.db)
+    def __init__(
+        self, book: Book, settings: Settings, signals: AppSignals, undo_stack: QUndoStack
+    ) -> None:
+        self.book = book
+        self.settings = settings
+        self.signals = signals
+        self.undo_stack = undo_stack
+        self.reader = BookReader(book.db)
+        self._vocabulary: dict[str, list[TermRow]] | None = None
+        self._team: list[TeamMemberRow] | None = None
         self.signals.team_did_change.connect(self._forget_team)
 
     def _forget_team(self) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from PySide6.QtCore import QLocale
 
-from kamdesk.formatting import currency_digits, major_to_minor, minor_to_major
+from kamdesk.formatting import currency_digits
 from kamdesk.i18n import current_language
 
 # Qt has no "symbol for this ISO code" lookup; these are CLDR's narrow symbols for the
@@ -16,24 +16,35 @@ _SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HK
 
 def qlocale() -> QLocale:
     """The QLocale of the current language."""
-    return QLocale(current_language().locale.replace("_Hans", ""))
+    return _qlocale(current_language().locale)
+
+
+@cache
+def _qlocale(locale: str) -> QLocale:
+    return QLocale(locale.replace("_Hans", ""))
+
+
+def _major(amount_minor: int, currency: str) -> float:
+    # A float is exact enough to *show* any amount below 2**53 minor units; stored
+    # amounts stay integers and parsing goes through Decimal.
+    return amount_minor / 10 ** currency_digits(currency)
 
 
 def money_text(amount_minor: int | None, currency: str) -> str:
     """``¥1,234,567.00`` in the current language's number format."""
     if amount_minor is None:
         return ""
-    major = minor_to_major(amount_minor, currency)
     symbol = _SYMBOLS.get(currency, currency + " ")
-    return qlocale().toCurrencyString(float(major), symbol, currency_digits(currency))
+    return qlocale().toCurrencyString(
+        _major(amount_minor, currency), symbol, currency_digits(currency)
+    )
 
 
 def amount_text(amount_minor: int | None, currency: str) -> str:
     """The amount for editing: grouped digits without a symbol (``1,234,567.00``)."""
     if amount_minor is None:
         return ""
-    major = minor_to_major(amount_minor, currency)
-    return qlocale().toString(float(major), "f", currency_digits(currency))
+    return qlocale().toString(_major(amount_minor, currency), "f", currency_digits(currency))
 
 
 def parse_amount(text: str, currency: str) -> int | None:
@@ -42,6 +53,10 @@ def parse_amount(text: str, currency: str) -> int | None:
     Accepts the locale's grouping and decimal marks and a leading currency symbol.
     Raises ValueError when the text is not a number.
     """
+    from decimal import Decimal, InvalidOperation
+
+    from kamdesk.formatting import major_to_minor
+
     cleaned = text.strip()
     for symbol in {*_SYMBOLS.values(), currency}:
         cleaned = cleaned.replace(symbol, "")

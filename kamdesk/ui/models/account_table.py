@@ -7,7 +7,6 @@ of 10,000 accounts opens and filters instantly (the Anki browser's design).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from enum import IntEnum
 from typing import Any
 
@@ -93,7 +92,7 @@ class AccountTableModel(QAbstractTableModel):
 
     def set_search_text(self, text: str) -> None:
         """Filter by what the user types in the search box."""
-        self.set_query(replace(self._query, text=text))
+        self.set_query(self._query._replace(text=text))
 
     def refresh(self, *_args: object) -> None:
         """Read the id list again (after an edit, or a new search)."""
@@ -209,8 +208,7 @@ class AccountTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Override QAbstractTableModel.sort: the book sorts, in SQL."""
         self.set_query(
-            replace(
-                self._query,
+            self._query._replace(
                 sort=_SORTS[Column(column)],
                 descending=order == Qt.SortOrder.DescendingOrder,
             )
