@@ -21,7 +21,7 @@ def _keyring_or_raise() -> object:
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or backend.priority <= 0:  # type: ignore[operator]
+    if isinstance(backend, fail.Keyring) or backend.priority <= 0:
         raise SecretStoreUnavailableError(
             _(
                 "This computer has no secure password store (keyring), so KAMDesk cannot keep "

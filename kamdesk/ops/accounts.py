@@ -27,7 +27,7 @@ def _account_model() -> type[Account]:
 def _check_account(
     session: Session, account_id: str | None, values: dict[str, Any]
 ) -> dict[str, str]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from kamdesk.models import Account, TeamMember
 
@@ -38,11 +38,8 @@ def _check_account(
         if parent is None or parent.deleted_at is not None:
             errors["parent_id"] = _("The parent account no longer exists.")
         elif account_id is not None:
-            parent_of = dict(
-                session.exec(
-                    select(Account.id, Account.parent_id).where(Account.deleted_at.is_(None))
-                ).all()  # type: ignore[union-attr]
-            )
+            live = col(Account.deleted_at).is_(None)
+            parent_of = dict(session.exec(select(Account.id, Account.parent_id).where(live)).all())
             if creates_cycle(account_id, parent_id, parent_of):
                 errors["parent_id"] = _(
                     "An account cannot sit under itself or under one of its own branches."
@@ -71,12 +68,14 @@ def update_account(book: Book, account_id: str, values: Mapping[str, Any]) -> di
 
 
 def _refuse_if_it_has_branches(session: Session, account_id: str) -> None:
-    from sqlmodel import func, select
+    from sqlmodel import col, func, select
 
     from kamdesk.models import Account
 
     count = session.exec(
-        select(func.count()).where(Account.parent_id == account_id, Account.deleted_at.is_(None))  # type: ignore[union-attr]
+        select(func.count()).where(
+            Account.parent_id == account_id, col(Account.deleted_at).is_(None)
+        )
     ).one()
     if count:
         raise ValidationError(

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
@@ -77,7 +77,7 @@ def changed_fields(session: Session) -> list[FieldChange]:
         if table is None:
             continue
         defaults = _DEFAULTS[table]
-        row_id = obj.id  # type: ignore[attr-defined]
+        row_id = obj.id
         for key in _column_keys(obj):
             if key in UNLOGGED_COLUMNS or key == "id":
                 continue
@@ -105,7 +105,7 @@ def changed_fields(session: Session) -> list[FieldChange]:
             )
             new = history.added[0]
             if old != new:
-                changes.append(FieldChange(table, obj.id, key, new, is_insert=False))  # type: ignore[attr-defined]
+                changes.append(FieldChange(table, obj.id, key, new, is_insert=False))
     return changes
 
 
@@ -131,8 +131,8 @@ class ChangeRecorder:
         touched = {(c.table, c.row_id) for c in self._pending if not c.is_insert}
         for obj in session.dirty:
             table = _table_of(obj)
-            if table is not None and (table, obj.id) in touched:  # type: ignore[attr-defined]
-                obj.updated_at = now  # type: ignore[attr-defined]
+            if table is not None and (table, obj.id) in touched:
+                obj.updated_at = now
 
     def _after_flush(self, session: Session, _ctx: UOWTransaction) -> None:
         changes, self._pending = self._pending, []
@@ -200,8 +200,11 @@ class ChangeRecorder:
             if c.table in text_columns and c.column in text_columns[c.table]
         }
         for table, row_id in stale:
-            model = Account if table == "account" else Stakeholder
-            obj = session.get(model, row_id)
+            obj: Account | Stakeholder | None = (
+                session.get(Account, row_id)
+                if table == "account"
+                else session.get(Stakeholder, row_id)
+            )
             if obj is None or obj.deleted_at is not None:
                 search.remove_document(db, row_id)
             elif isinstance(obj, Account):
@@ -225,5 +228,6 @@ class ChangeRecorder:
 def _dbapi(session: Session) -> sqlite3.Cursor:
     """A cursor on the session's own connection, inside its open transaction."""
     raw = session.connection().connection.dbapi_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw.cursor()
+    assert raw is not None
+    # The book's engine is always pysqlite, whose DBAPI connection is a sqlite3.Connection.
+    return cast(sqlite3.Connection, raw).cursor()

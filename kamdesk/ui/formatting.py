@@ -27,7 +27,7 @@ def _qlocale(locale: str) -> QLocale:
 def _major(amount_minor: int, currency: str) -> float:
     # A float is exact enough to *show* any amount below 2**53 minor units; stored
     # amounts stay integers and parsing goes through Decimal.
-    return amount_minor / 10 ** currency_digits(currency)
+    return amount_minor / 10.0 ** currency_digits(currency)
 
 
 def money_text(amount_minor: int | None, currency: str) -> str:

@@ -48,7 +48,7 @@ class PdfPreviewDialog(QDialog):
         )
         self.buttons.accepted.connect(self.save_as)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_as)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_as)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(self.buttons)

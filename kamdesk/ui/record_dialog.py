@@ -61,7 +61,7 @@ class RecordDialog(QDialog):
         )
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.try_save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.try_save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.message)

@@ -100,9 +100,9 @@ class TeamDialog(QDialog):
         self.edit_button.clicked.connect(self.edit_member)
         self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_member)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.add_member)
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self, activated=self.edit_member)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.delete_member)
+        QShortcut(QKeySequence.StandardKey.New, self, self.add_member)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.edit_member)
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_member)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):
             buttons.addWidget(button)

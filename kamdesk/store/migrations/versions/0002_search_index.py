@@ -28,7 +28,7 @@ def upgrade() -> None:
 
     dbapi = op.get_bind().connection.dbapi_connection
     assert dbapi is not None
-    rebuild_index(dbapi.cursor())
+    rebuild_index(dbapi.cursor())  # type: ignore[arg-type]  # a sqlite3 cursor underneath
 
 
 def downgrade() -> None:
