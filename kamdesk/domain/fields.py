@@ -61,7 +61,7 @@ V = VocabularyKind
 F = FieldKind
 
 ACCOUNT_FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("name", N_("Name"), F.TEXT, required=True),
+    FieldSpec("name", N_("Account name"), F.TEXT, required=True),
     FieldSpec("parent_id", N_("Parent account"), F.ACCOUNT),
     FieldSpec("org_level", N_("Position in group"), F.CHOICE, vocabulary=V.ORG_LEVEL),
     FieldSpec("own_purchasing", N_("Own purchasing authority"), F.FLAG),

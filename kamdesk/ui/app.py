@@ -57,7 +57,24 @@ class FirstPaintProbe(QObject):
             print(f"startup: {elapsed:.3f} s (window shown, account list painted)", flush=True)
             QApplication.quit()
         else:
+            ensure_chinese_font()
             _warm_up_in_background()
+
+
+def ensure_chinese_font() -> None:
+    """Use the bundled Chinese font when the system has none, so names never show as boxes.
+
+    Done after the first paint: checking the font database costs time, and a machine
+    with Chinese fonts (most of our users') needs nothing.
+    """
+    from PySide6.QtGui import QFontDatabase
+
+    from kamdesk.paths import resource
+
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        QFontDatabase.addApplicationFont(str(resource("fonts", "wqy-microhei.ttc")))
+        for widget in QApplication.topLevelWidgets():
+            widget.update()
 
 
 def _warm_up_in_background() -> None:

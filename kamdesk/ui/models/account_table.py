@@ -46,7 +46,7 @@ _TITLES = {
     Column.INDUSTRY: N_("Industry"),
     Column.STAGE: N_("Stage"),
     Column.OWNER: N_("Owner"),
-    Column.GROUP: N_("Group"),
+    Column.GROUP: N_("Parent account"),
     Column.REVENUE: N_("Revenue with us"),
     Column.STAKEHOLDERS: N_("Stakeholders"),
 }
