@@ -71,11 +71,22 @@ class ReportStyles:
     page_font_name: str
     page_font_size: float
 
+    def _cell_font(self) -> list[tuple[object, ...]]:
+        # Tables set a font for every cell, Helvetica unless told otherwise, even when the
+        # cell holds a Paragraph: that would put a Type 1 font with no Chinese glyphs in
+        # the PDF, and set any plain-string cell in it.
+        return [
+            ("FONTNAME", (0, 0), (-1, -1), self.table_cell.fontName),
+            ("FONTSIZE", (0, 0), (-1, -1), self.table_cell.fontSize),
+            ("LEADING", (0, 0), (-1, -1), self.table_cell.leading),
+        ]
+
     def table_style(self, *, header_rows: int = 1) -> TableStyle:
         """Grid, header band and zebra rows for a data table with ``header_rows`` headers."""
         last_header = header_rows - 1
         return TableStyle(
             [
+                *self._cell_font(),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -92,6 +103,7 @@ class ReportStyles:
         """Layout for label/value blocks: no grid, labels muted, a hairline under each pair."""
         return TableStyle(
             [
+                *self._cell_font(),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 6),

@@ -9,8 +9,8 @@ Output is deterministic (ReportLab's ``invariant`` mode): the same data gives th
 bytes, so tests can compare documents and a re-export does not look like a change.
 
 Long documents can add a table of contents: every paragraph in a heading style is
-announced to ReportLab's indexing flowables (``TOCEntry``) and bookmarked, so putting a
-``reportlab.platypus.tableofcontents.TableOfContents`` in the story is all that is needed;
+bookmarked, added to the PDF outline and announced to ReportLab's indexing flowables
+(``TOCEntry``), so putting :func:`table_of_contents` in the story is all that is needed;
 :func:`render_pdf` then runs the extra layout passes a TOC needs.
 """
 
@@ -23,11 +23,20 @@ from dataclasses import dataclass
 from typing import IO, Any, Final
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
-from reportlab.platypus.flowables import Flowable as _FlowableBase
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from kamdesk import APP_NAME
 from kamdesk.i18n import _
@@ -42,6 +51,8 @@ MARGIN_RIGHT: Final = 18 * mm
 MARGIN_BOTTOM: Final = 18 * mm
 #: Top margin of later pages, leaving room for the running header.
 MARGIN_TOP: Final = 20 * mm
+#: Width of the text frame: what tables divide among their columns.
+CONTENT_WIDTH: Final = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
 #: Height of the first page's header band (logo and company name).
 FIRST_PAGE_HEADER: Final = 24 * mm
 #: Tallest a logo may be drawn in the first page's header band.
@@ -108,7 +119,9 @@ class PageCountCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
 class _BrandedPage(PageTemplate):  # type: ignore[misc]  # reportlab has no type hints
     """A page template that draws the branded header and the footer around its frame."""
 
-    def __init__(self, template_id: str, frame: Frame, doc: ReportDocTemplate, *, first: bool):
+    def __init__(
+        self, template_id: str, frame: Frame, doc: ReportDocTemplate, *, first: bool
+    ) -> None:
         super().__init__(id=template_id, frames=[frame])
         self._report = doc
         self._first = first
@@ -155,6 +168,11 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
             creator=APP_NAME,
             producer=APP_NAME,
             lang=info.lang or None,
+            # Without this every page would start in Helvetica, a Type 1 font with no
+            # Chinese glyphs, and the PDF would list it among its fonts.
+            initialFontName=styles.page_font_name,
+            initialFontSize=styles.body.fontSize,
+            initialLeading=styles.body.leading,
             # Same input, same bytes: no timestamps or random ids in the file.
             invariant=1,
         )
@@ -224,9 +242,13 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
             )
             text_x += width + 4 * mm
         if self.branding.company_name:
-            canvas.setFont(self.styles.heading.fontName, 13)
+            font, size = self.styles.heading.fontName, 13
+            canvas.setFont(font, size)
             canvas.setFillColor(self.styles.primary)
-            canvas.drawString(text_x, rule_y + 3 * mm + 2, self.branding.company_name)
+            name = _clip(
+                self.branding.company_name, font, size, page_width - self.rightMargin - text_x
+            )
+            canvas.drawString(text_x, rule_y + 3 * mm + 2, name)
         canvas.setStrokeColor(self.styles.primary)
         canvas.setLineWidth(1.2)
         canvas.line(self.leftMargin, rule_y, page_width - self.rightMargin, rule_y)
@@ -235,9 +257,10 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
         """The document title above a hairline, so a loose page says what it belongs to."""
         page_width, page_height = self.pagesize
         baseline = page_height - self.topMargin + 5 * mm
-        canvas.setFont(self.styles.page_font_name, self.styles.page_font_size)
+        font, size = self.styles.page_font_name, self.styles.page_font_size
+        canvas.setFont(font, size)
         canvas.setFillColor(MUTED)
-        canvas.drawString(self.leftMargin, baseline, self.info.title)
+        canvas.drawString(self.leftMargin, baseline, _clip(self.info.title, font, size, self.width))
         canvas.setStrokeColor(self.styles.primary)
         canvas.setLineWidth(0.5)
         canvas.line(
@@ -253,10 +276,13 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
         canvas.line(
             self.leftMargin, baseline + 4 * mm, page_width - self.rightMargin, baseline + 4 * mm
         )
-        canvas.setFont(self.styles.page_font_name, self.styles.page_font_size)
+        font, size = self.styles.page_font_name, self.styles.page_font_size
+        canvas.setFont(font, size)
         canvas.setFillColor(MUTED)
         if self.branding.company_name:
-            canvas.drawString(self.leftMargin, baseline, self.branding.company_name)
+            # The right third is kept for the page label.
+            name = _clip(self.branding.company_name, font, size, self.width * 2 / 3)
+            canvas.drawString(self.leftMargin, baseline, name)
         if isinstance(canvas, PageCountCanvas):
             canvas.draw_page_label()
 
@@ -273,7 +299,7 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
 
     # -- Table of contents ---------------------------------------------------------------
 
-    def afterFlowable(self, flowable: _FlowableBase) -> None:
+    def afterFlowable(self, flowable: Flowable) -> None:
         """Override BaseDocTemplate.afterFlowable: index headings for a TOC and the outline."""
         if not isinstance(flowable, Paragraph):
             return
@@ -287,7 +313,8 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
         # The PDF outline may only go one level deeper at a time.
         self._outline_level = min(level, self._outline_level + 1)
         self.canv.addOutlineEntry(text, key, level=self._outline_level, closed=True)
-        self.notify("TOCEntry", (level, text, self.page, key))
+        # A table of contents sets its entries as Paragraph markup: "R&D" must arrive escaped.
+        self.notify("TOCEntry", (level, escape_markup(text), self.page, key))
 
     def beforeDocument(self) -> None:
         """Override BaseDocTemplate.beforeDocument: start each layout pass's outline afresh."""
@@ -316,6 +343,43 @@ def render_pdf(
     return buffer.getvalue()
 
 
+def table_of_contents(styles: ReportStyles) -> TableOfContents:
+    """A table of contents for a long report, set in the report's font.
+
+    Put it in the story; :func:`render_pdf` fills it with the ``heading`` (level 0) and
+    ``subheading`` (level 1) paragraphs and their page numbers. ReportLab's default TOC
+    styles use Helvetica, which has no Chinese glyphs.
+    """
+    level_0 = ParagraphStyle(
+        "KAMDeskTOCLevel0", parent=styles.body, rightIndent=30, spaceBefore=2, spaceAfter=1
+    )
+    level_1 = ParagraphStyle(
+        "KAMDeskTOCLevel1", parent=level_0, leftIndent=14, spaceBefore=0, textColor=MUTED
+    )
+    toc = TableOfContents(
+        dotsMinLevel=0,
+        tableStyle=TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), styles.body.fontName),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        ),
+    )
+    toc.levelStyles = [level_0, level_1]
+    return toc
+
+
+def escape_markup(text: str) -> str:
+    """``text`` made safe to put in Paragraph markup: ``&``, ``<`` and ``>`` escaped.
+
+    Not ``xml.sax.saxutils.escape``: importing it pulls in urllib, http and ssl, a fifth
+    of the time a first export takes.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _load_logo(branding: Branding) -> ImageReader | None:
     """The branding logo, or ``None`` when there is none or it cannot be read.
 
@@ -327,10 +391,24 @@ def _load_logo(branding: Branding) -> ImageReader | None:
     try:
         logo = ImageReader(str(branding.logo_path))
         logo.getSize()
-    except (OSError, ValueError, SyntaxError) as error:
+    # Pillow and ReportLab raise a variety of errors for unreadable images.
+    except Exception as error:
         _log.warning("Leaving out the logo %s: %s", branding.logo_path, error)
         return None
     return logo
+
+
+def _clip(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut short with an ellipsis to fit ``width`` on one line.
+
+    Headers and footers are drawn straight on the canvas, which never wraps: a long
+    account or company name would otherwise run off the page or over the page label.
+    """
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _fit(size: tuple[int, int], max_width: float, max_height: float) -> tuple[float, float]:

@@ -1,0 +1,154 @@
+"""How long the account summary PDF takes to build, against its 0.3 s budget.
+
+Builds the summary of an account with 20 stakeholders (mixed Chinese and English):
+
+* cold: the first build in a fresh Python process, from importing the report builder
+  (and with it ReportLab) through registering the CJK font and loading Babel's locale data
+  to the PDF bytes: what a user waits for on the first export after starting the app;
+* warm: the median and 95th percentile of the next N builds in one process.
+
+Run from the repository root:  python bench/bench_account_summary_pdf.py [N]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    # Run as a script from a checkout, without installing the package.
+    sys.path.insert(0, str(ROOT))
+
+from kamdesk.reports.data import AccountSummary, Branding, StakeholderLine  # noqa: E402
+
+BUDGET_S = 0.3
+LOCALE = "zh_Hans_CN"
+
+
+def sample_summary() -> AccountSummary:
+    """An account with 20 stakeholders and every profile field filled, as a rep's might be."""
+    names = ["王建国", "李娜", "Zhang Wei", "陈晓明", "Emily Chen", "刘洋", "赵敏", "孙立"]
+    titles = ["采购总监", "IT Manager", "首席财务官（CFO）", "生产部副总经理"]
+    departments = ["采购部", "信息技术部 IT", "财务部", "生产运营中心"]
+    roles = [("EB", "E-DB"), ("UB", "U-WB"), ("TB", "T-CA"), ("Coach", "C-CO")]
+    people = tuple(
+        StakeholderLine(
+            name=f"{names[i % len(names)]} {i}",
+            title=titles[i % 4],
+            department=departments[i % 4],
+            level=("高层", "中层", "基层")[i % 3],
+            buying_role=roles[i % 4][0],
+            force=roles[i % 4][1],
+            attitude=("支持", "中立", "反对", "supportive")[i % 4],
+            influence=i % 5 + 1,
+            reports_to=names[(i + 3) % len(names)],
+            covered_by=("李明（销售总监）", "Anna Müller") if i % 2 else ("李明",),
+        )
+        for i in range(20)
+    )
+    return AccountSummary(
+        name="华东制造集团",
+        generated_on=dt.date(2026, 11, 23),
+        parent_name="华东控股 East China Holdings",
+        org_level="集团总部 HQ",
+        industry="制造业 Manufacturing",
+        tier="A",
+        lifecycle_stage="战略 strategic partner",
+        decision_mode="混合决策 mixed",
+        owner="李明",
+        annual_revenue_minor=123_456_789,
+        potential_revenue_minor=500_000_000,
+        procurement_process="立项 → 评估 → 招标 → 决策；每个环节需集团采购委员会审批，"
+        "Tender via SAP Ariba。",
+        budget_cycle="年度（每年十月提交预算）",
+        pain_points="生产效率低，设备停机时间长：每月平均停机超过四十小时！质量追溯困难；"
+        "customer complaints are rising.",
+        strategy="稳定现有业务，同时在华南分公司扩展 MES 项目。",
+        incumbent_suppliers="西门子（Siemens）：满意度中等；本地集成商《智造科技》：价格低但交付慢。",
+        competitors="Rockwell Automation, 施耐德电气, 汇川技术",
+        notes="王建国是最终决策者，但他说：“先让技术部评估。”\n"
+        "Bring the automotive reference case.",
+        stakeholders=people,
+        decision_maker_coverage=0.75,
+    )
+
+
+def sample_branding() -> Branding:
+    """Branding with a Chinese and English company name."""
+    return Branding(company_name="远景智能 Vista Automation Co., Ltd.")
+
+
+def cold_child() -> None:
+    """Build once in this fresh process and print the timings as JSON for the parent."""
+    imports_started = time.perf_counter()
+    from kamdesk.reports.account_summary import build_account_summary
+
+    imported = time.perf_counter()
+    pdf = build_account_summary(sample_summary(), sample_branding(), LOCALE)
+    built = time.perf_counter()
+    print(
+        json.dumps(
+            {
+                "total": built - imports_started,
+                "imports": imported - imports_started,
+                "build": built - imported,
+                "bytes": len(pdf),
+            }
+        )
+    )
+
+
+def cold_run() -> dict[str, float]:
+    """The timings of one build in a fresh interpreter."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--cold"], capture_output=True, text=True, check=True
+    )
+    figures: dict[str, float] = json.loads(result.stdout)
+    return figures
+
+
+def main() -> None:
+    """Print cold and warm build times and how they compare with the budget."""
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    colds = sorted((cold_run() for _ in range(5)), key=lambda figures: figures["total"])
+    cold = colds[len(colds) // 2]
+
+    from kamdesk.reports.account_summary import build_account_summary
+
+    summary, branding = sample_summary(), sample_branding()
+    pdf = build_account_summary(summary, branding, LOCALE)
+    warm: list[float] = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pdf = build_account_summary(summary, branding, LOCALE)
+        warm.append(time.perf_counter() - start)
+    warm.sort()
+    median = statistics.median(warm)
+    p95 = warm[max(0, round(0.95 * len(warm)) - 1)]
+
+    def verdict(seconds: float) -> str:
+        return "ok" if seconds <= BUDGET_S else "OVER BUDGET"
+
+    print(f"Account summary PDF: 20 stakeholders, A4, {LOCALE}, {len(pdf) / 1024:.1f} KiB")
+    print(f"  budget                                {BUDGET_S * 1000:7.1f} ms")
+    print(
+        f"  cold, fresh process (median of 5)     {cold['total'] * 1000:7.1f} ms  "
+        f"{verdict(cold['total'])}"
+    )
+    print(f"    of which importing the builder      {cold['imports'] * 1000:7.1f} ms")
+    print(f"    of which first build (font, Babel)  {cold['build'] * 1000:7.1f} ms")
+    print(f"  warm median of {runs:<4}                  {median * 1000:7.1f} ms  {verdict(median)}")
+    print(f"  warm p95                              {p95 * 1000:7.1f} ms  {verdict(p95)}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--cold"]:
+        cold_child()
+    else:
+        main()
