@@ -129,5 +129,12 @@ class Settings:
         """Write the file atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps(self._values, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(partial, self.path)
+        text = json.dumps(self._values, ensure_ascii=False, indent=2)
+        try:
+            with partial.open("w", encoding="utf-8") as fp:
+                fp.write(text)
+                fp.flush()
+                os.fsync(fp.fileno())
+            os.replace(partial, self.path)
+        finally:
+            partial.unlink(missing_ok=True)

@@ -21,6 +21,15 @@ _CURRENCY = re.compile(r"^[A-Z]{3}$")
 KnownCodes = Callable[[str], Collection[str]]
 
 
+def _storable(text: str) -> bool:
+    """False for text with a lone surrogate (half an emoji from a broken paste)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | None:
     """The message for a bad value of one field, or None when the value is fine."""
     if isinstance(value, str):
@@ -36,7 +45,7 @@ def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | N
             return _("{field} is too long ({length} characters; at most {limit}).").format(
                 field=_(spec.label), length=len(value), limit=spec.max_length
             )
-        if "\x00" in value:
+        if "\x00" in value or not _storable(value):
             return _("{field} contains a character that cannot be stored.").format(
                 field=_(spec.label)
             )

@@ -33,7 +33,7 @@ from kamdesk.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 from kamdesk.sync.clock import HybridLogicalClock
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import URL, Engine
     from sqlmodel import Session
 
     from kamdesk.store.changelog import ChangeRecorder
@@ -78,7 +78,11 @@ def check_file_looks_like_sqlite(path: Path) -> None:
     change_counter, page_count = struct.unpack(">II", header[24:32])
     (valid_for,) = struct.unpack(">I", header[92:96])
     # The page count in the header is only trustworthy when "valid-for" matches.
-    if change_counter == valid_for and page_count * page_size > path.stat().st_size:
+    wal = Path(f"{path}-wal")
+    # A crash during a checkpoint can leave the main file short while the WAL still holds
+    # every page; SQLite recovers that itself, so only judge the size without a WAL.
+    has_wal = wal.exists() and wal.stat().st_size > 0
+    if not has_wal and change_counter == valid_for and page_count * page_size > path.stat().st_size:
         raise NotABookError(
             _("{path} is damaged: the file is shorter than it should be.").format(path=path)
         )
@@ -87,6 +91,8 @@ def check_file_looks_like_sqlite(path: Path) -> None:
 def inspect_book(path: Path) -> BookInfo:
     """Read a book's revision, device id and clock without writing a byte."""
     check_file_looks_like_sqlite(path)
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    had_sidecars = [p.exists() for p in sidecars]
     try:
         db = sqlite3.connect(_ro_uri(path), uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
     except sqlite3.Error as error:
@@ -115,8 +121,15 @@ def inspect_book(path: Path) -> BookInfo:
         raise NotABookError(
             _("{path} is damaged: {reason}").format(path=path, reason=error)
         ) from error
-    finally:
+    except BaseException:
         db.close()
+        # Reading a WAL-mode file creates -wal/-shm beside it; a file we refuse must be
+        # left exactly as we found it, folder included.
+        for sidecar, existed in zip(sidecars, had_sidecars, strict=True):
+            if not existed:
+                sidecar.unlink(missing_ok=True)
+        raise
+    db.close()
     if revision_row is None or "device_id" not in meta:
         raise NotABookError(_("{path} is damaged: its version is missing.").format(path=path))
     return BookInfo(str(revision_row[0]), meta["device_id"], int(meta.get("hlc", "0")))
@@ -131,6 +144,36 @@ def _file_is_read_only(path: Path) -> bool:
     )
 
 
+def sqlite_url(path: Path) -> URL:
+    """The SQLAlchemy URL of a book file.
+
+    Built, not formatted, so a '?' or '%' in a path stays part of the file name.
+    """
+    from sqlalchemy.engine import URL
+
+    return URL.create("sqlite", database=str(path))
+
+
+def _refuse_if_locked(path: Path) -> None:
+    """Raise BookLockedError if another program holds the book's write lock now."""
+    db = sqlite3.connect(
+        f"file:{quote(str(path))}", uri=True, timeout=OPEN_LOCK_TIMEOUT_S, isolation_level=None
+    )
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if _is_locked(error):
+            raise BookLockedError(
+                _(
+                    "{path} is being written by another program. Close it there and try again."
+                ).format(path=path)
+            ) from error
+        raise
+    finally:
+        db.close()
+
+
 def _run_migrations(db_path: Path, target: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
@@ -138,7 +181,7 @@ def _run_migrations(db_path: Path, target: str = "head") -> None:
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    engine = create_engine(f"sqlite:///{db_path}")
+    engine = create_engine(sqlite_url(db_path))
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
@@ -176,7 +219,7 @@ def backup_book(path: Path, revision: str) -> Path:
 
     folder = path.parent / f"{path.stem} backups"
     folder.mkdir(exist_ok=True)
-    stamp = utc_now().strftime("%Y%m%dT%H%M%S")
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{path.stem}-schema{revision}-{stamp}{path.suffix}"
     partial = target.with_suffix(".partial")
     source = sqlite3.connect(_ro_uri(path), uri=True)
@@ -240,6 +283,7 @@ class Book:
             read_only_reason = _("This book is read-only on disk; edits cannot be saved.")
         backup: Path | None = None
         if read_only_reason is None and info.revision != SCHEMA_HEAD:
+            _refuse_if_locked(path)
             backup = backup_book(path, info.revision)
             _run_migrations(path)
             info = inspect_book(path)
@@ -297,7 +341,7 @@ class Book:
             from kamdesk.store.changelog import ChangeRecorder
 
             engine = create_engine(
-                f"sqlite:///{self.path}",
+                sqlite_url(self.path),
                 connect_args={"isolation_level": None, "timeout": BUSY_TIMEOUT_MS / 1000},
             )
 

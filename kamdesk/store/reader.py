@@ -35,7 +35,9 @@ _SORT_SQL: dict[AccountSort, str] = {
     AccountSort.TIER: "CASE a.tier WHEN '' THEN 'Z' ELSE a.tier END",
     AccountSort.INDUSTRY: "a.industry",
     AccountSort.LIFECYCLE_STAGE: "a.lifecycle_stage",
-    AccountSort.OWNER: "(SELECT name FROM team_member WHERE id = a.owner_id)",
+    AccountSort.OWNER: (
+        "(SELECT name FROM team_member WHERE id = a.owner_id AND deleted_at IS NULL)"
+    ),
     AccountSort.REVENUE: "COALESCE(a.annual_revenue_minor, -1)",
     AccountSort.STAKEHOLDERS: (
         "(SELECT COUNT(*) FROM stakeholder s WHERE s.account_id = a.id AND s.deleted_at IS NULL)"
@@ -169,7 +171,11 @@ class BookReader:
             owners = set(query.owners)
             clause = _in_clause("a.owner_id", owners - {""}, params) if owners - {""} else "0"
             if "" in owners:
-                clause = f"({clause} OR a.owner_id IS NULL)"
+                # "No owner" includes accounts whose owner has left the team.
+                clause = (
+                    f"({clause} OR NOT EXISTS (SELECT 1 FROM team_member m "
+                    "WHERE m.id = a.owner_id AND m.deleted_at IS NULL))"
+                )
             where.append(clause)
         direction = "DESC" if query.descending else "ASC"
         order = f"{_SORT_SQL[query.sort]} {direction}, a.name {direction}, a.id"

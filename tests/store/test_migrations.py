@@ -1,0 +1,92 @@
+"""Schema migrations: the known head, and an old book backed up and brought up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+import kamdesk.store
+from kamdesk.ops.accounts import create_account
+from kamdesk.store.book import Book, create_book, inspect_book
+from kamdesk.store.reader import AccountQuery, BookReader
+from kamdesk.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
+
+MIGRATIONS = Path(kamdesk.store.__file__).parent / "migrations"
+
+
+def test_schema_head_is_the_alembic_head() -> None:
+    script = ScriptDirectory(str(MIGRATIONS))
+    assert script.get_heads() == [SCHEMA_HEAD]
+    in_order = tuple(r.revision for r in reversed(list(script.walk_revisions())))
+    assert in_order == SCHEMA_REVISIONS
+
+
+def insert_old_account(path: Path) -> None:
+    """An account (and a stakeholder) written by the app at revision 0001."""
+    stamp = "2025-03-01 08:00:00.000000"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(
+            "INSERT INTO account (id, created_at, updated_at, name, org_level, own_purchasing, "
+            "industry, tier, lifecycle_stage, decision_mode, currency, budget_cycle, strategy, "
+            "notes) VALUES (?, ?, ?, ?, 'branch', 0, 'manufacturing', 'A', 'mature', '', 'CNY', "
+            "'', '', ?)",
+            ("acc-1", stamp, stamp, "华东制造集团苏州分公司", "Legacy contract 2019"),
+        )
+        db.execute(
+            "INSERT INTO stakeholder (id, created_at, updated_at, account_id, name, title, "
+            "department, level, buying_role, force, attitude, decision_style, phone, email, "
+            "wechat) VALUES ('st-1', ?, ?, 'acc-1', 'Zhao Lei', 'CFO', '', '', 'EB', '', '', '', "
+            "'', '', '')",
+            (stamp, stamp),
+        )
+        db.commit()
+
+
+def test_an_old_book_is_backed_up_then_migrated_and_searchable(tmp_path: Path) -> None:
+    path = tmp_path / "b.kamdesk"
+    create_book(path, revision="0001")
+    insert_old_account(path)
+    old = inspect_book(path)
+    assert old.revision == "0001"
+
+    with Book.open(path) as book:
+        assert book.revision == SCHEMA_HEAD
+        assert not book.read_only
+        assert book.device_id == old.device_id
+        assert book.integrity_check() == ["ok"]
+        reader = BookReader(book.db)
+        # 0002 indexed what the book already held.
+        assert reader.account_ids(AccountQuery(text="苏州")) == ["acc-1"]
+        assert reader.account_ids(AccountQuery(text="legacy")) == ["acc-1"]
+        assert reader.account_ids(AccountQuery(text="zhao")) == ["acc-1"]
+        # And the book is writable as usual.
+        new = create_account(book, {"name": "New after upgrade", "currency": "CNY"})
+        assert reader.account_ids(AccountQuery(text="upgrade")) == [new]
+        backup = book.backup_path
+
+    assert backup is not None
+    assert backup.is_file()
+    assert backup.parent.parent == tmp_path
+    with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert db.execute("SELECT name FROM account").fetchall() == [("华东制造集团苏州分公司",)]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        assert "search_doc" not in tables
+
+    # Opening the now-current book again takes no second backup.
+    with Book.open(path) as book:
+        assert book.backup_path is None
+    assert [p.name for p in backup.parent.iterdir() if p.suffix == ".kamdesk"] == [backup.name]
+
+
+def test_a_book_created_at_head_needs_no_migration(tmp_path: Path) -> None:
+    path = tmp_path / "b.kamdesk"
+    with Book.open(path, create=True) as book:
+        assert book.revision == SCHEMA_HEAD
+        assert book.backup_path is None
+    assert inspect_book(path).revision == SCHEMA_HEAD
+    assert not (tmp_path / "b backups").exists()

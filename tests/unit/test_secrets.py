@@ -1,0 +1,83 @@
+"""Secrets go to the OS keyring or nowhere."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring
+import keyring.core
+import keyring.errors
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from kamdesk import secrets
+from kamdesk.errors import SecretStoreUnavailableError
+
+
+class MemoryKeyring(KeyringBackend):
+    """A working keyring that keeps passwords in memory."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if (service, username) not in self.store:
+            raise keyring.errors.PasswordDeleteError(username)
+        del self.store[(service, username)]
+
+
+InstallKeyring = Callable[[KeyringBackend], KeyringBackend]
+
+
+@pytest.fixture
+def use_keyring(monkeypatch: pytest.MonkeyPatch) -> InstallKeyring:
+    """Install a keyring backend for one test; the previous one comes back after."""
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
+
+    def install(backend: KeyringBackend) -> KeyringBackend:
+        keyring.set_keyring(backend)
+        return backend
+
+    return install
+
+
+def test_no_keyring_refuses_to_store_and_says_why(
+    use_keyring: InstallKeyring, kamdesk_home: Path
+) -> None:
+    use_keyring(fail.Keyring())
+    assert secrets.secret_store_available() is False
+    with pytest.raises(SecretStoreUnavailableError) as raised:
+        secrets.set_secret("sync-token", "s3cr3t-value")
+    assert "keyring" in raised.value.message
+    with pytest.raises(SecretStoreUnavailableError) as raised:
+        secrets.get_secret("sync-token")
+    assert "keyring" in raised.value.message
+    with pytest.raises(SecretStoreUnavailableError):
+        secrets.delete_secret("sync-token")
+    # Nothing was written anywhere in KAMDesk's folders instead.
+    for path in kamdesk_home.rglob("*"):
+        assert not path.is_file() or b"s3cr3t-value" not in path.read_bytes()
+
+
+def test_working_keyring_stores_reads_and_forgets(use_keyring: InstallKeyring) -> None:
+    backend = use_keyring(MemoryKeyring())
+    assert isinstance(backend, MemoryKeyring)
+    assert secrets.secret_store_available() is True
+    assert secrets.get_secret("sync-token") is None
+    secrets.set_secret("sync-token", "abc")
+    assert secrets.get_secret("sync-token") == "abc"
+    assert backend.store == {(secrets.SERVICE, "sync-token"): "abc"}
+    secrets.delete_secret("sync-token")
+    assert secrets.get_secret("sync-token") is None
+    secrets.delete_secret("sync-token")  # forgetting twice is not an error
