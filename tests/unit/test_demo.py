@@ -1,0 +1,318 @@
+"""The demo book: realistic, valid, searchable, logged, deterministic, and never destructive."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kamdesk.demo
+from kamdesk.demo import DemoSummary, write_demo_book
+from kamdesk.domain.fields import ACCOUNT_FIELDS, STAKEHOLDER_FIELDS, TEAM_MEMBER_FIELDS
+from kamdesk.domain.rules import check_values
+from kamdesk.domain.vocabulary import DEFAULT_VOCABULARY, FORCE_ROLE, VocabularyKind
+from kamdesk.errors import BookError
+from kamdesk.store.book import Book
+from kamdesk.store.reader import ACCOUNT_COLUMNS, STAKEHOLDER_COLUMNS, AccountQuery, BookReader
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LEVEL_RANK = {"executive": 0, "middle": 1, "staff": 2}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
+    path = tmp_path_factory.mktemp("demo") / "demo.kamdesk"
+    return path, write_demo_book(path)
+
+
+@pytest.fixture
+def book(demo: tuple[Path, DemoSummary]) -> Iterator[Book]:
+    with Book.open(demo[0]) as opened:
+        yield opened
+
+
+@pytest.fixture
+def reader(book: Book) -> BookReader:
+    return BookReader(book.db)
+
+
+def _codes(kind: VocabularyKind) -> set[str]:
+    return {term.code for term in DEFAULT_VOCABULARY if term.kind is kind}
+
+
+def _rows(db: sqlite3.Connection, sql: str) -> list[tuple[object, ...]]:
+    return list(db.execute(sql).fetchall())
+
+
+def _account_id(reader: BookReader, name: str) -> str:
+    matches = reader.find_accounts(name)
+    assert len(matches) == 1, name
+    return matches[0][0]
+
+
+def _account(reader: BookReader, account_id: str) -> dict[str, Any]:
+    values = reader.account(account_id)
+    assert values is not None
+    return values
+
+
+def test_default_demo_size(demo: tuple[Path, DemoSummary], reader: BookReader) -> None:
+    _path, summary = demo
+    assert summary.accounts == reader.account_count() == 30
+    assert 8 <= summary.team_members == len(reader.team_members()) <= 10
+    assert 5 <= summary.stakeholders / summary.accounts <= 7
+    assert summary.coverage > 0
+
+
+def test_mix_of_chinese_and_english_accounts(reader: BookReader) -> None:
+    names = [name for _id, name in reader.account_names()]
+    chinese = [n for n in names if CJK.search(n)]
+    english = [n for n in names if n.isascii()]
+    assert len(chinese) >= 15
+    assert len(english) >= 8
+    currencies = {r[0] for r in _rows(reader.db, "SELECT currency FROM account")}
+    assert {"CNY", "USD", "EUR"} <= currencies
+
+
+def test_group_with_headquarters_and_branches(reader: BookReader) -> None:
+    group_id = _account_id(reader, "华东制造集团")
+    assert group_id in reader.child_ids(None)
+    assert _account(reader, group_id)["org_level"] == "group"
+    children = {a["name"]: a for a in map(partial(_account, reader), reader.child_ids(group_id))}
+    assert children["华东制造集团总部"]["org_level"] == "headquarters"
+    branches = {name: a for name, a in children.items() if a["org_level"] == "branch"}
+    assert {"华东制造集团苏州分公司", "华东制造集团无锡分公司", "华东制造集团宁波分公司"} <= set(
+        branches
+    )
+    own = {name for name, a in branches.items() if a["own_purchasing"]}
+    assert "华东制造集团苏州分公司" in own
+    assert own != set(branches), "some branches must buy through the group"
+    # The whitespace the sources warn about: a branch we do not sell to yet.
+    assert any(a["annual_revenue_minor"] is None for a in branches.values())
+    assert reader.child_counts([group_id])[group_id] == len(children)
+    english_groups = _rows(
+        reader.db,
+        "SELECT g.name FROM account g WHERE g.org_level = 'group' AND g.name NOT GLOB '*[^ -~]*' "
+        "AND EXISTS (SELECT 1 FROM account c WHERE c.parent_id = g.id)",
+    )
+    assert len(english_groups) >= 2
+
+
+def test_tiers_follow_pareto(reader: BookReader) -> None:
+    rate = {"CNY": 1.0, "USD": 7.2, "EUR": 7.8}
+    by_tier: dict[str, float] = {"A": 0.0, "B": 0.0, "C": 0.0}
+    counts: dict[str, int] = {"A": 0, "B": 0, "C": 0}
+    for tier, currency, revenue in _rows(
+        reader.db,
+        "SELECT tier, currency, annual_revenue_minor FROM account "
+        "WHERE org_level <> 'group' AND annual_revenue_minor IS NOT NULL",
+    ):
+        assert isinstance(tier, str) and isinstance(currency, str) and isinstance(revenue, int)
+        by_tier[tier] += revenue * rate[currency]
+        counts[tier] += 1
+    total = sum(by_tier.values())
+    assert counts["A"] < counts["B"] < counts["C"]
+    assert by_tier["A"] / total > 0.7
+    assert by_tier["C"] / total < 0.1
+
+
+def test_every_role_force_and_attitude_appears(reader: BookReader) -> None:
+    db = reader.db
+    assert {r[0] for r in _rows(db, "SELECT buying_role FROM stakeholder")} == _codes(
+        VocabularyKind.BUYING_ROLE
+    )
+    assert {r[0] for r in _rows(db, "SELECT force FROM stakeholder")} == _codes(
+        VocabularyKind.FORCE
+    )
+    assert {r[0] for r in _rows(db, "SELECT attitude FROM stakeholder")} == _codes(
+        VocabularyKind.ATTITUDE
+    )
+
+
+def test_force_matches_buying_role(reader: BookReader) -> None:
+    for role, force in _rows(reader.db, "SELECT buying_role, force FROM stakeholder"):
+        assert isinstance(force, str)
+        assert FORCE_ROLE[force[0]].value == role, (role, force)
+
+
+def test_every_record_passes_the_form_checks(book: Book, reader: BookReader) -> None:
+    """Demo data must be data a user could have typed: known codes, valid e-mails, limits."""
+    vocabulary = reader.vocabulary()
+
+    def known(kind: str) -> set[str]:
+        return {term.code for term in vocabulary.get(kind, [])}
+
+    checks = (
+        ("account", ACCOUNT_COLUMNS, ACCOUNT_FIELDS),
+        ("stakeholder", STAKEHOLDER_COLUMNS, STAKEHOLDER_FIELDS),
+        ("team_member", ("name", "role", "title", "level", "email", "phone"), TEAM_MEMBER_FIELDS),
+    )
+    for table, columns, fields in checks:
+        specs = {spec.name: spec for spec in fields}
+        for row in book.db.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+            values = dict(zip(columns, row, strict=True))
+            if "own_purchasing" in values:
+                values["own_purchasing"] = bool(values["own_purchasing"])
+            assert check_values(specs, values, known) == {}, values
+
+
+def test_reporting_lines_go_up_within_the_account(reader: BookReader) -> None:
+    people = {
+        r[0]: r[1:]
+        for r in _rows(reader.db, "SELECT id, account_id, level, reports_to_id FROM stakeholder")
+    }
+    bosses = 0
+    for account_id, level, boss_id in people.values():
+        if boss_id is None:
+            continue
+        bosses += 1
+        boss_account, boss_level, _boss_boss = people[boss_id]
+        assert boss_account == account_id
+        assert LEVEL_RANK[str(boss_level)] < LEVEL_RANK[str(level)] or level == "executive"
+    assert bosses > len(people) / 2
+
+
+def test_people_speak_their_account_language(reader: BookReader) -> None:
+    for account_id, name in reader.account_names():
+        people = [s.name for s in reader.stakeholders(account_id)]
+        assert people, name
+        if CJK.search(name):
+            assert all(CJK.search(p) for p in people), name
+    brightwater = reader.stakeholders(_account_id(reader, "Brightwater Bank"))
+    assert all(s.name.isascii() for s in brightwater)
+
+
+def test_coverage_with_gaps(reader: BookReader) -> None:
+    members = {m.id: m for m in reader.team_members()}
+    assert {m.role for m in members.values()} == _codes(VocabularyKind.TEAM_ROLE)
+    covered = uncovered = matched = threads = 0
+    economic_buyer_gap = False
+    for account_id, _name in reader.account_names():
+        for person in reader.stakeholders(account_id):
+            if not person.covered_by:
+                uncovered += 1
+                economic_buyer_gap |= person.values["buying_role"] == "EB"
+                continue
+            covered += 1
+            for member_id in person.covered_by:
+                threads += 1
+                matched += members[member_id].level == person.values["level"]
+    assert covered > 3 * uncovered > 0
+    assert economic_buyer_gap
+    assert matched / threads > 0.5
+    owners = {r[0] for r in _rows(reader.db, "SELECT owner_id FROM account")}
+    assert None in owners and len(owners - {None}) >= 3
+
+
+def test_demo_is_searchable(reader: BookReader) -> None:
+    suzhou = _account_id(reader, "华东制造集团苏州分公司")
+    assert suzhou in reader.account_ids(AccountQuery(text="苏州"))
+    manufacturing = reader.account_ids(AccountQuery(text="制造"))
+    assert _account_id(reader, "华东制造集团") in manufacturing
+    assert _account_id(reader, "Northwind Logistics HQ") in reader.account_ids(
+        AccountQuery(text="northw")
+    )
+    # Stakeholders are indexed too: a contact's name finds their account.
+    flagship = _account_id(reader, "华东制造集团总部")
+    assert reader.account_ids(AccountQuery(text="何晓雯")) == [flagship]
+
+
+def test_change_log_and_search_index_are_filled(book: Book) -> None:
+    db = book.db
+    accounts, stakeholders, coverage = (
+        db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("account", "stakeholder", "coverage")
+    )
+    logged = dict(
+        db.execute(
+            "SELECT table_name, COUNT(DISTINCT row_id) FROM change_log GROUP BY table_name"
+        ).fetchall()
+    )
+    assert logged["account"] == accounts
+    assert logged["stakeholder"] == stakeholders
+    assert logged["coverage"] == coverage
+    assert db.execute("SELECT COUNT(*) FROM search_doc").fetchone()[0] == accounts + stakeholders
+
+
+def test_refuses_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "precious.kamdesk"
+    content = b"someone's real book" * 100
+    target.write_bytes(content)
+    with pytest.raises(BookError, match="already exists"):
+        write_demo_book(target, 3)
+    assert target.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.kamdesk"]
+
+
+def test_refuses_an_existing_demo_book(demo: tuple[Path, DemoSummary]) -> None:
+    path = demo[0]
+    before = path.read_bytes()
+    with pytest.raises(BookError):
+        write_demo_book(path)
+    assert path.read_bytes() == before
+
+
+def test_failure_leaves_nothing_behind(tmp_path: Path) -> None:
+    target = tmp_path / "demo.kamdesk"
+
+    def interrupt(_done: int, _total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_demo_book(target, 3, progress=interrupt)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Accounts and stakeholders in the order they were written (ids left out: random)."""
+    db = sqlite3.connect(path)
+    try:
+        accounts = db.execute(
+            "SELECT name, tier, annual_revenue_minor, notes FROM account ORDER BY rowid"
+        ).fetchall()
+        people = db.execute(
+            "SELECT a.name, s.name, s.force, s.attitude, s.email FROM stakeholder s "
+            "JOIN account a ON a.id = s.account_id ORDER BY s.rowid"
+        ).fetchall()
+        return accounts, people
+    finally:
+        db.close()
+
+
+def test_same_seed_same_content(tmp_path: Path, demo: tuple[Path, DemoSummary]) -> None:
+    again = tmp_path / "again.kamdesk"
+    write_demo_book(again)
+    assert _content(again) == _content(demo[0])
+    other = tmp_path / "other.kamdesk"
+    write_demo_book(other, seed=8)
+    accounts, people = _content(other)
+    # The 30 hand-shaped accounts stay; the people and generated details change.
+    assert [a[0] for a in accounts] == [a[0] for a in _content(demo[0])[0]]
+    assert people != _content(demo[0])[1]
+
+
+def test_larger_book_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kamdesk.demo, "BATCH_ACCOUNTS", 50)
+    calls: list[tuple[int, int]] = []
+    path = tmp_path / "big.kamdesk"
+    summary = write_demo_book(path, 200, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(50, 200), (100, 200), (150, 200), (200, 200)]
+    assert summary.accounts == 200
+    assert 1000 <= summary.stakeholders <= 1400
+    with Book.open(path) as book:
+        reader = BookReader(book.db)
+        assert reader.account_count() == 200
+        names = [name for _id, name in reader.account_names()]
+        assert len(set(names)) == len(names)
+        assert sum(bool(CJK.search(n)) for n in names) > 60
+        assert sum(n.isascii() for n in names) > 40
+        count = book.db.execute("SELECT COUNT(*) FROM stakeholder").fetchone()[0]
+        assert count == summary.stakeholders
+        # Generated groups hang together too: every parent is a live account.
+        parents = reader.parents()
+        assert all(p is None or p in parents for p in parents.values())
