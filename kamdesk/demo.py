@@ -24,7 +24,6 @@ the app would open it.
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -36,7 +35,7 @@ from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
 from kamdesk.errors import BookError
 from kamdesk.i18n import _
 from kamdesk.models import Account, Coverage, Stakeholder, TeamMember
-from kamdesk.store.book import Book
+from kamdesk.store.book import Book, publish_new_file
 
 #: Accounts written per transaction in a large book: big enough that the per-transaction
 #: cost (lock, change-log sequence lookup, commit) vanishes, small enough that a session
@@ -1808,9 +1807,10 @@ def write_demo_book(
             summary = _fill(book, accounts, seed, progress)
             # Fold the WAL into the file, so the renamed book is complete on its own.
             book.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        if path.exists() or path.is_symlink():
-            raise BookError(refusal.format(path=path))
-        os.replace(partial, path)
+        try:
+            publish_new_file(partial, path)
+        except BookError:
+            raise BookError(refusal.format(path=path)) from None
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)

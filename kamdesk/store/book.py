@@ -190,6 +190,19 @@ def _run_migrations(db_path: Path, target: str = "head") -> None:
         engine.dispose()
 
 
+def publish_new_file(partial: Path, path: Path) -> None:
+    """Give a finished file its name, never replacing a file that appeared meanwhile."""
+    try:
+        os.link(partial, path)  # fails if ``path`` exists: no overwrite, ever
+    except FileExistsError as error:
+        raise BookError(_("{path} already exists.").format(path=path)) from error
+    except OSError:
+        # File systems without hard links (some USB sticks): check, then rename.
+        if path.exists():
+            raise BookError(_("{path} already exists.").format(path=path)) from None
+        os.replace(partial, path)
+
+
 def create_book(path: Path, *, revision: str = "head") -> None:
     """Write a new, empty book at ``path``, all at once or not at all."""
     if not path.parent.is_dir():
@@ -207,7 +220,7 @@ def create_book(path: Path, *, revision: str = "head") -> None:
             )
         db.execute("PRAGMA journal_mode=WAL")
         db.close()
-        os.replace(partial, path)
+        publish_new_file(partial, path)
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)

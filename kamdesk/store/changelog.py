@@ -40,6 +40,8 @@ class FieldChange:
     column: str
     value: Any
     is_insert: bool
+    #: The flushed object itself, so the search index can read its texts without a query.
+    record: Record = field(compare=False, repr=False)
 
 
 def _column_defaults(model: type[Record]) -> dict[str, Any]:
@@ -84,7 +86,7 @@ def changed_fields(session: Session) -> list[FieldChange]:
             value = getattr(obj, key)
             if key in defaults and value == defaults[key]:
                 continue
-            changes.append(FieldChange(table, row_id, key, value, is_insert=True))
+            changes.append(FieldChange(table, row_id, key, value, is_insert=True, record=obj))
     for obj in session.dirty:
         table = _table_of(obj)
         if table is None:
@@ -105,7 +107,7 @@ def changed_fields(session: Session) -> list[FieldChange]:
             )
             new = history.added[0]
             if old != new:
-                changes.append(FieldChange(table, obj.id, key, new, is_insert=False))
+                changes.append(FieldChange(table, obj.id, key, new, is_insert=False, record=obj))
     return changes
 
 
@@ -141,7 +143,7 @@ class ChangeRecorder:
         db = _dbapi(session)
         if self.log_changes:
             self._append_entries(db, changes)
-        self._update_search(session, db, changes)
+        self._update_search(db, changes)
 
     def _append_entries(self, db: sqlite3.Cursor, changes: list[FieldChange]) -> None:
         # Read the sequence inside the transaction: a rolled-back edit leaves no gap.
@@ -187,25 +189,18 @@ class ChangeRecorder:
             (str(self.clock.last),),
         )
 
-    def _update_search(
-        self, session: Session, db: sqlite3.Cursor, changes: list[FieldChange]
-    ) -> None:
+    def _update_search(self, db: sqlite3.Cursor, changes: list[FieldChange]) -> None:
         text_columns = {
             "account": set(search.ACCOUNT_TEXT_COLUMNS) | {"deleted_at"},
             "stakeholder": set(search.STAKEHOLDER_TEXT_COLUMNS) | {"deleted_at", "account_id"},
         }
         stale = {
-            (c.table, c.row_id)
+            c.row_id: c.record
             for c in changes
             if c.table in text_columns and c.column in text_columns[c.table]
         }
-        for table, row_id in stale:
-            obj: Account | Stakeholder | None = (
-                session.get(Account, row_id)
-                if table == "account"
-                else session.get(Stakeholder, row_id)
-            )
-            if obj is None or obj.deleted_at is not None:
+        for row_id, obj in stale.items():
+            if obj.deleted_at is not None:
                 search.remove_document(db, row_id)
             elif isinstance(obj, Account):
                 search.index_document(
@@ -215,7 +210,7 @@ class ChangeRecorder:
                     account_id=obj.id,
                     texts=[getattr(obj, c) for c in search.ACCOUNT_TEXT_COLUMNS],
                 )
-            else:
+            elif isinstance(obj, Stakeholder):
                 search.index_document(
                     db,
                     ref_id=obj.id,
