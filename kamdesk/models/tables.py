@@ -34,7 +34,9 @@ class Record(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
-    deleted_at: dt.datetime | None = Field(default=None, index=True)
+    #: Set when the record is deleted: a tombstone sync can carry. Not indexed on its own:
+    #: nearly every row shares the one value NULL, so such an index only misleads the planner.
+    deleted_at: dt.datetime | None = Field(default=None)
 
 
 class TeamMember(Record, table=True):
@@ -54,7 +56,7 @@ class Account(Record, table=True):
     """A customer organisation: a group, its HQ, a branch, or a standalone company."""
 
     __tablename__ = "account"
-    __table_args__ = (Index("ix_account_live_name", "deleted_at", "name"),)
+    __table_args__ = (Index("ix_account_live_name", "deleted_at", "name", "id"),)
 
     name: str
     parent_id: str | None = Field(default=None, foreign_key="account.id", index=True)

@@ -19,9 +19,14 @@ from typing import Any, cast
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from kamdesk.models import SYNCED_TABLES, UNLOGGED_COLUMNS, Account, Record, Stakeholder, utc_now
+from kamdesk.models import SYNCED_TABLES, UNLOGGED_COLUMNS, Record, Stakeholder, utc_now
 from kamdesk.store import search
 from kamdesk.sync.clock import HybridLogicalClock
+
+_ACCOUNT_SEARCH_COLUMNS = frozenset({*search.ACCOUNT_TEXT_COLUMNS, "deleted_at"})
+_STAKEHOLDER_SEARCH_COLUMNS = frozenset(
+    {*search.STAKEHOLDER_TEXT_COLUMNS, "deleted_at", "account_id"}
+)
 
 
 def encode_value(value: Any) -> str:
@@ -40,7 +45,7 @@ class FieldChange:
     column: str
     value: Any
     is_insert: bool
-    #: The flushed object itself, so the search index can read its texts without a query.
+    #: The flushed object itself (the search index needs a stakeholder's account).
     record: Record = field(compare=False, repr=False)
 
 
@@ -190,34 +195,17 @@ class ChangeRecorder:
         )
 
     def _update_search(self, db: sqlite3.Cursor, changes: list[FieldChange]) -> None:
-        text_columns = {
-            "account": set(search.ACCOUNT_TEXT_COLUMNS) | {"deleted_at"},
-            "stakeholder": set(search.STAKEHOLDER_TEXT_COLUMNS) | {"deleted_at", "account_id"},
-        }
-        stale = {
-            c.row_id: c.record
-            for c in changes
-            if c.table in text_columns and c.column in text_columns[c.table]
-        }
-        for row_id, obj in stale.items():
-            if obj.deleted_at is not None:
-                search.remove_document(db, row_id)
-            elif isinstance(obj, Account):
-                search.index_document(
-                    db,
-                    ref_id=obj.id,
-                    kind="account",
-                    account_id=obj.id,
-                    texts=[getattr(obj, c) for c in search.ACCOUNT_TEXT_COLUMNS],
-                )
-            elif isinstance(obj, Stakeholder):
-                search.index_document(
-                    db,
-                    ref_id=obj.id,
-                    kind="stakeholder",
-                    account_id=obj.account_id,
-                    texts=[getattr(obj, c) for c in search.STAKEHOLDER_TEXT_COLUMNS],
-                )
+        """Re-index every account whose text, or whose people's text, this flush changed."""
+        accounts: set[str] = set()
+        for change in changes:
+            if change.table == "account" and change.column in _ACCOUNT_SEARCH_COLUMNS:
+                accounts.add(change.row_id)
+            elif change.table == "stakeholder" and change.column in _STAKEHOLDER_SEARCH_COLUMNS:
+                record = change.record
+                assert isinstance(record, Stakeholder)
+                accounts.add(record.account_id)
+        for account_id in accounts:
+            search.reindex_account(db, account_id)
 
 
 def _dbapi(session: Session) -> sqlite3.Cursor:

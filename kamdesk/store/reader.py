@@ -124,7 +124,7 @@ SELECT a.id, a.name, COALESCE(p.name, ''), a.org_level, a.industry, a.tier, a.li
 FROM account a
 LEFT JOIN account p ON p.id = a.parent_id AND p.deleted_at IS NULL
 LEFT JOIN team_member o ON o.id = a.owner_id AND o.deleted_at IS NULL
-WHERE a.id IN ({marks}) AND a.deleted_at IS NULL
+WHERE a.id IN ({marks}) AND +a.deleted_at IS NULL
 """
 
 STAKEHOLDER_COLUMNS: tuple[str, ...] = (
@@ -155,11 +155,15 @@ class BookReader:
 
     def account_ids(self, query: AccountQuery) -> list[str]:
         """Ids of the live accounts that match ``query``, in its order."""
-        where = ["a.deleted_at IS NULL"]
         params: list[Any] = []
         expression = match_expression(query.text)
-        if expression is not None:
-            where.append(f"a.id IN ({MATCHING_ACCOUNTS_SQL})")
+        if expression is None:
+            # Walks the (deleted_at, name, id) index: the whole list in name order.
+            where = ["a.deleted_at IS NULL"]
+        else:
+            # The matches are few: look them up by id. The unary + keeps SQLite from
+            # scanning the deleted_at index instead (every live row shares one value).
+            where = [f"a.id IN ({MATCHING_ACCOUNTS_SQL})", "+a.deleted_at IS NULL"]
             params.append(expression)
         if query.tiers:
             where.append(_in_clause("a.tier", query.tiers, params))
@@ -178,7 +182,10 @@ class BookReader:
                 )
             where.append(clause)
         direction = "DESC" if query.descending else "ASC"
-        order = f"{_SORT_SQL[query.sort]} {direction}, a.name {direction}, a.id"
+        # Ties follow the same direction, so the name order can walk its index backwards.
+        order = f"{_SORT_SQL[query.sort]} {direction}, a.id {direction}"
+        if query.sort is not AccountSort.NAME:
+            order = f"{_SORT_SQL[query.sort]} {direction}, a.name {direction}, a.id {direction}"
         sql = f"SELECT a.id FROM account a WHERE {' AND '.join(where)} ORDER BY {order}"
         return [row[0] for row in self.db.execute(sql, params)]
 

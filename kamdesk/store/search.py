@@ -6,15 +6,15 @@ character as its own token and turn a CJK query into a phrase of adjacent charac
 ("制造" → ``"制 造"``), which matches exactly where those characters stand together.
 Latin words are matched by prefix, as a user expects while still typing.
 
-The index lives in ``search_doc`` (which record, which account) and ``search_fts`` (the
-text), kept in step by the unit of work in the same transaction as the edit.
+The index lives in ``search_doc`` (one row per account) and ``search_fts`` (the text of
+the account and its people), kept in step by the unit of work in the same transaction as
+the edit.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
 from functools import cache
 
 _CJK_RANGES = (
@@ -65,62 +65,58 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(terms) if terms else None
 
 
-def index_document(
-    db: sqlite3.Connection | sqlite3.Cursor,
-    *,
-    ref_id: str,
-    kind: str,
-    account_id: str,
-    texts: Iterable[str],
-) -> None:
-    """Add or replace the searchable text of one account or stakeholder."""
-    body = index_text(*texts)
-    row = db.execute("SELECT id FROM search_doc WHERE ref_id = ?", (ref_id,)).fetchone()
-    if row is None:
-        cursor = db.execute(
-            "INSERT INTO search_doc (ref_id, kind, account_id) VALUES (?, ?, ?)",
-            (ref_id, kind, account_id),
-        )
-        rowid = cursor.lastrowid
-    else:
-        rowid = row[0]
-        db.execute("DELETE FROM search_fts WHERE rowid = ?", (rowid,))
-        db.execute("UPDATE search_doc SET account_id = ? WHERE id = ?", (account_id, rowid))
-    db.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, body))
+ACCOUNT_TEXT_COLUMNS: tuple[str, ...] = ("name", "notes")
+STAKEHOLDER_TEXT_COLUMNS: tuple[str, ...] = ("name", "title", "department", "notes")
+
+Db = sqlite3.Connection | sqlite3.Cursor
 
 
-def remove_document(db: sqlite3.Connection | sqlite3.Cursor, ref_id: str) -> None:
-    """Drop a deleted record from the index."""
-    row = db.execute("SELECT id FROM search_doc WHERE ref_id = ?", (ref_id,)).fetchone()
+def reindex_account(db: Db, account_id: str) -> None:
+    """Index an account's searchable text again, from the book as it is now.
+
+    One document per account holds the account's own texts and those of its live
+    stakeholders: a match is then an account, with no join over every person, and the
+    words of a query may be found across the account and its people ("华东 王").
+    A deleted account is dropped from the index.
+    """
+    account = db.execute(
+        f"SELECT {', '.join(ACCOUNT_TEXT_COLUMNS)} FROM account "
+        "WHERE id = ? AND deleted_at IS NULL",
+        (account_id,),
+    ).fetchone()
+    row = db.execute("SELECT id FROM search_doc WHERE account_id = ?", (account_id,)).fetchone()
     if row is not None:
         db.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
-        db.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
+    if account is None:
+        if row is not None:
+            db.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
+        return
+    texts = list(account)
+    for person in db.execute(
+        f"SELECT {', '.join(STAKEHOLDER_TEXT_COLUMNS)} FROM stakeholder "
+        "WHERE account_id = ? AND deleted_at IS NULL",
+        (account_id,),
+    ):
+        texts.extend(person)
+    if row is None:
+        rowid = db.execute(
+            "INSERT INTO search_doc (account_id) VALUES (?)", (account_id,)
+        ).lastrowid
+    else:
+        rowid = row[0]
+    db.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, index_text(*texts)))
 
 
-#: SQL for "the ids of accounts with a document matching ?", to use inside ``IN (…)``.
+#: SQL for "the ids of accounts whose text matches ?", to use inside ``IN (…)``.
 MATCHING_ACCOUNTS_SQL = (
     "SELECT d.account_id FROM search_fts JOIN search_doc AS d ON d.id = search_fts.rowid "
     "WHERE search_fts MATCH ?"
 )
 
-ACCOUNT_TEXT_COLUMNS: tuple[str, ...] = ("name", "notes")
-STAKEHOLDER_TEXT_COLUMNS: tuple[str, ...] = ("name", "title", "department", "notes")
 
-
-def rebuild_index(db: sqlite3.Connection | sqlite3.Cursor) -> None:
-    """Index every live account and stakeholder from scratch (migrations, repairs)."""
+def rebuild_index(db: Db) -> None:
+    """Index every live account from scratch (migrations, repairs)."""
     db.execute("DELETE FROM search_fts")
     db.execute("DELETE FROM search_doc")
-    accounts = db.execute(
-        f"SELECT id, {', '.join(ACCOUNT_TEXT_COLUMNS)} FROM account WHERE deleted_at IS NULL"
-    ).fetchall()
-    for account_id, *texts in accounts:
-        index_document(db, ref_id=account_id, kind="account", account_id=account_id, texts=texts)
-    stakeholders = db.execute(
-        f"SELECT id, account_id, {', '.join(STAKEHOLDER_TEXT_COLUMNS)} FROM stakeholder "
-        "WHERE deleted_at IS NULL"
-    ).fetchall()
-    for stakeholder_id, account_id, *texts in stakeholders:
-        index_document(
-            db, ref_id=stakeholder_id, kind="stakeholder", account_id=account_id, texts=texts
-        )
+    for (account_id,) in db.execute("SELECT id FROM account WHERE deleted_at IS NULL").fetchall():
+        reindex_account(db, account_id)

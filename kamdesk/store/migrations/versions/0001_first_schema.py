@@ -58,9 +58,6 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("team_member", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_team_member_deleted_at"), ["deleted_at"], unique=False)
-
     op.create_table(
         "vocabulary",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -76,9 +73,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("kind", "code"),
     )
-    with op.batch_alter_table("vocabulary", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_vocabulary_deleted_at"), ["deleted_at"], unique=False)
-
     op.create_table(
         "account",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -115,8 +109,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_account_deleted_at"), ["deleted_at"], unique=False)
-        batch_op.create_index("ix_account_live_name", ["deleted_at", "name"], unique=False)
+        batch_op.create_index("ix_account_live_name", ["deleted_at", "name", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_account_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_account_parent_id"), ["parent_id"], unique=False)
 
@@ -159,7 +152,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("stakeholder", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_stakeholder_account_id"), ["account_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_stakeholder_deleted_at"), ["deleted_at"], unique=False)
 
     op.create_table(
         "coverage",
@@ -180,7 +172,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("coverage", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_coverage_deleted_at"), ["deleted_at"], unique=False)
         batch_op.create_index(
             "ix_coverage_pair", ["stakeholder_id", "team_member_id"], unique=False
         )
@@ -427,11 +418,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_coverage_team_member_id"))
         batch_op.drop_index(batch_op.f("ix_coverage_stakeholder_id"))
         batch_op.drop_index("ix_coverage_pair")
-        batch_op.drop_index(batch_op.f("ix_coverage_deleted_at"))
 
     op.drop_table("coverage")
     with op.batch_alter_table("stakeholder", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_stakeholder_deleted_at"))
         batch_op.drop_index(batch_op.f("ix_stakeholder_account_id"))
 
     op.drop_table("stakeholder")
@@ -439,16 +428,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_account_parent_id"))
         batch_op.drop_index(batch_op.f("ix_account_owner_id"))
         batch_op.drop_index("ix_account_live_name")
-        batch_op.drop_index(batch_op.f("ix_account_deleted_at"))
 
     op.drop_table("account")
-    with op.batch_alter_table("vocabulary", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_vocabulary_deleted_at"))
-
     op.drop_table("vocabulary")
-    with op.batch_alter_table("team_member", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_team_member_deleted_at"))
-
     op.drop_table("team_member")
     with op.batch_alter_table("change_log", schema=None) as batch_op:
         batch_op.drop_index("ix_change_log_field")

@@ -15,13 +15,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # One document per account or stakeholder; its text pre-split so that each Chinese
-    # character is a token (see kamdesk.store.search for why).
-    op.execute(
-        "CREATE TABLE search_doc (id INTEGER PRIMARY KEY, ref_id TEXT NOT NULL UNIQUE, "
-        "kind TEXT NOT NULL, account_id TEXT NOT NULL)"
-    )
-    op.execute("CREATE INDEX ix_search_doc_account ON search_doc (account_id)")
+    # One document per account (its texts and its people's), pre-split so that each
+    # Chinese character is a token (see kamdesk.store.search for why).
+    op.execute("CREATE TABLE search_doc (id INTEGER PRIMARY KEY, account_id TEXT NOT NULL UNIQUE)")
     op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, prefix='1 2 3')")
     # Books made before this revision already hold accounts: index them now.
     from kamdesk.store.search import rebuild_index
