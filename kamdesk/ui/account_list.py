@@ -29,55 +29,80 @@ from kamdesk.ui.models.account_tree import AccountTreeModel
 
 
 class FilterButton(QToolButton):
-    """A drop-down of checkable choices; the button shows how many are ticked."""
+    """A drop-down of checkable choices; the button shows how many are ticked.
+
+    The menu's actions are made when it is first opened (and after the choices change),
+    not when the window opens: a large team would otherwise cost hundreds of actions
+    before the first paint.
+    """
 
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setMenu(QMenu(self))
+        menu = QMenu(self)
+        menu.aboutToShow.connect(self.fill_menu)
+        self.setMenu(menu)
         self._title = ""
+        self._choices: list[tuple[str, str]] = []
+        self._selected: set[str] = set()
+        self._menu_is_stale = True
 
     def set_choices(self, title: str, choices: list[tuple[str, str]]) -> None:
         """Replace the choices ((value, label) pairs), keeping ticks on values still offered."""
-        ticked = self.selected()
-        menu = self.menu()
-        menu.clear()
-        for value, label in choices:
-            action = QAction(label, menu)
-            action.setCheckable(True)
-            action.setChecked(value in ticked)
-            action.setData(value)
-            action.toggled.connect(self._on_toggled)
-            menu.addAction(action)
+        self._choices = choices
+        offered = {value for value, _label in choices}
+        dropped = self._selected - offered
+        self._selected &= offered
         self._title = title
+        self._menu_is_stale = True
         self._update_text()
+        if dropped:
+            self.changed.emit()
+
+    def fill_menu(self) -> list[QAction]:
+        """Make the menu's actions if they are out of date; returns them."""
+        menu = self.menu()
+        if self._menu_is_stale:
+            menu.clear()
+            for value, label in self._choices:
+                action = QAction(label, menu)
+                action.setCheckable(True)
+                action.setChecked(value in self._selected)
+                action.setData(value)
+                action.toggled.connect(self._on_toggled)
+                menu.addAction(action)
+            self._menu_is_stale = False
+        return menu.actions()
 
     def selected(self) -> frozenset[str]:
         """The ticked values."""
-        menu = self.menu()
-        return (
-            frozenset(str(a.data()) for a in menu.actions() if a.isChecked())
-            if menu
-            else frozenset()
-        )
+        return frozenset(self._selected)
 
     def clear_selection(self) -> None:
         """Untick everything (one ``changed`` signal)."""
-        self.blockSignals(True)
+        self._selected.clear()
         for action in self.menu().actions():
+            action.blockSignals(True)
             action.setChecked(False)
-        self.blockSignals(False)
+            action.blockSignals(False)
         self._update_text()
         self.changed.emit()
 
-    def _on_toggled(self, _checked: bool) -> None:
+    def _on_toggled(self, checked: bool) -> None:
+        action = self.sender()
+        assert isinstance(action, QAction)
+        value = str(action.data())
+        if checked:
+            self._selected.add(value)
+        else:
+            self._selected.discard(value)
         self._update_text()
         self.changed.emit()
 
     def _update_text(self) -> None:
-        count = len(self.selected())
+        count = len(self._selected)
         self.setText(f"{self._title} ({count})" if count else self._title)
 
 
@@ -111,8 +136,10 @@ class AccountListPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("account_table")
         self.table.setModel(self.model)
+        # Set the indicator before enabling sorting: enabling sorts by the indicator at
+        # once, and Qt's default (descending) would read the whole list twice.
+        self.table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)

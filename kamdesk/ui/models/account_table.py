@@ -20,11 +20,9 @@ from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import money_text
 
 #: Rows fetched around the one a view asks for: one query fills a screenful and more.
-PAGE = 120
+PAGE = 60
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-
-_TIER_COLORS = {"A": "#C0504D", "B": "#D08A1C", "C": "#5B7C99"}
 
 
 class Column(IntEnum):
@@ -49,6 +47,21 @@ _TITLES = {
     Column.GROUP: N_("Parent account"),
     Column.REVENUE: N_("Revenue with us"),
     Column.STAKEHOLDERS: N_("Stakeholders"),
+}
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_HANDLED_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _TOOLTIP, ID_ROLE})
+_ALIGNMENTS: dict[int, int] = {
+    Column.REVENUE: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    Column.STAKEHOLDERS: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    Column.TIER: int(Qt.AlignmentFlag.AlignCenter),
+}
+_TIER_BRUSHES: dict[str, QBrush] = {
+    tier: QBrush(QColor(color))
+    for tier, color in (("A", "#C0504D"), ("B", "#D08A1C"), ("C", "#5B7C99"))
 }
 
 _SORTS = {
@@ -162,30 +175,25 @@ class AccountTableModel(QAbstractTableModel):
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         """Override QAbstractTableModel.data."""
-        if not index.isValid():
+        # Called for every role of every visible cell on each paint: refuse unhandled
+        # roles first, and compare plain ints (building an IntEnum per call is slow).
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
         row = self._row(index.row())
         if row is None:
             return None
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        column = index.column()
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            Column.REVENUE,
-            Column.STAKEHOLDERS,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.TIER:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column is Column.TIER and row.tier:
-            return QBrush(QColor(_TIER_COLORS.get(row.tier, "#000000")))
-        if role == Qt.ItemDataRole.ToolTipRole and column is Column.NAME:
-            return row.name
-        return None
+        if role == _ALIGNMENT:
+            return _ALIGNMENTS.get(column)
+        if role == _FOREGROUND:
+            return _TIER_BRUSHES.get(row.tier) if column == Column.TIER else None
+        return row.name if column == Column.NAME else None
 
-    def _display(self, row: AccountRow, column: Column) -> str | int:
+    def _display(self, row: AccountRow, column: int) -> str | int:
         label = self._context.label
         match column:
             case Column.NAME:
@@ -204,6 +212,8 @@ class AccountTableModel(QAbstractTableModel):
                 return money_text(row.annual_revenue_minor, row.currency)
             case Column.STAKEHOLDERS:
                 return row.stakeholder_count
+            case _:
+                return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Override QAbstractTableModel.sort: the book sorts, in SQL."""
