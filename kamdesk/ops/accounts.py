@@ -62,6 +62,11 @@ def create_account(book: Book, values: Mapping[str, Any]) -> str:
     return records.create(book, ACCOUNT, values)
 
 
+def check_account(book: Book, account_id: str | None, values: Mapping[str, Any]) -> None:
+    """Raise ValidationError if these values would be refused; writes nothing."""
+    records.check(book, ACCOUNT, account_id, values)
+
+
 def update_account(book: Book, account_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Change an account's fields; returns the values they replaced (for undo)."""
     return records.update(book, ACCOUNT, account_id, values)

@@ -84,6 +84,17 @@ def _run_check(
             raise ValidationError(errors)
 
 
+def check(book: Book, kind: RecordKind, record_id: str | None, values: Mapping[str, Any]) -> None:
+    """Raise ValidationError for what ``create``/``update`` would refuse, writing nothing.
+
+    Lets a form re-word its messages (after a language switch) without saving.
+    """
+    cleaned = _checked(book, kind, values)
+    if kind.check is not None:
+        with book.write() as session:  # reads only: nothing is flushed, nothing logged
+            _run_check(kind, session, record_id, cleaned)
+
+
 def create(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> str:
     """Add a record; returns its id."""
     missing = {

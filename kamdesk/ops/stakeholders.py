@@ -115,6 +115,16 @@ def create_stakeholder(book: Book, account_id: str, values: Mapping[str, Any]) -
     return records.create(book, _NEW_STAKEHOLDER, {**values, "account_id": account_id})
 
 
+def check_stakeholder(
+    book: Book, account_id: str, stakeholder_id: str | None, values: Mapping[str, Any]
+) -> None:
+    """Raise ValidationError if these values would be refused; writes nothing."""
+    if stakeholder_id is None:
+        records.check(book, _NEW_STAKEHOLDER, None, {**values, "account_id": account_id})
+    else:
+        records.check(book, STAKEHOLDER, stakeholder_id, values)
+
+
 def update_stakeholder(
     book: Book, stakeholder_id: str, values: Mapping[str, Any]
 ) -> dict[str, Any]:

@@ -30,6 +30,11 @@ def create_team_member(book: Book, values: Mapping[str, Any]) -> str:
     return records.create(book, TEAM_MEMBER, values)
 
 
+def check_team_member(book: Book, member_id: str | None, values: Mapping[str, Any]) -> None:
+    """Raise ValidationError if these values would be refused; writes nothing."""
+    records.check(book, TEAM_MEMBER, member_id, values)
+
+
 def update_team_member(book: Book, member_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Change a team member's fields; returns the values they replaced (for undo)."""
     return records.update(book, TEAM_MEMBER, member_id, values)

@@ -20,6 +20,7 @@ class AccountSort(StrEnum):
     """Columns the account list can be sorted by."""
 
     NAME = "name"
+    PARENT = "parent"
     TIER = "tier"
     INDUSTRY = "industry"
     LIFECYCLE_STAGE = "lifecycle_stage"
@@ -31,6 +32,10 @@ class AccountSort(StrEnum):
 
 _SORT_SQL: dict[AccountSort, str] = {
     AccountSort.NAME: "a.name",
+    AccountSort.PARENT: (
+        "COALESCE((SELECT p.name FROM account p WHERE p.id = a.parent_id "
+        "AND p.deleted_at IS NULL), '')"
+    ),
     # Accounts with no tier sort after C.
     AccountSort.TIER: "CASE a.tier WHEN '' THEN 'Z' ELSE a.tier END",
     AccountSort.INDUSTRY: "a.industry",

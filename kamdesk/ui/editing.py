@@ -78,6 +78,7 @@ def new_account(
         save,
         values=defaults,
         choices=_account_choices(context, None),
+        validate=lambda values: accounts.check_account(context.book, None, values),
         parent=parent,
     )
     if not dialog.exec() or not created:
@@ -116,6 +117,7 @@ def edit_account(context: AppContext, parent: QWidget | None, account_id: str) -
         save,
         values=current,
         choices=_account_choices(context, account_id),
+        validate=lambda values: accounts.check_account(context.book, account_id, values),
         parent=parent,
     )
     if not dialog.exec() or not changes or not changes[0][0]:
@@ -198,6 +200,9 @@ def new_stakeholder(context: AppContext, parent: QWidget | None, account_id: str
         STAKEHOLDER_FIELDS,
         save,
         choices=_stakeholder_choices(context, account_id, None),
+        validate=lambda values: stakeholders.check_stakeholder(
+            context.book, account_id, None, values
+        ),
         parent=parent,
     )
     if not dialog.exec() or not created:
@@ -239,6 +244,9 @@ def edit_stakeholder(context: AppContext, parent: QWidget | None, stakeholder_id
         save,
         values={**row.values, "covered_by": row.covered_by},
         choices=_stakeholder_choices(context, account_id, stakeholder_id),
+        validate=lambda values: stakeholders.check_stakeholder(
+            context.book, account_id, stakeholder_id, values
+        ),
         parent=parent,
     )
     if not dialog.exec() or not changes or not changes[0][0]:
@@ -306,6 +314,7 @@ def new_team_member(context: AppContext, parent: QWidget | None) -> str | None:
         TEAM_MEMBER_FIELDS,
         save,
         values={"role": "account_manager"},
+        validate=lambda values: team.check_team_member(context.book, None, values),
         parent=parent,
     )
     if not dialog.exec() or not created:
@@ -343,6 +352,7 @@ def edit_team_member(context: AppContext, parent: QWidget | None, member_id: str
         TEAM_MEMBER_FIELDS,
         save,
         values=values,
+        validate=lambda values: team.check_team_member(context.book, member_id, values),
         parent=parent,
     )
     if not dialog.exec() or not changes or not changes[0][0]:

@@ -36,6 +36,8 @@ Choices = Callable[[], Sequence[tuple[str, str]]]
 
 ERROR_STYLE = "color: #C62828;"
 
+_PASTE_LIMIT = 10_000_000
+
 #: Kinds whose empty value is None rather than empty text.
 _REFERENCE_KINDS = frozenset(
     {FieldKind.ACCOUNT, FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER, FieldKind.SCORE}
@@ -91,6 +93,7 @@ class RecordForm(QWidget):
             editor = FieldEditor(spec, self._make_widget(spec))
             self.editors[spec.name] = editor
             layout.addRow(editor.label, editor.container)
+            self._fill_choices(editor)
         self.retranslate()
 
     # Building --------------------------------------------------------------
@@ -121,6 +124,9 @@ class RecordForm(QWidget):
             combo.addItems(list(COMMON_CURRENCIES))
             return combo
         line = QLineEdit()
+        # Qt's default limit (32,767) would cut a runaway paste silently; let the
+        # validation refuse it with its real length instead.
+        line.setMaxLength(_PASTE_LIMIT)
         if kind is FieldKind.MONEY:
             line.setAlignment(Qt.AlignmentFlag.AlignRight)
         return line
@@ -169,7 +175,10 @@ class RecordForm(QWidget):
         for editor in self.editors.values():
             label = _(editor.spec.label)
             editor.label.setText(f"{label}{' *' if editor.spec.required else ''}")
-            self._fill_choices(editor)
+            # Only vocabulary is translated; lists of names stay as they are, so a name
+            # being typed into an editable box survives the switch.
+            if editor.spec.kind is FieldKind.CHOICE:
+                self._fill_choices(editor)
             if editor.spec.kind is FieldKind.MONEY:
                 assert isinstance(editor.widget, QLineEdit)
                 editor.widget.setPlaceholderText(amount_text(0, self._currency))

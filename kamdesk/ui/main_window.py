@@ -219,18 +219,24 @@ class MainWindow(QMainWindow):
             _editing().new_stakeholder(self.context, self, account_id)
 
     def edit_current(self) -> None:
-        """F2: edit the stakeholder under the cursor if the table has focus, else the account."""
-        stakeholder_id = self._current_stakeholder_id()
-        if self._stakeholders_have_focus() and stakeholder_id:
-            _editing().edit_stakeholder(self.context, self, stakeholder_id)
-        else:
-            self.edit_account()
+        """F2: the stakeholder under the cursor if their table has focus, else the account.
+
+        With the focus in the stakeholder table and no row under the cursor, nothing
+        happens: a key meant for a person must never act on the whole account.
+        """
+        if self._stakeholders_have_focus():
+            stakeholder_id = self._current_stakeholder_id()
+            if stakeholder_id:
+                _editing().edit_stakeholder(self.context, self, stakeholder_id)
+            return
+        self.edit_account()
 
     def delete_current(self) -> None:
-        """Delete: the stakeholder under the cursor if the table has focus, else the account."""
-        stakeholder_id = self._current_stakeholder_id()
-        if self._stakeholders_have_focus() and stakeholder_id:
-            _editing().delete_stakeholder(self.context, self, stakeholder_id)
+        """Delete: the stakeholder when the stakeholder table has focus, else the account."""
+        if self._stakeholders_have_focus():
+            stakeholder_id = self._current_stakeholder_id()
+            if stakeholder_id:
+                _editing().delete_stakeholder(self.context, self, stakeholder_id)
             return
         account_id = self.account_list.current_account_id()
         if account_id:

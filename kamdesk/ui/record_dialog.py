@@ -25,6 +25,8 @@ from kamdesk.ui.forms import ERROR_STYLE, Choices, RecordForm
 
 #: Saves the values; raises ValidationError (shown by the fields) or another KamdeskError.
 Save = Callable[[dict[str, Any]], None]
+#: Checks the values without saving; raises ValidationError like Save.
+Validate = Callable[[dict[str, Any]], None]
 
 
 class RecordDialog(QDialog):
@@ -39,11 +41,14 @@ class RecordDialog(QDialog):
         *,
         values: dict[str, Any] | None = None,
         choices: dict[FieldKind, Choices] | None = None,
+        validate: Validate | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._title = title
         self._save = save
+        self._validate = validate
+        self._showing_errors = False
         short = [s for s in specs if s.kind is not FieldKind.LONG_TEXT]
         long = [s for s in specs if s.kind is FieldKind.LONG_TEXT]
         self.main_form = RecordForm(context, short, choices=choices)
@@ -92,7 +97,22 @@ class RecordDialog(QDialog):
         """Override QWidget.changeEvent: follow a language switch."""
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+            if self._showing_errors:
+                self._recheck()
         super().changeEvent(event)
+
+    def _recheck(self) -> None:
+        """Word the shown messages again, in the new language, without saving."""
+        values, errors = self.values()
+        if self._validate is not None:
+            try:
+                self._validate(values)
+            except ValidationError as error:
+                errors = {**error.errors, **errors}
+            except KamdeskError as error:
+                self._show({}, error.message)
+                return
+        self._show(errors, _("Please correct the fields marked in red."))
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Everything typed, and messages for what could not be read."""
@@ -118,6 +138,7 @@ class RecordDialog(QDialog):
         self._show(errors, _("Please correct the fields marked in red."))
 
     def _show(self, errors: dict[str, str], message: str) -> None:
+        self._showing_errors = True
         self.message.setText(message)
         self.message.show()
         first = None

@@ -102,6 +102,14 @@ class TeamDialog(QDialog):
         self.delete_button.clicked.connect(self.delete_member)
         QShortcut(QKeySequence.StandardKey.New, self, self.add_member)
         QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.edit_member)
+        # Undo and redo work here too: the hint after a deletion says Ctrl+Z brings it back.
+        stack = context.undo_stack
+        undo, redo = stack.createUndoAction(self), stack.createRedoAction(self)
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
+        redo.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        self.addActions([undo, redo])
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_member)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):

@@ -70,7 +70,7 @@ _SORTS = {
     Column.INDUSTRY: AccountSort.INDUSTRY,
     Column.STAGE: AccountSort.LIFECYCLE_STAGE,
     Column.OWNER: AccountSort.OWNER,
-    Column.GROUP: AccountSort.NAME,
+    Column.GROUP: AccountSort.PARENT,
     Column.REVENUE: AccountSort.REVENUE,
     Column.STAKEHOLDERS: AccountSort.STAKEHOLDERS,
 }
