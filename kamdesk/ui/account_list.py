@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -24,8 +26,16 @@ from kamdesk.store.reader import AccountQuery
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
 from kamdesk.ui.models.account_table import AccountTableModel, Column
-from kamdesk.ui.models.account_tree import ID_ROLE as TREE_ID_ROLE
-from kamdesk.ui.models.account_tree import AccountTreeModel
+
+if TYPE_CHECKING:
+    from kamdesk.ui.models.account_tree import AccountTreeModel
+
+
+def _tree_model_class() -> type[AccountTreeModel]:
+    """The group tree's model, imported when the tree is first shown (not at startup)."""
+    from kamdesk.ui.models.account_tree import AccountTreeModel
+
+    return AccountTreeModel
 
 
 class FilterButton(QToolButton):
@@ -193,7 +203,7 @@ class AccountListPanel(QWidget):
         self.model.retranslate()
         if self.tree is not None:
             tree_model = self.tree.model()
-            assert isinstance(tree_model, AccountTreeModel)
+            assert isinstance(tree_model, _tree_model_class())
             tree_model.retranslate()
         self._update_empty_state()
 
@@ -294,7 +304,7 @@ class AccountListPanel(QWidget):
         if index == 1 and self.tree is None:
             self.tree = QTreeView()
             self.tree.setObjectName("account_tree")
-            self.tree.setModel(AccountTreeModel(self._context))
+            self.tree.setModel(_tree_model_class()(self._context))
             self.tree.setUniformRowHeights(True)
             self.tree.setColumnWidth(0, 300)
             self.tree.selectionModel().currentChanged.connect(self._on_tree_current)
@@ -306,4 +316,6 @@ class AccountListPanel(QWidget):
 
     def _on_tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self._set_current(str(current.data(TREE_ID_ROLE) or ""))
+            from kamdesk.ui.models.account_tree import ID_ROLE
+
+            self._set_current(str(current.data(ID_ROLE) or ""))
