@@ -8,6 +8,7 @@ Every failure the user can cause prints one line to stderr and exits non-zero.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Sequence
@@ -146,12 +147,18 @@ def _run_app(book: Path, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    # Startup allocates many long-lived objects (modules, Qt types and enums); collecting
+    # garbage among them only costs time. The window turns collection back on (and
+    # freezes what startup made) once the account list is painted.
+    gc.disable()
     args = _parser().parse_args(argv)
     try:
         _setup_language(args.language)
         if args.command == "demo":
+            gc.enable()
             return _run_demo(args)
         if args.command == "report":
+            gc.enable()
             return _run_report(args)
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:

@@ -24,10 +24,10 @@ from kamdesk.domain.vocabulary import TIERS, VocabularyKind
 from kamdesk.i18n import _
 from kamdesk.store.reader import AccountQuery
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.empty_state import EmptyState
 from kamdesk.ui.models.account_table import AccountTableModel, Column
 
 if TYPE_CHECKING:
+    from kamdesk.ui.empty_state import EmptyState
     from kamdesk.ui.models.account_tree import AccountTreeModel
 
 
@@ -166,7 +166,7 @@ class AccountListPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.model.modelAboutToBeReset.connect(self._remember_current)
         self.model.modelReset.connect(self._restore_current)
-        self.empty = EmptyState(self.table)
+        self._empty: EmptyState | None = None
 
         self.tree: QTreeView | None = None
         self.tabs = QTabWidget()
@@ -247,6 +247,15 @@ class AccountListPanel(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    @property
+    def empty(self) -> EmptyState:
+        """The line shown over the list when it has no rows (made the first time it is needed)."""
+        if self._empty is None:
+            from kamdesk.ui.empty_state import EmptyState
+
+            self._empty = EmptyState(self.table)
+        return self._empty
+
     def _update_empty_state(self) -> None:
         query = self.model.query
         filtered = bool(query.text.strip()) or query != AccountQuery(
@@ -258,7 +267,9 @@ class AccountListPanel(QWidget):
             )
         else:
             message = _("No accounts yet.\nPress Ctrl+N to add your first account.")
-        self.empty.update_for(self.model.rowCount(), message)
+        rows = self.model.rowCount()
+        if rows == 0 or self._empty is not None:  # no label needed while there are rows
+            self.empty.update_for(rows, message)
 
     # Selection -------------------------------------------------------------
 

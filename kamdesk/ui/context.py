@@ -29,6 +29,8 @@ class AppContext:
         self.reader = BookReader(book.db)
         self._vocabulary: dict[str, list[TermRow]] | None = None
         self._team: list[TeamMemberRow] | None = None
+        self._labels: dict[tuple[str, str], str] = {}
+        self._labels_language = ""
         self.signals.team_did_change.connect(self._forget_team)
 
     def _forget_team(self) -> None:
@@ -45,12 +47,16 @@ class AppContext:
         if not code:
             return ""
         language = current_language().code
-        if self._vocabulary is None:
-            self._vocabulary = self.reader.vocabulary()
-        for term in self._vocabulary.get(kind, []):
-            if term.code == code:
-                return term.label(language)
-        return code
+        if self._labels_language != language:
+            if self._vocabulary is None:
+                self._vocabulary = self.reader.vocabulary()
+            self._labels = {
+                (term.kind, term.code): term.label(language)
+                for terms in self._vocabulary.values()
+                for term in terms
+            }
+            self._labels_language = language
+        return self._labels.get((kind, code), code)
 
     def team(self) -> list[TeamMemberRow]:
         """Our team members, by name (cached until the team changes)."""

@@ -85,6 +85,7 @@ class AccountTableModel(QAbstractTableModel):
         self._query = AccountQuery()
         self._ids: list[str] = []
         self._rows: dict[str, AccountRow] = {}
+        self._texts: dict[str, tuple[str | int, ...]] = {}
         self._load_ids()
         context.signals.account_did_change.connect(self.refresh)
         context.signals.stakeholders_did_change.connect(self._forget_row)
@@ -116,15 +117,18 @@ class AccountTableModel(QAbstractTableModel):
     def _load_ids(self) -> None:
         self._ids = self._context.reader.account_ids(self._query)
         self._rows = {}
+        self._texts = {}
 
     def _forget_row(self, account_id: str) -> None:
         self._rows.pop(account_id, None)
+        self._texts.pop(account_id, None)
         row = self.row_of(account_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
     def retranslate(self) -> None:
         """Labels follow a language switch without losing the selection."""
+        self._texts = {}
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
@@ -194,26 +198,24 @@ class AccountTableModel(QAbstractTableModel):
         return row.name if column == Column.NAME else None
 
     def _display(self, row: AccountRow, column: int) -> str | int:
+        texts = self._texts.get(row.id)
+        if texts is None:
+            texts = self._texts[row.id] = self._row_texts(row)
+        return texts[column]
+
+    def _row_texts(self, row: AccountRow) -> tuple[str | int, ...]:
+        """Every cell of a row as shown, worked out once: a paint asks for each many times."""
         label = self._context.label
-        match column:
-            case Column.NAME:
-                return row.name
-            case Column.TIER:
-                return row.tier
-            case Column.INDUSTRY:
-                return label(VocabularyKind.INDUSTRY, row.industry)
-            case Column.STAGE:
-                return label(VocabularyKind.LIFECYCLE_STAGE, row.lifecycle_stage)
-            case Column.OWNER:
-                return row.owner_name
-            case Column.GROUP:
-                return row.parent_name
-            case Column.REVENUE:
-                return money_text(row.annual_revenue_minor, row.currency)
-            case Column.STAKEHOLDERS:
-                return row.stakeholder_count
-            case _:
-                return ""
+        return (
+            row.name,
+            row.tier,
+            label(VocabularyKind.INDUSTRY, row.industry),
+            label(VocabularyKind.LIFECYCLE_STAGE, row.lifecycle_stage),
+            row.owner_name,
+            row.parent_name,
+            money_text(row.annual_revenue_minor, row.currency),
+            row.stakeholder_count,
+        )
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Override QAbstractTableModel.sort: the book sorts, in SQL."""
