@@ -159,9 +159,9 @@ class AccountListPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((Column.NAME, 240), (Column.TIER, 44), (Column.INDUSTRY, 110),
-                              (Column.STAGE, 100), (Column.OWNER, 100), (Column.GROUP, 150),
-                              (Column.REVENUE, 130)):  # fmt: skip
+        for column, width in ((Column.NAME, 220), (Column.TIER, 40), (Column.INDUSTRY, 100),
+                              (Column.STAGE, 100), (Column.OWNER, 80), (Column.GROUP, 150),
+                              (Column.REVENUE, 120)):  # fmt: skip
             self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         self.model.modelAboutToBeReset.connect(self._remember_current)

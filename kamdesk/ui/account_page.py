@@ -106,14 +106,19 @@ class AccountPage(QWidget):
         self.stakeholders.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.stakeholders.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.stakeholders.setAlternatingRowColors(True)
+        self.stakeholders.setWordWrap(False)
         self.stakeholders.verticalHeader().hide()
+        self.stakeholders.verticalHeader().setDefaultSectionSize(24)
         self.stakeholders.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.Interactive
         )
         self.stakeholders.horizontalHeader().setStretchLastSection(True)
-        self.stakeholders.setColumnWidth(Column.NAME, 110)
-        self.stakeholders.setColumnWidth(Column.TITLE, 150)
-        self.stakeholders.setColumnWidth(Column.FORCE, 150)
+        for column, width in (
+            (Column.NAME, 90), (Column.TITLE, 170), (Column.LEVEL, 90), (Column.ROLE, 130),
+            (Column.FORCE, 150), (Column.ATTITUDE, 80), (Column.INFLUENCE, 70),
+            (Column.REPORTS_TO, 80),
+        ):  # fmt: skip
+            self.stakeholders.setColumnWidth(column, width)
         self.stakeholders.doubleClicked.connect(self._on_double_click)
         self.stakeholder_empty = EmptyState(self.stakeholders)
         self.stakeholder_model.modelReset.connect(self._update_stakeholder_state)

@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.right_side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 4)
-        splitter.setSizes([560, 720])
+        splitter.setSizes([600, 720])
         self.setCentralWidget(splitter)
 
         self.read_only_banner = QLabel()
