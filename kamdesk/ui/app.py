@@ -82,14 +82,19 @@ def ensure_chinese_font() -> None:
 
 
 def _warm_up_in_background() -> None:
-    """Load the write path (SQLAlchemy, SQLModel) while the user reads the list.
+    """Load the write path and the PDF builder while the user reads the list.
 
-    The first paint does not wait for these imports; the first edit should not either.
+    The first paint does not wait for SQLAlchemy or ReportLab, nor for parsing the
+    bundled CJK font; the first edit and the first PDF should not wait for them either.
     """
 
     def load() -> None:
         import kamdesk.models
+        import kamdesk.reports.account_summary
         import kamdesk.store.changelog  # noqa: F401
+        from kamdesk.reports.fonts import register_fonts
+
+        register_fonts()
 
     threading.Thread(target=load, name="warm-up", daemon=True).start()
 

@@ -77,6 +77,13 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._make_menus()
+        if context.book.backup_path is not None:
+            self.statusBar().showMessage(
+                _("This book was upgraded for this version; the old one was kept at {path}").format(
+                    path=context.book.backup_path
+                ),
+                20000,
+            )
         context.signals.notice_did_post.connect(
             lambda text: self.statusBar().showMessage(text, 8000)
         )
