@@ -1,31 +1,43 @@
 """The editing actions behind menus and shortcuts: open a form, save, push undo, announce.
 
-Each function is one user action (new account, edit stakeholder, delete team member…),
-kept here so the main window only wires shortcuts to them.
+Each public function is one user action (new account, edit stakeholder, delete team
+member…), kept here so the main window only wires shortcuts to them. The three steps
+every action shares (ask with a form, record undo, tell the views) live in the private
+helpers below, once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from kamdesk.domain.fields import ACCOUNT_FIELDS, STAKEHOLDER_FIELDS, TEAM_MEMBER_FIELDS, FieldKind
+from kamdesk.domain.fields import (
+    ACCOUNT_FIELDS,
+    STAKEHOLDER_FIELDS,
+    TEAM_MEMBER_FIELDS,
+    FieldKind,
+    FieldSpec,
+)
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.settings import DEFAULT_CURRENCY
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.forms import Choices
-from kamdesk.ui.record_dialog import RecordDialog
+from kamdesk.ui.record_dialog import RecordDialog, Validate
 from kamdesk.ui.undo import (
     ACCOUNT_ACTIONS,
     STAKEHOLDER_ACTIONS,
     TEAM_MEMBER_ACTIONS,
+    RecordActions,
     create_command,
     delete_command,
     edit_command,
 )
+
+Announce = Callable[[], None]
 
 
 def _refuse_if_read_only(context: AppContext, parent: QWidget | None) -> bool:
@@ -35,12 +47,111 @@ def _refuse_if_read_only(context: AppContext, parent: QWidget | None) -> bool:
     return False
 
 
-def _tell(parent: QWidget | None, error: KamdeskError) -> None:
-    QMessageBox.warning(parent, _("KAMDesk"), error.message)
-
-
 def _member_choices(context: AppContext) -> Choices:
     return lambda: [(m.id, m.name) for m in context.team()]
+
+
+# The steps every action shares -------------------------------------------------
+
+
+def _ask_and_create(
+    context: AppContext,
+    parent: QWidget | None,
+    *,
+    title: Callable[[], str],
+    specs: Sequence[FieldSpec],
+    create: Callable[[dict[str, Any]], str],
+    validate: Validate,
+    actions: RecordActions,
+    undo_text: Callable[[str], str],
+    announce: Callable[[str], None],
+    values: dict[str, Any] | None = None,
+    choices: dict[FieldKind, Choices] | None = None,
+) -> str | None:
+    """Show an empty form; on Save add the record, record undo, announce; returns its id."""
+    if _refuse_if_read_only(context, parent):
+        return None
+    created: list[str] = []
+    dialog = RecordDialog(
+        context,
+        title,
+        specs,
+        lambda typed: created.append(create(typed)),
+        values=values,
+        choices=choices,
+        validate=validate,
+        parent=parent,
+    )
+    if not dialog.exec() or not created:
+        return None
+    record_id = created[0]
+    announce(record_id)
+    context.undo_stack.push(
+        create_command(
+            context, actions, record_id, undo_text(record_id), lambda: announce(record_id)
+        )
+    )
+    return record_id
+
+
+def _ask_and_edit(
+    context: AppContext,
+    parent: QWidget | None,
+    record_id: str,
+    *,
+    title: Callable[[], str],
+    specs: Sequence[FieldSpec],
+    current: dict[str, Any],
+    validate: Validate,
+    actions: RecordActions,
+    undo_text: Callable[[dict[str, Any]], str],
+    announce: Announce,
+    choices: dict[FieldKind, Choices] | None = None,
+) -> bool:
+    """Show the record in a form; on Save write what changed and record undo."""
+    if _refuse_if_read_only(context, parent):
+        return False
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def save(typed: dict[str, Any]) -> None:
+        changes.append((actions.update(context.book, record_id, typed), typed))
+
+    dialog = RecordDialog(
+        context, title, specs, save, values=current, choices=choices, validate=validate,
+        parent=parent,
+    )  # fmt: skip
+    if not dialog.exec() or not changes or not changes[0][0]:
+        return False  # cancelled, or saved without changing anything: nothing to undo
+    before, after = changes[0]
+    context.undo_stack.push(
+        edit_command(context, actions, record_id, before, after, undo_text(after), announce)
+    )
+    announce()
+    return True
+
+
+def _delete(
+    context: AppContext,
+    parent: QWidget | None,
+    record_id: str,
+    *,
+    name: str,
+    actions: RecordActions,
+    undo_text: str,
+    announce: Announce,
+) -> bool:
+    """Delete a record now (no question asked: undo brings it back) and say how to undo."""
+    if _refuse_if_read_only(context, parent):
+        return False
+    try:
+        actions.delete(context.book, record_id)
+    except KamdeskError as error:
+        QMessageBox.warning(parent, _("KAMDesk"), error.message)
+        return False
+    context.undo_stack.push(delete_command(context, actions, record_id, undo_text, announce))
+    announce()
+    context.signals.notice_did_post.emit(_("Deleted {name}. Undo with Ctrl+Z.").format(name=name))
+    return True
 
 
 # Accounts ------------------------------------------------------------------
@@ -55,116 +166,70 @@ def _account_choices(context: AppContext, exclude: str | None) -> dict[FieldKind
     }
 
 
+def _account_name(context: AppContext, account_id: str) -> str:
+    values = context.reader.account(account_id)
+    return str(values["name"]) if values else ""
+
+
 def new_account(
     context: AppContext, parent: QWidget | None, parent_account: str | None = None
 ) -> str | None:
     """Ask for a new account's profile and add it; returns its id, or None if cancelled."""
-    if _refuse_if_read_only(context, parent):
-        return None
-    created: list[str] = []
-
-    def save(values: dict[str, Any]) -> None:
-        created.append(accounts.create_account(context.book, values))
-
-    defaults: dict[str, Any] = {
-        "currency": context.settings.get(DEFAULT_CURRENCY),
-        "org_level": "standalone" if parent_account is None else "branch",
-        "parent_id": parent_account,
-    }
-    dialog = RecordDialog(
+    return _ask_and_create(
         context,
-        lambda: _("New account"),
-        ACCOUNT_FIELDS,
-        save,
-        values=defaults,
-        choices=_account_choices(context, None),
+        parent,
+        title=lambda: _("New account"),
+        specs=ACCOUNT_FIELDS,
+        create=lambda values: accounts.create_account(context.book, values),
         validate=lambda values: accounts.check_account(context.book, None, values),
-        parent=parent,
+        actions=ACCOUNT_ACTIONS,
+        undo_text=lambda i: _("Add account {name}").format(name=_account_name(context, i)),
+        announce=context.signals.account_did_change.emit,
+        values={
+            "currency": context.settings.get(DEFAULT_CURRENCY),
+            "org_level": "standalone" if parent_account is None else "branch",
+            "parent_id": parent_account,
+        },
+        choices=_account_choices(context, None),
     )
-    if not dialog.exec() or not created:
-        return None
-    account_id = created[0]
-    name = context.reader.account(account_id) or {"name": ""}
-    context.undo_stack.push(
-        create_command(
-            context,
-            ACCOUNT_ACTIONS,
-            account_id,
-            _("Add account {name}").format(name=name["name"]),
-            lambda: context.signals.account_did_change.emit(account_id),
-        )
-    )
-    context.signals.account_did_change.emit(account_id)
-    return account_id
 
 
 def edit_account(context: AppContext, parent: QWidget | None, account_id: str) -> bool:
     """Open an account's profile for editing; True if something changed."""
-    if _refuse_if_read_only(context, parent):
-        return False
     current = context.reader.account(account_id)
     if current is None:
         return False
-    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
-
-    def save(values: dict[str, Any]) -> None:
-        changes.append((accounts.update_account(context.book, account_id, values), values))
-
-    dialog = RecordDialog(
+    return _ask_and_edit(
         context,
-        lambda: _("Edit account"),
-        ACCOUNT_FIELDS,
-        save,
-        values=current,
-        choices=_account_choices(context, account_id),
+        parent,
+        account_id,
+        title=lambda: _("Edit account"),
+        specs=ACCOUNT_FIELDS,
+        current=current,
         validate=lambda values: accounts.check_account(context.book, account_id, values),
-        parent=parent,
+        actions=ACCOUNT_ACTIONS,
+        undo_text=lambda after: _("Edit account {name}").format(
+            name=after.get("name", current["name"])
+        ),
+        announce=lambda: context.signals.account_did_change.emit(account_id),
+        choices=_account_choices(context, account_id),
     )
-    if not dialog.exec() or not changes or not changes[0][0]:
-        return False
-    before, after = changes[0]
-    context.undo_stack.push(
-        edit_command(
-            context,
-            ACCOUNT_ACTIONS,
-            account_id,
-            before,
-            after,
-            _("Edit account {name}").format(name=after.get("name", current["name"])),
-            lambda: context.signals.account_did_change.emit(account_id),
-        )
-    )
-    context.signals.account_did_change.emit(account_id)
-    return True
 
 
 def delete_account(context: AppContext, parent: QWidget | None, account_id: str) -> bool:
-    """Delete an account (undo brings it back)."""
-    if _refuse_if_read_only(context, parent):
+    """Delete an account (undo brings it back, with its stakeholders)."""
+    name = _account_name(context, account_id)
+    if not name:
         return False
-    current = context.reader.account(account_id)
-    if current is None:
-        return False
-    try:
-        accounts.delete_account(context.book, account_id)
-    except KamdeskError as error:
-        _tell(parent, error)
-        return False
-    text = _("Delete account {name}").format(name=current["name"])
-    context.undo_stack.push(
-        delete_command(
-            context,
-            ACCOUNT_ACTIONS,
-            account_id,
-            text,
-            lambda: context.signals.account_did_change.emit(account_id),
-        )
+    return _delete(
+        context,
+        parent,
+        account_id,
+        name=name,
+        actions=ACCOUNT_ACTIONS,
+        undo_text=_("Delete account {name}").format(name=name),
+        announce=lambda: context.signals.account_did_change.emit(account_id),
     )
-    context.signals.account_did_change.emit(account_id)
-    context.signals.notice_did_post.emit(
-        _("Deleted {name}. Undo with Ctrl+Z.").format(name=current["name"])
-    )
-    return True
 
 
 # Stakeholders ----------------------------------------------------------------
@@ -181,119 +246,69 @@ def _stakeholder_choices(
     }
 
 
-def _announce_stakeholders(context: AppContext, account_id: str) -> None:
-    context.signals.stakeholders_did_change.emit(account_id)
+def _stakeholder_name(context: AppContext, stakeholder_id: str) -> str:
+    row = context.reader.stakeholder(stakeholder_id)
+    return row.name if row else ""
 
 
 def new_stakeholder(context: AppContext, parent: QWidget | None, account_id: str) -> str | None:
     """Ask for a new stakeholder card on an account and add it."""
-    if _refuse_if_read_only(context, parent):
-        return None
-    created: list[str] = []
-
-    def save(values: dict[str, Any]) -> None:
-        created.append(stakeholders.create_stakeholder(context.book, account_id, values))
-
-    dialog = RecordDialog(
+    return _ask_and_create(
         context,
-        lambda: _("New stakeholder"),
-        STAKEHOLDER_FIELDS,
-        save,
-        choices=_stakeholder_choices(context, account_id, None),
+        parent,
+        title=lambda: _("New stakeholder"),
+        specs=STAKEHOLDER_FIELDS,
+        create=lambda values: stakeholders.create_stakeholder(context.book, account_id, values),
         validate=lambda values: stakeholders.check_stakeholder(
             context.book, account_id, None, values
         ),
-        parent=parent,
+        actions=STAKEHOLDER_ACTIONS,
+        undo_text=lambda i: _("Add stakeholder {name}").format(name=_stakeholder_name(context, i)),
+        announce=lambda _id: context.signals.stakeholders_did_change.emit(account_id),
+        choices=_stakeholder_choices(context, account_id, None),
     )
-    if not dialog.exec() or not created:
-        return None
-    stakeholder_id = created[0]
-    row = context.reader.stakeholder(stakeholder_id)
-    context.undo_stack.push(
-        create_command(
-            context,
-            STAKEHOLDER_ACTIONS,
-            stakeholder_id,
-            _("Add stakeholder {name}").format(name=row.name if row else ""),
-            lambda: _announce_stakeholders(context, account_id),
-        )
-    )
-    _announce_stakeholders(context, account_id)
-    return stakeholder_id
 
 
 def edit_stakeholder(context: AppContext, parent: QWidget | None, stakeholder_id: str) -> bool:
     """Open a stakeholder card for editing; True if something changed."""
-    if _refuse_if_read_only(context, parent):
-        return False
     row = context.reader.stakeholder(stakeholder_id)
     if row is None:
         return False
     account_id = row.account_id
-    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
-
-    def save(values: dict[str, Any]) -> None:
-        changes.append(
-            (stakeholders.update_stakeholder(context.book, stakeholder_id, values), values)
-        )
-
-    dialog = RecordDialog(
+    return _ask_and_edit(
         context,
-        lambda: _("Edit stakeholder"),
-        STAKEHOLDER_FIELDS,
-        save,
-        values={**row.values, "covered_by": row.covered_by},
-        choices=_stakeholder_choices(context, account_id, stakeholder_id),
+        parent,
+        stakeholder_id,
+        title=lambda: _("Edit stakeholder"),
+        specs=STAKEHOLDER_FIELDS,
+        current={**row.values, "covered_by": row.covered_by},
         validate=lambda values: stakeholders.check_stakeholder(
             context.book, account_id, stakeholder_id, values
         ),
-        parent=parent,
+        actions=STAKEHOLDER_ACTIONS,
+        undo_text=lambda after: _("Edit stakeholder {name}").format(
+            name=after.get("name", row.name)
+        ),
+        announce=lambda: context.signals.stakeholders_did_change.emit(account_id),
+        choices=_stakeholder_choices(context, account_id, stakeholder_id),
     )
-    if not dialog.exec() or not changes or not changes[0][0]:
-        return False
-    before, after = changes[0]
-    context.undo_stack.push(
-        edit_command(
-            context,
-            STAKEHOLDER_ACTIONS,
-            stakeholder_id,
-            before,
-            after,
-            _("Edit stakeholder {name}").format(name=after.get("name", row.name)),
-            lambda: _announce_stakeholders(context, account_id),
-        )
-    )
-    _announce_stakeholders(context, account_id)
-    return True
 
 
 def delete_stakeholder(context: AppContext, parent: QWidget | None, stakeholder_id: str) -> bool:
     """Delete a stakeholder (undo brings them back)."""
-    if _refuse_if_read_only(context, parent):
-        return False
     row = context.reader.stakeholder(stakeholder_id)
     if row is None:
         return False
-    try:
-        stakeholders.delete_stakeholder(context.book, stakeholder_id)
-    except KamdeskError as error:
-        _tell(parent, error)
-        return False
     account_id = row.account_id
-    context.undo_stack.push(
-        delete_command(
-            context,
-            STAKEHOLDER_ACTIONS,
-            stakeholder_id,
-            _("Delete stakeholder {name}").format(name=row.name),
-            lambda: _announce_stakeholders(context, account_id),
-        )
+    return _delete(
+        context,
+        parent,
+        stakeholder_id,
+        name=row.name,
+        actions=STAKEHOLDER_ACTIONS,
+        undo_text=_("Delete stakeholder {name}").format(name=row.name),
+        announce=lambda: context.signals.stakeholders_did_change.emit(account_id),
     )
-    _announce_stakeholders(context, account_id)
-    context.signals.notice_did_post.emit(
-        _("Deleted {name}. Undo with Ctrl+Z.").format(name=row.name)
-    )
-    return True
 
 
 # Team members ----------------------------------------------------------------
@@ -301,96 +316,52 @@ def delete_stakeholder(context: AppContext, parent: QWidget | None, stakeholder_
 
 def new_team_member(context: AppContext, parent: QWidget | None) -> str | None:
     """Ask for a new member of our team and add them."""
-    if _refuse_if_read_only(context, parent):
-        return None
-    created: list[str] = []
-
-    def save(values: dict[str, Any]) -> None:
-        created.append(team.create_team_member(context.book, values))
-
-    dialog = RecordDialog(
+    return _ask_and_create(
         context,
-        lambda: _("New team member"),
-        TEAM_MEMBER_FIELDS,
-        save,
-        values={"role": "account_manager"},
+        parent,
+        title=lambda: _("New team member"),
+        specs=TEAM_MEMBER_FIELDS,
+        create=lambda values: team.create_team_member(context.book, values),
         validate=lambda values: team.check_team_member(context.book, None, values),
-        parent=parent,
+        actions=TEAM_MEMBER_ACTIONS,
+        undo_text=lambda i: _("Add team member {name}").format(name=context.member_name(i)),
+        announce=lambda _id: context.signals.team_did_change.emit(),
+        values={"role": "account_manager"},
     )
-    if not dialog.exec() or not created:
-        return None
-    member_id = created[0]
-    context.signals.team_did_change.emit()
-    context.undo_stack.push(
-        create_command(
-            context,
-            TEAM_MEMBER_ACTIONS,
-            member_id,
-            _("Add team member {name}").format(name=context.member_name(member_id)),
-            context.signals.team_did_change.emit,
-        )
-    )
-    return member_id
 
 
 def edit_team_member(context: AppContext, parent: QWidget | None, member_id: str) -> bool:
     """Edit one of our team members."""
-    if _refuse_if_read_only(context, parent):
-        return False
     member = next((m for m in context.team() if m.id == member_id), None)
     if member is None:
         return False
-    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
-
-    def save(values: dict[str, Any]) -> None:
-        changes.append((team.update_team_member(context.book, member_id, values), values))
-
-    values = {spec.name: getattr(member, spec.name) for spec in TEAM_MEMBER_FIELDS}
-    dialog = RecordDialog(
+    return _ask_and_edit(
         context,
-        lambda: _("Edit team member"),
-        TEAM_MEMBER_FIELDS,
-        save,
-        values=values,
+        parent,
+        member_id,
+        title=lambda: _("Edit team member"),
+        specs=TEAM_MEMBER_FIELDS,
+        current={spec.name: getattr(member, spec.name) for spec in TEAM_MEMBER_FIELDS},
         validate=lambda values: team.check_team_member(context.book, member_id, values),
-        parent=parent,
+        actions=TEAM_MEMBER_ACTIONS,
+        undo_text=lambda after: _("Edit team member {name}").format(
+            name=after.get("name", member.name)
+        ),
+        announce=context.signals.team_did_change.emit,
     )
-    if not dialog.exec() or not changes or not changes[0][0]:
-        return False
-    before, after = changes[0]
-    context.undo_stack.push(
-        edit_command(
-            context,
-            TEAM_MEMBER_ACTIONS,
-            member_id,
-            before,
-            after,
-            _("Edit team member {name}").format(name=after.get("name", member.name)),
-            context.signals.team_did_change.emit,
-        )
-    )
-    context.signals.team_did_change.emit()
-    return True
 
 
 def delete_team_member(context: AppContext, parent: QWidget | None, member_id: str) -> bool:
     """Remove a member from our team (undo brings them back)."""
-    if _refuse_if_read_only(context, parent):
-        return False
     name = context.member_name(member_id)
-    try:
-        team.delete_team_member(context.book, member_id)
-    except KamdeskError as error:
-        _tell(parent, error)
+    if not name:
         return False
-    context.undo_stack.push(
-        delete_command(
-            context,
-            TEAM_MEMBER_ACTIONS,
-            member_id,
-            _("Delete team member {name}").format(name=name),
-            context.signals.team_did_change.emit,
-        )
+    return _delete(
+        context,
+        parent,
+        member_id,
+        name=name,
+        actions=TEAM_MEMBER_ACTIONS,
+        undo_text=_("Delete team member {name}").format(name=name),
+        announce=context.signals.team_did_change.emit,
     )
-    context.signals.team_did_change.emit()
-    return True
