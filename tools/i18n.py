@@ -50,7 +50,10 @@ def update() -> None:
     """Merge new strings into the .po (old translations kept, unused ones marked obsolete)."""
     template = extract()
     catalog = load_po() if PO.exists() else Catalog(locale="zh_CN", domain="kamdesk")
+    created = catalog.creation_date
     catalog.update(template, no_fuzzy_matching=True)
+    # Keep the header date: otherwise every update changes the .mo even when no string did.
+    catalog.creation_date = created
     with PO.open("wb") as fp:
         write_po(fp, catalog, width=100, omit_header=False, sort_output=False, ignore_obsolete=True)
 
