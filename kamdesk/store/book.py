@@ -245,10 +245,12 @@ def backup_book(path: Path, revision: str) -> Path:
     copy = sqlite3.connect(partial)
     try:
         source.backup(copy)
+        copy.close()
+        os.replace(partial, target)
     finally:
         copy.close()
         source.close()
-    os.replace(partial, target)
+        partial.unlink(missing_ok=True)
     return target
 
 
@@ -263,6 +265,8 @@ class Book:
         self.read_only_reason = read_only_reason
         #: The backup taken before migrating, when opening migrated the book.
         self.backup_path: Path | None = None
+        #: Written by a newer KAMDesk: readable, never written by this one.
+        self.is_newer = False
         self.clock = HybridLogicalClock(info.hlc)
         self._engine: Engine | None = None
         self._recorder: ChangeRecorder | None = None
@@ -292,19 +296,25 @@ class Book:
         info = inspect_book(path)
         read_only_reason: str | None = None
         if info.revision not in SCHEMA_REVISIONS:
-            read_only_reason = NewerBookError(
-                _(
-                    "This book was written by a newer version of KAMDesk (schema {book}; this "
-                    "version knows up to {ours}). You can read it; update KAMDesk to edit it."
-                ).format(book=info.revision, ours=SCHEMA_HEAD)
-            ).message
+            read_only_reason = _(
+                "This book was written by a newer version of KAMDesk (schema {book}; this "
+                "version knows up to {ours}). You can read it; update KAMDesk to edit it."
+            ).format(book=info.revision, ours=SCHEMA_HEAD)
         elif _file_is_read_only(path):
             read_only_reason = _("This book is read-only on disk; edits cannot be saved.")
         backup: Path | None = None
         if read_only_reason is None and info.revision != SCHEMA_HEAD:
             _refuse_if_locked(path)
             backup = backup_book(path, info.revision)
-            _run_migrations(path)
+            try:
+                _run_migrations(path)  # one transaction: on failure the book is as it was
+            except Exception as error:
+                raise BookError(
+                    _(
+                        "{path} could not be upgraded for this version ({reason}). It is "
+                        "unchanged, and a copy is at {backup}."
+                    ).format(path=path, reason=error, backup=backup)
+                ) from error
             info = inspect_book(path)
         elif read_only_reason is not None and info.revision in SCHEMA_REVISIONS[:-1]:
             raise ReadOnlyBookError(
@@ -315,6 +325,7 @@ class Book:
             )
         book = cls(path, info, read_only_reason)
         book.backup_path = backup
+        book.is_newer = info.revision not in SCHEMA_REVISIONS
         if not book.read_only:
             try:
                 book._prepare_for_writing()
@@ -387,7 +398,8 @@ class Book:
         already in their own device's log.
         """
         if self.read_only_reason is not None:
-            raise ReadOnlyBookError(self.read_only_reason)
+            error = NewerBookError if self.is_newer else ReadOnlyBookError
+            raise error(self.read_only_reason)
         from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 
 import kamdesk.store
+from kamdesk.errors import BookError
 from kamdesk.ops.accounts import create_account
 from kamdesk.store.book import Book, create_book, inspect_book
 from kamdesk.store.reader import AccountQuery, BookReader
@@ -90,3 +93,26 @@ def test_a_book_created_at_head_needs_no_migration(tmp_path: Path) -> None:
         assert book.backup_path is None
     assert inspect_book(path).revision == SCHEMA_HEAD
     assert not (tmp_path / "b backups").exists()
+
+
+def test_a_failed_upgrade_leaves_the_book_as_it_was_and_says_where_the_copy_is(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.kamdesk"
+    create_book(path, revision="0001")
+    insert_old_account(path)
+    with closing(sqlite3.connect(path)) as db:
+        # Something the upgrade cannot get past: a table where 0002 creates its own.
+        db.execute("CREATE TABLE search_doc (x)")
+        db.commit()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    with pytest.raises(BookError) as refused:
+        Book.open(path)
+
+    assert "could not be upgraded" in refused.value.message
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert inspect_book(path).revision == "0001"
+    backups = list((tmp_path / "old backups").iterdir())
+    assert len(backups) == 1 and str(backups[0]) in refused.value.message
