@@ -112,6 +112,10 @@ class MainWindow(QMainWindow):
             page.delete_stakeholder_requested.connect(
                 lambda sid: _editing().delete_stakeholder(self.context, self, sid)
             )
+            page.stakeholders.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            page.stakeholders.addActions(
+                [self.edit_action, self.new_stakeholder_action, self.delete_action]
+            )
             self.right_side.addWidget(page)
             self._account_page = page
         return self._account_page
@@ -142,6 +146,7 @@ class MainWindow(QMainWindow):
         stack = self.context.undo_stack
         self.new_account_action = self._action(self.new_account, keys.New)
         self.new_stakeholder_action = self._action(self.new_stakeholder, "Ctrl+Shift+N")
+        self.new_branch_action = self._action(self.new_branch, "Ctrl+Alt+N")
         self.edit_action = self._action(self.edit_current, "F2")
         self.delete_action = self._action(self.delete_current, keys.Delete)
         self.find_action = self._action(self.account_list.focus_search, keys.Find)
@@ -163,7 +168,21 @@ class MainWindow(QMainWindow):
     def _make_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        self.file_menu.addActions([self.new_account_action, self.new_stakeholder_action])
+        self.file_menu.addActions(
+            [self.new_account_action, self.new_branch_action, self.new_stakeholder_action]
+        )
+        # Right-click on the list offers what the keys do.
+        table = self.account_list.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.addActions(
+            [
+                self.edit_action,
+                self.new_branch_action,
+                self.new_stakeholder_action,
+                self.delete_action,
+            ]
+        )
+        table.doubleClicked.connect(self.edit_account)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.pdf_action)
         self.file_menu.addSeparator()
@@ -191,7 +210,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self, *_args: object) -> None:
         has_account = bool(self.account_list.current_account_id())
         writable = not self.context.book.read_only_reason
-        for action in (self.new_stakeholder_action, self.edit_action, self.delete_action):
+        for action in (
+            self.new_stakeholder_action, self.new_branch_action, self.edit_action,
+            self.delete_action,
+        ):  # fmt: skip
             action.setEnabled(has_account and writable)
         self.pdf_action.setEnabled(has_account)
 
@@ -218,6 +240,16 @@ class MainWindow(QMainWindow):
         account_id = self.account_list.current_account_id()
         if account_id:
             _editing().edit_account(self.context, self, account_id)
+
+    def new_branch(self) -> None:
+        """Add a branch or subsidiary under the selected account (Ctrl+Alt+N)."""
+        parent_id = self.account_list.current_account_id()
+        if not parent_id:
+            return
+        account_id = _editing().new_account(self.context, self, parent_account=parent_id)
+        if account_id:
+            self.account_list.clear_all_filters()
+            self.account_list.select_account(account_id)
 
     def new_stakeholder(self) -> None:
         """Add a stakeholder to the selected account (Ctrl+Shift+N)."""
@@ -318,6 +350,7 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(_("&Help"))
         self.new_account_action.setText(_("New account…"))
         self.new_stakeholder_action.setText(_("New stakeholder…"))
+        self.new_branch_action.setText(_("New branch or subsidiary…"))
         self.edit_action.setText(_("Edit…"))
         self.delete_action.setText(_("Delete"))
         self.find_action.setText(_("Find"))

@@ -440,3 +440,58 @@ def test_delete_key_in_the_search_box_edits_the_search_not_the_book(
 
     assert search.text() == "orth"
     assert context.reader.account_count() == 6
+
+
+# Branches and the mouse ------------------------------------------------------------------
+
+
+def test_new_branch_goes_under_the_selected_account_and_shows_in_its_group(
+    window: MainWindow, user: User, context: AppContext
+) -> None:
+    select(window, user, GROUP)
+    group_id = window.account_list.current_account_id()
+
+    def fill(dialog: QDialog) -> None:
+        user.type(field(dialog, QLineEdit, "name"), "杭州分公司")
+        user.click(button(dialog, SAVE))
+
+    user.answer(lambda: user.press(window, Qt.Key_N, Qt.ControlModifier | Qt.AltModifier), fill)
+
+    new_id = window.account_list.current_account_id()
+    stored = context.reader.account(new_id)
+    assert stored is not None
+    assert stored["name"] == "杭州分公司"
+    assert stored["parent_id"] == group_id
+    assert stored["org_level"] == "branch"
+    assert new_id in context.reader.child_ids(group_id)
+    assert row_of(window, "杭州分公司", Column.GROUP) == GROUP
+
+
+def test_double_click_opens_the_account_for_editing(window: MainWindow, user: User) -> None:
+    table = window.account_list.table
+    row = rows(table).index(BANK)
+    titles: list[str] = []
+
+    def look(dialog: QDialog) -> None:
+        titles.append(dialog.windowTitle())
+        titles.append(field(dialog, QLineEdit, "name").text())
+
+    index = table.model().index(row, 0)
+
+    def double_click() -> None:
+        user.click_row(table, row)
+        # Qt's test mouse sends the double-click event on its own; the view then reports
+        # the double click exactly as it does for a real one.
+        table.doubleClicked.emit(index)
+
+    user.answer(double_click, look)
+
+    assert titles == ["Edit account", BANK]
+
+
+def test_right_click_on_the_list_offers_edit_branch_stakeholder_and_delete(
+    window: MainWindow,
+) -> None:
+    texts = [action.text() for action in window.account_list.table.actions()]
+
+    assert texts == ["Edit…", "New branch or subsidiary…", "New stakeholder…", "Delete"]
