@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,17 +22,22 @@ from kamdesk.i18n import N_, _
 from kamdesk.ui import editing
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
+from kamdesk.ui.models.base import TitledTableModel
 
 _TITLES = (N_("Name"), N_("Role"), N_("Title"), N_("Level"), N_("Email"), N_("Phone"))
 
 
-class TeamTableModel(QAbstractTableModel):
+class TeamTableModel(TitledTableModel):
     """The live team members, by name."""
 
     def __init__(self, context: AppContext) -> None:
-        super().__init__()
+        super().__init__(_TITLES)
         self._context = context
         context.signals.team_did_change.connect(self.reload)
+
+    def row_count(self) -> int:
+        """How many members the team has."""
+        return len(self._context.team())
 
     def reload(self) -> None:
         """Read the team again."""
@@ -43,22 +48,6 @@ class TeamTableModel(QAbstractTableModel):
         """The id shown on ``row``."""
         team = self._context.team()
         return team[row].id if 0 <= row < len(team) else None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        """Override QAbstractTableModel.rowCount."""
-        return 0 if parent.isValid() else len(self._context.team())
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        """Override QAbstractTableModel.columnCount."""
-        return 0 if parent.isValid() else len(_TITLES)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Override QAbstractTableModel.headerData."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(_TITLES[section])
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

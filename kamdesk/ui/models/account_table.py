@@ -10,14 +10,15 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kamdesk.domain.vocabulary import VocabularyKind
-from kamdesk.i18n import N_, _
+from kamdesk.i18n import N_
 from kamdesk.store.reader import AccountQuery, AccountRow, AccountSort
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import money_text
+from kamdesk.ui.models.base import TitledTableModel
 
 #: Rows fetched around the one a view asks for: one query fills a screenful and more.
 PAGE = 60
@@ -76,11 +77,11 @@ _SORTS = {
 }
 
 
-class AccountTableModel(QAbstractTableModel):
+class AccountTableModel(TitledTableModel):
     """Live accounts matching the current search and filters, in the chosen order."""
 
     def __init__(self, context: AppContext) -> None:
-        super().__init__()
+        super().__init__([_TITLES[column] for column in Column])
         self._context = context
         self._query = AccountQuery()
         self._ids: list[str] = []
@@ -129,11 +130,11 @@ class AccountTableModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """Labels follow a language switch without losing the selection."""
         self._texts = {}
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
-        if self._ids:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1))
+        super().retranslate()
 
-    # Lookups ---------------------------------------------------------------
+    def row_count(self) -> int:
+        """How many accounts match now."""
+        return len(self._ids)
 
     def account_id(self, row: int) -> str | None:
         """The id shown on ``row``."""
@@ -158,22 +159,6 @@ class AccountTableModel(QAbstractTableModel):
         return cached
 
     # QAbstractTableModel ---------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        """Override QAbstractTableModel.rowCount."""
-        return 0 if parent.isValid() else len(self._ids)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        """Override QAbstractTableModel.columnCount."""
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Override QAbstractTableModel.headerData."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(_TITLES[Column(section)])
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from kamdesk.domain.coverage import is_decision_maker
@@ -13,6 +13,7 @@ from kamdesk.domain.vocabulary import Attitude, VocabularyKind
 from kamdesk.i18n import N_, _
 from kamdesk.store.reader import StakeholderRow
 from kamdesk.ui.context import AppContext
+from kamdesk.ui.models.base import TitledTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -55,11 +56,11 @@ def influence_dots(influence: int | None) -> str:
     return "" if influence is None else "●" * influence + "○" * (5 - influence)
 
 
-class StakeholderTableModel(QAbstractTableModel):
+class StakeholderTableModel(TitledTableModel):
     """The live stakeholders of the account shown on the account page."""
 
     def __init__(self, context: AppContext) -> None:
-        super().__init__()
+        super().__init__([_TITLES[column] for column in Column])
         self._context = context
         self._account_id: str | None = None
         self._rows: list[StakeholderRow] = []
@@ -81,13 +82,9 @@ class StakeholderTableModel(QAbstractTableModel):
         if account_id == self._account_id:
             self.reload()
 
-    def retranslate(self) -> None:
-        """Re-label headers and vocabulary after a language switch."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
-            )
+    def row_count(self) -> int:
+        """How many stakeholders the account has."""
+        return len(self._rows)
 
     def stakeholder_id(self, row: int) -> str | None:
         """The id shown on ``row``."""
@@ -96,22 +93,6 @@ class StakeholderTableModel(QAbstractTableModel):
     def row_of(self, stakeholder_id: str) -> int | None:
         """The row showing ``stakeholder_id``."""
         return next((i for i, r in enumerate(self._rows) if r.id == stakeholder_id), None)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        """Override QAbstractTableModel.rowCount."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        """Override QAbstractTableModel.columnCount."""
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Override QAbstractTableModel.headerData."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(_TITLES[Column(section)])
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
