@@ -7,6 +7,7 @@ no object construction) and return small frozen rows. Tombstoned rows are never 
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
@@ -215,6 +216,17 @@ class BookReader:
         values = dict(zip(ACCOUNT_COLUMNS, row, strict=True))
         values["own_purchasing"] = bool(values["own_purchasing"])
         return values
+
+    def last_changed(self, account_id: str) -> dt.datetime | None:
+        """When the account or one of its people was last changed (UTC, timezone-aware)."""
+        row = self.db.execute(
+            "SELECT MAX(stamp) FROM (SELECT updated_at AS stamp FROM account WHERE id = ? "
+            "UNION ALL SELECT updated_at FROM stakeholder WHERE account_id = ?)",
+            (account_id, account_id),
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        return dt.datetime.fromisoformat(str(row[0])).replace(tzinfo=dt.UTC)
 
     def find_accounts(self, name_or_id: str) -> list[tuple[str, str]]:
         """(id, name) of live accounts whose id or exact name is ``name_or_id``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -65,8 +65,15 @@ class AccountPage(QWidget):
         self.edit_button.clicked.connect(self.edit_account_requested)
         self.pdf_button = QPushButton()
         self.pdf_button.clicked.connect(self.summary_pdf_requested)
+        self.last_changed = QLabel()
+        self.last_changed.setObjectName("last_changed")
+        self.last_changed.setStyleSheet("color: #6D6D6D;")
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.last_changed)
         header = QHBoxLayout()
-        header.addWidget(self.title, 1)
+        header.addLayout(titles, 1)
         header.addWidget(self.edit_button)
         header.addWidget(self.pdf_button)
 
@@ -196,6 +203,17 @@ class AccountPage(QWidget):
         values = self._values
         assert values is not None
         self.title.setText(str(values["name"]))
+        changed = self._context.reader.last_changed(self._account_id)
+        self.last_changed.setText(
+            _("Last changed {when}").format(
+                when=qlocale().toString(
+                    QDateTime.fromSecsSinceEpoch(int(changed.timestamp())),
+                    QLocale.FormatType.ShortFormat,
+                )
+            )
+            if changed
+            else ""
+        )
         for spec in _PROFILE_FIELDS:
             self._profile_labels[spec.name][1].setText(self._value_text(spec, values))
         sections = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, QLocale, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -18,7 +18,7 @@ from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.models.account_table import Column as AccountColumn
 from kamdesk.ui.models.stakeholder_table import Column
 
-from .conftest import ACME, Seed, User, button, choose, error_label, field, rows
+from .conftest import ACME, GROUP, Seed, User, button, choose, error_label, field, rows
 
 SAVE = QDialogButtonBox.StandardButton.Save
 CTRL = Qt.ControlModifier
@@ -259,3 +259,20 @@ def test_the_empty_stakeholder_table_says_what_to_do(window: MainWindow, user: U
     assert page.stakeholder_empty.isVisible()
     assert page.stakeholder_empty.text().startswith("No stakeholders yet.")
     assert page.coverage.text() == "No decision maker on record yet."
+
+
+def test_the_account_page_says_when_the_account_was_last_changed(
+    window: MainWindow, user: User, context: AppContext
+) -> None:
+    table = window.account_list.table
+    user.click_row(table, rows(table).index(GROUP))
+    account_id = window.account_list.current_account_id()
+    changed = context.reader.last_changed(account_id)
+    assert changed is not None
+
+    shown = window.account_page.last_changed.text()
+
+    expected = QLocale().toString(
+        QDateTime.fromSecsSinceEpoch(int(changed.timestamp())), QLocale.FormatType.ShortFormat
+    )
+    assert shown == f"Last changed {expected}"
