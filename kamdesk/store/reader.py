@@ -64,6 +64,16 @@ class AccountQuery(NamedTuple):
     sort: AccountSort = AccountSort.NAME
     descending: bool = False
 
+    def is_filtered(self) -> bool:
+        """True when a search or a filter hides some accounts (the order aside)."""
+        return bool(
+            self.text.strip()
+            or self.tiers
+            or self.industries
+            or self.lifecycle_stages
+            or self.owners
+        )
+
 
 class AccountRow(NamedTuple):
     """One line of the account list."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
 
 from kamdesk.domain.vocabulary import TIERS, VocabularyKind
 from kamdesk.i18n import _
-from kamdesk.store.reader import AccountQuery
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.models.account_table import AccountTableModel, Column
 
@@ -55,28 +55,46 @@ class FilterButton(QToolButton):
         menu.aboutToShow.connect(self.fill_menu)
         self.setMenu(menu)
         self._title = ""
-        self._choices: list[tuple[str, str]] = []
+        self._source: list[tuple[str, str]] | Callable[[], list[tuple[str, str]]] = []
+        self._loaded: list[tuple[str, str]] | None = None
         self._selected: set[str] = set()
         self._menu_is_stale = True
 
-    def set_choices(self, title: str, choices: list[tuple[str, str]]) -> None:
-        """Replace the choices ((value, label) pairs), keeping ticks on values still offered."""
-        self._choices = choices
-        offered = {value for value, _label in choices}
-        dropped = self._selected - offered
-        self._selected &= offered
+    def set_choices(
+        self,
+        title: str,
+        choices: list[tuple[str, str]] | Callable[[], list[tuple[str, str]]],
+    ) -> None:
+        """Replace the choices ((value, label) pairs), keeping ticks on values still offered.
+
+        ``choices`` may be a function: it is called when the menu opens (or when ticks
+        must be checked against it), so a long list costs nothing until it is wanted.
+        """
+        self._source = choices
+        self._loaded = None
+        if self._selected:
+            offered = {value for value, _label in self._choices()}
+            dropped = self._selected - offered
+            self._selected &= offered
+        else:
+            dropped = set()
         self._title = title
         self._menu_is_stale = True
         self._update_text()
         if dropped:
             self.changed.emit()
 
+    def _choices(self) -> list[tuple[str, str]]:
+        if self._loaded is None:
+            self._loaded = self._source() if callable(self._source) else self._source
+        return self._loaded
+
     def fill_menu(self) -> list[QAction]:
         """Make the menu's actions if they are out of date; returns them."""
         menu = self.menu()
         if self._menu_is_stale:
             menu.clear()
-            for value, label in self._choices:
+            for value, label in self._choices():
                 action = QAction(label, menu)
                 action.setCheckable(True)
                 action.setChecked(value in self._selected)
@@ -211,8 +229,11 @@ class AccountListPanel(QWidget):
         return [(t.code, self._context.label(kind, t.code)) for t in self._context.vocabulary(kind)]
 
     def refresh_owner_choices(self) -> None:
-        """Offer the current team as owners (and 'no owner')."""
-        owners = [("", _("No owner"))] + [(m.id, m.name) for m in self._context.team()]
+        """Offer the current team as owners (and 'no owner'), read when the menu opens."""
+
+        def owners() -> list[tuple[str, str]]:
+            return [("", _("No owner"))] + [(m.id, m.name) for m in self._context.team()]
+
         self.owner_filter.set_choices(_("Owner"), owners)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -257,11 +278,7 @@ class AccountListPanel(QWidget):
         return self._empty
 
     def _update_empty_state(self) -> None:
-        query = self.model.query
-        filtered = bool(query.text.strip()) or query != AccountQuery(
-            text=query.text, sort=query.sort, descending=query.descending
-        )
-        if filtered:
+        if self.model.query.is_filtered():
             message = _(
                 "No account matches the search or filters.\nClear them to see every account."
             )

@@ -218,8 +218,9 @@ class MainWindow(QMainWindow):
         self.pdf_action.setEnabled(has_account)
 
     def _update_counts(self) -> None:
-        total = self.context.reader.account_count()
         shown = self.account_list.model.rowCount()
+        unfiltered = not self.account_list.model.query.is_filtered()
+        total = shown if unfiltered else self.context.reader.account_count()
         if shown == total:
             text = ngettext("{count} account", "{count} accounts", total).format(count=total)
         else:

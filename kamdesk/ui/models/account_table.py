@@ -11,7 +11,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QColor
 
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_
@@ -60,9 +60,8 @@ _ALIGNMENTS: dict[int, int] = {
     Column.STAKEHOLDERS: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
     Column.TIER: int(Qt.AlignmentFlag.AlignCenter),
 }
-_TIER_BRUSHES: dict[str, QBrush] = {
-    tier: QBrush(QColor(color))
-    for tier, color in (("A", "#C0504D"), ("B", "#D08A1C"), ("C", "#5B7C99"))
+_TIER_COLORS: dict[str, QColor] = {
+    tier: QColor(color) for tier, color in (("A", "#C0504D"), ("B", "#D08A1C"), ("C", "#5B7C99"))
 }
 
 _SORTS = {
@@ -179,7 +178,7 @@ class AccountTableModel(TitledTableModel):
         if role == _ALIGNMENT:
             return _ALIGNMENTS.get(column)
         if role == _FOREGROUND:
-            return _TIER_BRUSHES.get(row.tier) if column == Column.TIER else None
+            return _TIER_COLORS.get(row.tier) if column == Column.TIER else None
         return row.name if column == Column.NAME else None
 
     def _display(self, row: AccountRow, column: int) -> str | int:
