@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6 import QtCore  # Qt is read as QtCore.Qt when used: see models/base.py
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +37,25 @@ def _tree_model_class() -> type[AccountTreeModel]:
     from kamdesk.ui.models.account_tree import AccountTreeModel
 
     return AccountTreeModel
+
+
+class _AfterFirstPaint(QObject):
+    """Calls back once, right after the watched widget's first paint."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Override QObject.eventFilter."""
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            # Two turns of the event loop: the paint completes, and whatever else waits
+            # for it (the startup probe) goes first.
+            QTimer.singleShot(0, lambda: QTimer.singleShot(0, callback))
+            watched.removeEventFilter(self)
+        return False
 
 
 class FilterButton(QToolButton):
@@ -164,10 +184,7 @@ class AccountListPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName("account_table")
         self.table.setModel(self.model)
-        # Set the indicator before enabling sorting: enabling sorts by the indicator at
-        # once, and Qt's default (descending) would read the whole list twice.
-        self.table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setModel(self.model.header_model())
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -186,6 +203,11 @@ class AccountListPanel(QWidget):
         self.model.modelReset.connect(self._restore_current)
         self._empty: EmptyState | None = None
 
+        # Sorting is switched on once the list has painted: it hands Qt's sort order to
+        # Python, which builds Qt's enums (see kamdesk.ui.models.base), and the first
+        # paint should not wait for that.
+        self._first_paint = _AfterFirstPaint(self.table.viewport(), self._finish_startup)
+
         self.tree: QTreeView | None = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "")
@@ -201,6 +223,18 @@ class AccountListPanel(QWidget):
         self.model.modelReset.connect(self._update_empty_state)
         context.signals.team_did_change.connect(self.refresh_owner_choices)
         self.retranslate()
+
+    #: Emitted once the list has painted and the rest of its set-up is done.
+    did_finish_startup = Signal()
+
+    def _finish_startup(self) -> None:
+        # Set the indicator before enabling sorting: enabling sorts by the indicator at
+        # once, and Qt's default (descending) would read the whole list again.
+        self.table.horizontalHeader().setSortIndicator(
+            Column.NAME, QtCore.Qt.SortOrder.AscendingOrder
+        )
+        self.table.setSortingEnabled(True)
+        self.did_finish_startup.emit()
 
     def _filters(self) -> tuple[FilterButton, ...]:
         return (self.tier_filter, self.industry_filter, self.stage_filter, self.owner_filter)

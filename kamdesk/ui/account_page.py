@@ -110,6 +110,7 @@ class AccountPage(QWidget):
         self.stakeholders = QTableView()
         self.stakeholders.setObjectName("stakeholder_table")
         self.stakeholders.setModel(self.stakeholder_model)
+        self.stakeholders.horizontalHeader().setModel(self.stakeholder_model.header_model())
         self.stakeholders.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.stakeholders.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.stakeholders.setAlternatingRowColors(True)

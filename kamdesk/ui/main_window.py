@@ -10,7 +10,8 @@ import re
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6 import QtCore  # Qt is read as QtCore.Qt when used: see models/base.py
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,14 +51,17 @@ class MainWindow(QMainWindow):
         # The account page is built when the first account is selected: the first paint
         # shows only a hint there, so it need not wait for the page's widgets.
         self.page_hint = QLabel()
-        self.page_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_hint.setWordWrap(True)
-        self.page_hint.setStyleSheet("color: #6D6D6D; font-size: 14px; padding: 24px;")
+        # Centred by style sheet, not by Qt.AlignmentFlag: nothing on the way to the first
+        # paint touches Qt's enum namespace (see kamdesk.ui.models.base).
+        self.page_hint.setStyleSheet(
+            "qproperty-alignment: AlignCenter; color: #6D6D6D; font-size: 14px; padding: 24px;"
+        )
         self.right_side = QStackedWidget()
         self.right_side.addWidget(self.page_hint)
         self.account_list.current_account_changed.connect(self._show_account)
         self.account_list.current_account_changed.connect(self._update_actions)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = QSplitter()  # side by side
         splitter.addWidget(self.account_list)
         splitter.addWidget(self.right_side)
         splitter.setStretchFactor(0, 3)
@@ -112,7 +116,7 @@ class MainWindow(QMainWindow):
             page.delete_stakeholder_requested.connect(
                 lambda sid: _editing().delete_stakeholder(self.context, self, sid)
             )
-            page.stakeholders.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            page.stakeholders.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.ActionsContextMenu)
             page.stakeholders.addActions(
                 [self.edit_action, self.new_stakeholder_action, self.delete_action]
             )
@@ -171,18 +175,6 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions(
             [self.new_account_action, self.new_branch_action, self.new_stakeholder_action]
         )
-        # Right-click on the list offers what the keys do.
-        table = self.account_list.table
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.addActions(
-            [
-                self.edit_action,
-                self.new_branch_action,
-                self.new_stakeholder_action,
-                self.delete_action,
-            ]
-        )
-        table.doubleClicked.connect(self.edit_account)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.pdf_action)
         self.file_menu.addSeparator()
@@ -199,6 +191,15 @@ class MainWindow(QMainWindow):
         self.team_menu.addAction(self.team_action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.about_action)
+        self.account_list.table.doubleClicked.connect(self.edit_account)
+        self.account_list.did_finish_startup.connect(self._add_context_menus)
+
+    def _add_context_menus(self) -> None:
+        """Right-click on the list offers what the keys do (set up after the first paint)."""
+        table = self.account_list.table
+        table.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.ActionsContextMenu)
+        actions = [self.edit_action, self.new_branch_action, self.new_stakeholder_action]
+        table.addActions([*actions, self.delete_action])
 
     def _stakeholders_have_focus(self) -> bool:
         focus = QApplication.focusWidget()
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         from kamdesk.ops.reports import account_summary_pdf, branding_from
         from kamdesk.ui.pdf_preview import PdfPreviewDialog
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        QApplication.setOverrideCursor(QtCore.Qt.CursorShape.WaitCursor)
         try:
             data = account_summary_pdf(
                 self.context.book, account_id, branding_from(self.context.settings)

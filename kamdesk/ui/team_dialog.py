@@ -76,6 +76,7 @@ class TeamDialog(QDialog):
         self.model = TeamTableModel(context)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.horizontalHeader().setModel(self.model.header_model())
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()

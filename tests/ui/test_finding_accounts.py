@@ -312,7 +312,9 @@ def test_sorting_by_the_parent_account_column_orders_accounts_by_their_parent(
     table.sortByColumn(Column.GROUP, Qt.AscendingOrder)
 
     # The sort arrow is on "Parent account", so the parents read in order down that column.
-    assert table.model().headerData(Column.GROUP, Qt.Horizontal) == "Parent account"
+    assert table.horizontalHeader().model().headerData(Column.GROUP, Qt.Horizontal) == (
+        "Parent account"
+    )
     assert table.horizontalHeader().sortIndicatorSection() == Column.GROUP
     groups = rows(table, Column.GROUP)
     assert groups == sorted(groups), groups

@@ -175,3 +175,19 @@ def test_the_tree_reads_a_groups_children_when_it_is_expanded(
     assert model.parent(model.index(0, 0, group)) == group
     assert not model.hasChildren(model.index(0, 0, group))
     assert model.parent(group) == QModelIndex()
+
+
+def test_the_plain_int_roles_and_alignments_are_qt_s_own_values() -> None:
+    from PySide6.QtCore import Qt
+
+    from kamdesk.ui.models import base
+
+    assert base.DISPLAY_ROLE == Qt.ItemDataRole.DisplayRole.value
+    assert base.TOOLTIP_ROLE == Qt.ItemDataRole.ToolTipRole.value
+    assert base.TEXT_ALIGNMENT_ROLE == Qt.ItemDataRole.TextAlignmentRole.value
+    assert base.BACKGROUND_ROLE == Qt.ItemDataRole.BackgroundRole.value
+    assert base.FOREGROUND_ROLE == Qt.ItemDataRole.ForegroundRole.value
+    assert base.USER_ROLE == Qt.ItemDataRole.UserRole.value
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    assert base.ALIGN_RIGHT_VCENTER == right.value
+    assert base.ALIGN_CENTER == Qt.AlignmentFlag.AlignCenter.value

@@ -124,7 +124,7 @@ def test_choosing_chinese_switches_menus_headers_and_labels(
     six_accounts = ngettext("{count} account", "{count} accounts", 6).format(count=6)
     assert window.count_label.text() == six_accounts
     panel = window.account_list
-    header = panel.table.model().headerData
+    header = panel.table.horizontalHeader().model().headerData  # what the header shows
     assert header(Column.NAME, Qt.Horizontal) == _("Account")
     assert header(Column.REVENUE, Qt.Horizontal) == _("Revenue with us")
     assert panel.tabs.tabText(0) == _("List")

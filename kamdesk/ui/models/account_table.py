@@ -10,7 +10,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6 import QtCore  # Qt is read as QtCore.Qt when used: see models/base.py
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 
 from kamdesk.domain.vocabulary import VocabularyKind
@@ -18,12 +19,21 @@ from kamdesk.i18n import N_
 from kamdesk.store.reader import AccountQuery, AccountRow, AccountSort
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import money_text
-from kamdesk.ui.models.base import TitledTableModel
+from kamdesk.ui.models.base import (
+    ALIGN_CENTER,
+    ALIGN_RIGHT_VCENTER,
+    DISPLAY_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_ALIGNMENT_ROLE,
+    TOOLTIP_ROLE,
+    USER_ROLE,
+    TitledTableModel,
+)
 
 #: Rows fetched around the one a view asks for: one query fills a screenful and more.
 PAGE = 60
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = USER_ROLE + 1
 
 
 class Column(IntEnum):
@@ -50,15 +60,13 @@ _TITLES = {
     Column.STAKEHOLDERS: N_("Stakeholders"),
 }
 
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_HANDLED_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _TOOLTIP, ID_ROLE})
+_HANDLED_ROLES = frozenset(
+    {DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, TOOLTIP_ROLE, ID_ROLE}
+)
 _ALIGNMENTS: dict[int, int] = {
-    Column.REVENUE: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-    Column.STAKEHOLDERS: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-    Column.TIER: int(Qt.AlignmentFlag.AlignCenter),
+    Column.REVENUE: ALIGN_RIGHT_VCENTER,
+    Column.STAKEHOLDERS: ALIGN_RIGHT_VCENTER,
+    Column.TIER: ALIGN_CENTER,
 }
 _TIER_COLORS: dict[str, QColor] = {
     tier: QColor(color) for tier, color in (("A", "#C0504D"), ("B", "#D08A1C"), ("C", "#5B7C99"))
@@ -159,9 +167,7 @@ class AccountTableModel(TitledTableModel):
 
     # QAbstractTableModel ---------------------------------------------------
 
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE) -> Any:
         """Override QAbstractTableModel.data."""
         # Called for every role of every visible cell on each paint: refuse unhandled
         # roles first, and compare plain ints (building an IntEnum per call is slow).
@@ -173,11 +179,11 @@ class AccountTableModel(TitledTableModel):
         if row is None:
             return None
         column = index.column()
-        if role == _DISPLAY:
+        if role == DISPLAY_ROLE:
             return self._display(row, column)
-        if role == _ALIGNMENT:
+        if role == TEXT_ALIGNMENT_ROLE:
             return _ALIGNMENTS.get(column)
-        if role == _FOREGROUND:
+        if role == FOREGROUND_ROLE:
             return _TIER_COLORS.get(row.tier) if column == Column.TIER else None
         return row.name if column == Column.NAME else None
 
@@ -201,11 +207,11 @@ class AccountTableModel(TitledTableModel):
             row.stakeholder_count,
         )
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:
         """Override QAbstractTableModel.sort: the book sorts, in SQL."""
         self.set_query(
             self._query._replace(
                 sort=_SORTS[Column(column)],
-                descending=order == Qt.SortOrder.DescendingOrder,
+                descending=order == QtCore.Qt.SortOrder.DescendingOrder,
             )
         )

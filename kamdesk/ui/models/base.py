@@ -3,22 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtGui import QStandardItemModel
 
 from kamdesk.i18n import _
+
+# Qt's item roles and alignments as plain ints (their values are fixed by Qt). Touching
+# anything in ``Qt``'s namespace makes PySide build all of its ~90 enums, about 15 ms,
+# and the account list must paint before that; tests/ui/test_models.py checks the values.
+DISPLAY_ROLE = 0
+TOOLTIP_ROLE = 3
+TEXT_ALIGNMENT_ROLE = 7
+BACKGROUND_ROLE = 8
+FOREGROUND_ROLE = 9
+USER_ROLE = 256
+ALIGN_RIGHT_VCENTER = 0x0082
+ALIGN_CENTER = 0x0084
 
 
 class TitledTableModel(QAbstractTableModel):
     """A table whose columns have translatable titles (declared with ``N_``).
 
-    Subclasses say how many rows they show (``row_count``) and what each cell holds.
+    Subclasses say how many rows they show (``row_count``) and what each cell holds. The
+    titles live in ``header_model()``, which a view's horizontal header shows; there is
+    deliberately no ``headerData`` override, because Qt calls it with one of ``Qt``'s enums
+    while a view is being set up (see the note on the roles above).
     """
 
     def __init__(self, titles: Sequence[str]) -> None:
         super().__init__()
         self._titles = tuple(titles)
+        self._header: QStandardItemModel | None = None
+
+    def header_model(self) -> QStandardItemModel:
+        """The column titles as a plain Qt model, for a view's horizontal header."""
+        if self._header is None:
+            self._header = QStandardItemModel(0, len(self._titles))
+            self._label_header()
+        return self._header
+
+    def _label_header(self) -> None:
+        if self._header is not None:
+            self._header.setHorizontalHeaderLabels([_(title) for title in self._titles])
 
     def row_count(self) -> int:
         """How many rows the table shows now."""
@@ -26,10 +53,10 @@ class TitledTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         """Re-label the headers and every cell after a language switch, keeping the selection."""
-        last_column = len(self._titles) - 1
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last_column)
+        self._label_header()
         rows = self.row_count()
         if rows:
+            last_column = len(self._titles) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, last_column))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -39,11 +66,3 @@ class TitledTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         """Override QAbstractTableModel.columnCount."""
         return 0 if parent.isValid() else len(self._titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        """Override QAbstractTableModel.headerData."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _(self._titles[section])
-        return None
