@@ -182,12 +182,12 @@ def test_the_plain_int_roles_and_alignments_are_qt_s_own_values() -> None:
 
     from kamdesk.ui.models import base
 
-    assert base.DISPLAY_ROLE == Qt.ItemDataRole.DisplayRole.value
-    assert base.TOOLTIP_ROLE == Qt.ItemDataRole.ToolTipRole.value
-    assert base.TEXT_ALIGNMENT_ROLE == Qt.ItemDataRole.TextAlignmentRole.value
-    assert base.BACKGROUND_ROLE == Qt.ItemDataRole.BackgroundRole.value
-    assert base.FOREGROUND_ROLE == Qt.ItemDataRole.ForegroundRole.value
-    assert base.USER_ROLE == Qt.ItemDataRole.UserRole.value
+    assert Qt.ItemDataRole.DisplayRole.value == base.DISPLAY_ROLE
+    assert Qt.ItemDataRole.ToolTipRole.value == base.TOOLTIP_ROLE
+    assert Qt.ItemDataRole.TextAlignmentRole.value == base.TEXT_ALIGNMENT_ROLE
+    assert Qt.ItemDataRole.BackgroundRole.value == base.BACKGROUND_ROLE
+    assert Qt.ItemDataRole.ForegroundRole.value == base.FOREGROUND_ROLE
+    assert Qt.ItemDataRole.UserRole.value == base.USER_ROLE
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-    assert base.ALIGN_RIGHT_VCENTER == right.value
-    assert base.ALIGN_CENTER == Qt.AlignmentFlag.AlignCenter.value
+    assert right.value == base.ALIGN_RIGHT_VCENTER
+    assert Qt.AlignmentFlag.AlignCenter.value == base.ALIGN_CENTER
