@@ -87,13 +87,17 @@ class RecordForm(QWidget):
         self._choices = choices or {}
         self.editors: dict[str, FieldEditor] = {}
         self._currency = "CNY"
-        layout = QFormLayout(self)
+        layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in specs:
             editor = FieldEditor(spec, self._make_widget(spec))
             self.editors[spec.name] = editor
             layout.addRow(editor.label, editor.container)
             self._fill_choices(editor)
+        # Rows keep their natural height; spare room goes below the last one.
+        outer = QVBoxLayout(self)
+        outer.addLayout(layout)
+        outer.addStretch()
         self.retranslate()
 
     # Building --------------------------------------------------------------
@@ -109,7 +113,7 @@ class RecordForm(QWidget):
             return QCheckBox()
         if kind is FieldKind.TEAM_MEMBERS:
             members = QListWidget()
-            members.setFixedHeight(96)
+            members.setFixedHeight(132)
             return members
         if kind in (FieldKind.CHOICE, FieldKind.TIER, FieldKind.SCORE, FieldKind.ACCOUNT,
                     FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER):  # fmt: skip
@@ -217,13 +221,15 @@ class RecordForm(QWidget):
                 widget.setChecked(bool(value))
             elif isinstance(widget, QListWidget):
                 wanted = set(value or ())
+                first_ticked = None
                 for i in range(widget.count()):
                     item = widget.item(i)
-                    item.setCheckState(
-                        Qt.CheckState.Checked
-                        if item.data(Qt.ItemDataRole.UserRole) in wanted
-                        else Qt.CheckState.Unchecked
-                    )
+                    ticked = item.data(Qt.ItemDataRole.UserRole) in wanted
+                    item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+                    if ticked and first_ticked is None:
+                        first_ticked = item
+                if first_ticked is not None:  # show who covers them without scrolling
+                    widget.scrollToItem(first_ticked)
             elif isinstance(widget, QComboBox) and editor.spec.kind is FieldKind.CURRENCY:
                 widget.setCurrentText(str(value or ""))
             elif isinstance(widget, QComboBox):

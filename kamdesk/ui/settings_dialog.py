@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk.formatting import COMMON_CURRENCIES
-from kamdesk.i18n import LANGUAGES, _
+from kamdesk.i18n import LANGUAGES, _, current_language
 from kamdesk.settings import (
     ACCENT_COLOR,
     COMPANY_NAME,
@@ -67,7 +67,8 @@ class SettingsDialog(QDialog):
         self.language = QComboBox()
         for language in LANGUAGES:
             self.language.addItem(language.native_name, language.code)
-        self.language.setCurrentIndex(max(self.language.findData(settings.get(LANGUAGE)), 0))
+        # The language shown now (``--language`` may override the saved one for a run).
+        self.language.setCurrentIndex(max(self.language.findData(current_language().code), 0))
         self.company = QLineEdit(settings.get(COMPANY_NAME))
         self.logo = QLineEdit(settings.get(LOGO_PATH))
         self.logo.textChanged.connect(self._preview_logo)
@@ -120,6 +121,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self._preview_logo()
+        self.setMinimumWidth(520)
         self.retranslate()
 
     def _browse_logo(self) -> None:
@@ -158,7 +160,7 @@ class SettingsDialog(QDialog):
                     _("{setting}: this value is not valid.").format(setting=_(setting.title))
                 )
                 return
-        language_changed = values[LANGUAGE.key] != settings.get(LANGUAGE)
+        language_changed = values[LANGUAGE.key] != current_language().code
         for setting, _widget in self._rows:
             settings.set(setting, values[setting.key])
         self.accept()

@@ -430,3 +430,22 @@ def test_new_accounts_use_the_default_currency_from_settings(
     user.answer(lambda: user.press(window, Qt.Key_N, CTRL), read)
 
     assert currencies == ["USD"]
+
+
+def test_settings_show_the_language_of_this_run_and_ok_keeps_it(
+    window: MainWindow, user: User, settings: Settings, qtbot: QtBot
+) -> None:
+    # Started with --language zh_CN while the saved setting is still English.
+    assert settings.get(LANGUAGE) == "en"
+    switch_language(qtbot, "zh_CN")
+    shown: list[str] = []
+
+    def look(dialog: SettingsDialog) -> None:
+        shown.append(dialog.language.currentText())
+        user.click(button(dialog, OK))
+
+    user.answer(window.show_settings, look, kind=SettingsDialog)
+
+    assert shown == ["简体中文"]
+    assert current_language().code == "zh_CN"
+    assert settings.get(LANGUAGE) == "zh_CN"
