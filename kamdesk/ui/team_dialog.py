@@ -80,6 +80,11 @@ class TeamDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        for column, width in enumerate((120, 130, 190, 120, 210)):
+            self.table.setColumnWidth(column, width)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self.edit_member)
         self.empty = EmptyState(self.table)
@@ -111,7 +116,7 @@ class TeamDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         layout.addWidget(close)
-        self.resize(720, 420)
+        self.resize(880, 460)
         self.retranslate()
 
     def _current(self) -> str | None:
