@@ -21,7 +21,9 @@ def _keyring_or_raise() -> object:
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or backend.priority <= 0:
+    # Below priority 1 are backends keyring itself does not recommend, such as the
+    # plain-text file of keyrings.alt: a secret there would be a secret in clear.
+    if isinstance(backend, fail.Keyring) or backend.priority < 1:
         raise SecretStoreUnavailableError(
             _(
                 "This computer has no secure password store (keyring), so KAMDesk cannot keep "

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from kamdesk.i18n import N_
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import N_, _
 from kamdesk.paths import config_dir
 
 T = TypeVar("T")
@@ -119,7 +120,10 @@ class Settings:
         return setting.default()
 
     def set(self, setting: Setting[T], value: T) -> None:
-        """Store a value (refusing one the setting does not accept) and save."""
+        """Store a value (refusing one the setting does not accept) and save.
+
+        Raises KamdeskError when the file cannot be written.
+        """
         if not setting.is_valid(value):
             raise ValueError(f"{setting.key}: {value!r} is not a valid value")
         self._values[setting.key] = value
@@ -136,5 +140,11 @@ class Settings:
                 fp.flush()
                 os.fsync(fp.fileno())
             os.replace(partial, self.path)
+        except OSError as error:
+            raise KamdeskError(
+                _("The settings could not be saved to {path}: {reason}").format(
+                    path=self.path, reason=error.strerror or error
+                )
+            ) from error
         finally:
             partial.unlink(missing_ok=True)

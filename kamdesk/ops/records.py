@@ -128,7 +128,14 @@ def update(
     cleaned = _checked(book, kind, values)
     with book.write() as session:
         record = _live(session, kind, record_id)
-        _run_check(kind, session, record_id, cleaned)
+        # Check only what changes: a reference kept as it was (an owner who has since
+        # left the team) is not the user's doing, and must not block an unrelated edit.
+        changing = {
+            name: value
+            for name, value in cleaned.items()
+            if name in kind.extra_fields or getattr(record, name) != value
+        }
+        _run_check(kind, session, record_id, changing)
         before: dict[str, Any] = {}
         for name, value in cleaned.items():
             if name in kind.extra_fields:

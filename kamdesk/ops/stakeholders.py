@@ -72,12 +72,18 @@ def _write_coverage(
     session: Session, stakeholder_id: str, values: dict[str, Any]
 ) -> dict[str, Any]:
     """Make the stakeholder's coverage exactly ``values['covered_by']``; return the old list."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
-    from kamdesk.models import Coverage, utc_now
+    from kamdesk.models import Coverage, TeamMember, utc_now
 
     wanted = set(values["covered_by"])
-    rows = session.exec(select(Coverage).where(Coverage.stakeholder_id == stakeholder_id)).all()
+    # Only threads to members still on the team: the form cannot show the others, so
+    # it must not be taken to have removed them (they come back if the member does).
+    rows = session.exec(
+        select(Coverage)
+        .join(TeamMember, col(TeamMember.id) == Coverage.team_member_id)
+        .where(Coverage.stakeholder_id == stakeholder_id, col(TeamMember.deleted_at).is_(None))
+    ).all()
     before = tuple(sorted(r.team_member_id for r in rows if r.deleted_at is None))
     if set(before) == wanted:
         return {}

@@ -16,7 +16,7 @@ import stat
 import struct
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kamdesk import __version__
 from kamdesk.errors import (
@@ -96,17 +96,8 @@ def check_file_looks_like_sqlite(path: Path) -> None:
         )
 
 
-def inspect_book(path: Path) -> BookInfo:
-    """Read a book's revision, device id and clock without writing a byte."""
-    check_file_looks_like_sqlite(path)
-    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
-    had_sidecars = [p.exists() for p in sidecars]
-    try:
-        db = sqlite3.connect(_ro_uri(path), uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
-    except sqlite3.Error as error:
-        raise NotABookError(
-            _("{path} cannot be opened: {reason}").format(path=path, reason=error)
-        ) from error
+def _read_version(db: sqlite3.Connection, path: Path) -> tuple[Any, dict[str, str]]:
+    """The alembic revision row and the meta table, or a BookError saying why not."""
     try:
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"alembic_version", "book_meta"} <= tables:
@@ -129,6 +120,22 @@ def inspect_book(path: Path) -> BookInfo:
         raise NotABookError(
             _("{path} is damaged: {reason}").format(path=path, reason=error)
         ) from error
+    return revision_row, meta
+
+
+def inspect_book(path: Path) -> BookInfo:
+    """Read a book's revision, device id and clock without writing a byte."""
+    check_file_looks_like_sqlite(path)
+    sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    had_sidecars = [p.exists() for p in sidecars]
+    try:
+        db = sqlite3.connect(_ro_uri(path), uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
+    except sqlite3.Error as error:
+        raise NotABookError(
+            _("{path} cannot be opened: {reason}").format(path=path, reason=error)
+        ) from error
+    try:
+        revision_row, meta = _read_version(db, path)
     except BaseException:
         db.close()
         # Reading a WAL-mode file creates -wal/-shm beside it; a file we refuse must be
@@ -180,14 +187,41 @@ def _refuse_if_locked(path: Path) -> None:
         db.close()
 
 
+def _transactional_engine(db_path: Path) -> Engine:
+    """An engine whose transactions really are transactions, DDL included.
+
+    pysqlite's own transaction handling issues no BEGIN before DDL and commits around
+    it; we switch it off and begin every transaction with BEGIN IMMEDIATE ourselves, which
+    also takes the write lock up front so a transaction never fails half-way upgrading it.
+    """
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(
+        sqlite_url(db_path),
+        connect_args={"isolation_level": None, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi: sqlite3.Connection, _record: object) -> None:
+        dbapi.execute("PRAGMA foreign_keys = ON")
+        dbapi.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: object) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+    return engine
+
+
 def _run_migrations(db_path: Path, target: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
-    from sqlalchemy import create_engine
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    engine = create_engine(sqlite_url(db_path))
+    # The same transaction handling as writes: without it the sqlite3 driver commits
+    # each CREATE TABLE on its own, and a failed upgrade would leave half a schema.
+    engine = _transactional_engine(db_path)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
@@ -305,7 +339,15 @@ class Book:
         backup: Path | None = None
         if read_only_reason is None and info.revision != SCHEMA_HEAD:
             _refuse_if_locked(path)
-            backup = backup_book(path, info.revision)
+            try:
+                backup = backup_book(path, info.revision)
+            except (OSError, sqlite3.Error) as error:
+                raise BookError(
+                    _(
+                        "{path} needs upgrading for this version, but no backup could be made "
+                        "first ({reason}); it was left as it is."
+                    ).format(path=path, reason=error)
+                ) from error
             try:
                 _run_migrations(path)  # one transaction: on failure the book is as it was
             except Exception as error:
@@ -366,26 +408,9 @@ class Book:
 
     def _writer(self) -> tuple[Engine, ChangeRecorder]:
         if self._engine is None or self._recorder is None:
-            from sqlalchemy import create_engine, event
-
             from kamdesk.store.changelog import ChangeRecorder
 
-            engine = create_engine(
-                sqlite_url(self.path),
-                connect_args={"isolation_level": None, "timeout": BUSY_TIMEOUT_MS / 1000},
-            )
-
-            @event.listens_for(engine, "connect")
-            def _on_connect(dbapi: sqlite3.Connection, _record: object) -> None:
-                dbapi.execute("PRAGMA foreign_keys = ON")
-                dbapi.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-
-            @event.listens_for(engine, "begin")
-            def _on_begin(connection: object) -> None:
-                # Take the write lock up front, so a transaction never fails half-way
-                # when it upgrades from reading to writing.
-                connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
-
+            engine = _transactional_engine(self.path)
             self._engine = engine
             self._recorder = ChangeRecorder(self.device_id, self.clock)
         return self._engine, self._recorder

@@ -193,11 +193,15 @@ class AccountPage(QWidget):
         self._fill()
 
     def _on_account_changed(self, account_id: str) -> None:
+        shown_parent = self._values.get("parent_id") if self._values else None
         if account_id == self._account_id:
             self.show_account(account_id)
+        elif account_id and account_id == shown_parent:  # its name shows on this page
+            self._reload()
 
     def _on_stakeholders_changed(self, account_id: str) -> None:
         if account_id == self._account_id:
+            self._reload()  # "last changed" moves with its people
             self._update_stakeholder_state()
 
     def _fill(self) -> None:

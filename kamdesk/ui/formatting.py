@@ -72,4 +72,7 @@ def parse_amount(text: str, currency: str) -> int | None:
         raise ValueError(text) from error
     if not value.is_finite():
         raise ValueError(text)
-    return major_to_minor(value, currency)
+    try:
+        return major_to_minor(value, currency)
+    except ArithmeticError as error:  # beyond what Decimal can quantize: not an amount
+        raise ValueError(text) from error

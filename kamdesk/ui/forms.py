@@ -233,7 +233,13 @@ class RecordForm(QWidget):
             elif isinstance(widget, QComboBox) and editor.spec.kind is FieldKind.CURRENCY:
                 widget.setCurrentText(str(value or ""))
             elif isinstance(widget, QComboBox):
-                widget.setCurrentIndex(max(widget.findData(value if value != "" else None), 0))
+                found = widget.findData(value if value != "" else None)
+                if found < 0 and value and editor.spec.kind in _REFERENCE_KINDS:
+                    # Someone no longer in the lists (a deleted owner or manager): keep the
+                    # value, so saving an unrelated change does not quietly clear it.
+                    widget.addItem(_("(removed)"), value)
+                    found = widget.count() - 1
+                widget.setCurrentIndex(max(found, 0))
             elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.MONEY:
                 widget.setText(amount_text(value, self._currency))
             elif isinstance(widget, QLineEdit):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice
@@ -78,7 +79,9 @@ class PdfPreviewDialog(QDialog):
             QMessageBox.warning(self, _("Save PDF"), error.message)
             return
         self.saved_path = path
-        self._settings.set(LAST_REPORT_FOLDER, str(path.parent))
+        # Only a convenience for next time: the PDF is saved whether or not this is.
+        with contextlib.suppress(KamdeskError):
+            self._settings.set(LAST_REPORT_FOLDER, str(path.parent))
         self.accept()
 
     def retranslate(self) -> None:

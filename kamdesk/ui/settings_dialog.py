@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kamdesk.errors import KamdeskError
 from kamdesk.formatting import COMMON_CURRENCIES
 from kamdesk.i18n import LANGUAGES, _, current_language
 from kamdesk.settings import (
@@ -161,8 +162,12 @@ class SettingsDialog(QDialog):
                 )
                 return
         language_changed = values[LANGUAGE.key] != current_language().code
-        for setting, _widget in self._rows:
-            settings.set(setting, values[setting.key])
+        try:
+            for setting, _widget in self._rows:
+                settings.set(setting, values[setting.key])
+        except KamdeskError as error:
+            self._refuse(error.message)
+            return
         self.accept()
         self._context.signals.settings_did_change.emit()
         if language_changed:

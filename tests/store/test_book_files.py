@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kamdesk.errors import (
+    BookError,
     BookLockedError,
     BookNotFoundError,
     NotABookError,
@@ -303,3 +304,34 @@ def test_writes_never_land_in_a_neighbouring_book(tmp_path: Path) -> None:
         assert BookReader(book.db).account_count() == 1
     assert sha256(neighbour) == digest
     assert sorted(os.listdir(tmp_path)) == ["a b.kamdesk", "a%20b.kamdesk"]
+
+
+def test_a_damaged_database_is_refused_without_leaving_files_beside_it(tmp_path: Path) -> None:
+    path = tmp_path / "odd.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE alembic_version (version_num TEXT)")
+        db.execute("CREATE TABLE book_meta (something_else TEXT)")  # not the book's shape
+        db.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.db"]
+    before = sha256(path)
+
+    with pytest.raises(NotABookError):
+        Book.open(path)
+
+    assert sha256(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.db"]
+
+
+def test_an_old_book_that_cannot_be_backed_up_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "old.kamdesk"
+    create_book(path, revision="0001")
+    (tmp_path / "old backups").write_text("a file where the backup folder would go")
+    before = sha256(path)
+
+    with pytest.raises(BookError) as refused:
+        Book.open(path)
+
+    assert "no backup could be made" in refused.value.message
+    assert sha256(path) == before
+    assert inspect_book(path).revision == "0001"

@@ -116,3 +116,24 @@ def test_a_failed_upgrade_leaves_the_book_as_it_was_and_says_where_the_copy_is(
     assert inspect_book(path).revision == "0001"
     backups = list((tmp_path / "old backups").iterdir())
     assert len(backups) == 1 and str(backups[0]) in refused.value.message
+
+
+def test_an_upgrade_that_fails_half_way_leaves_no_half_schema(tmp_path: Path) -> None:
+    path = tmp_path / "old.kamdesk"
+    create_book(path, revision="0001")
+    insert_old_account(path)
+    with closing(sqlite3.connect(path)) as db:
+        # 0002 first creates search_doc, then fails on the FTS table's shadow table.
+        db.execute("CREATE TABLE search_fts_config (k PRIMARY KEY, v) WITHOUT ROWID")
+        db.commit()
+
+    with pytest.raises(BookError):
+        Book.open(path)
+
+    with closing(sqlite3.connect(path)) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "search_doc" not in tables  # rolled back with the rest of the upgrade
+        db.execute("DROP TABLE search_fts_config")
+        db.commit()
+    with Book.open(path) as book:  # once the obstacle is gone, the upgrade goes through
+        assert book.revision == SCHEMA_HEAD

@@ -16,7 +16,7 @@ from kamdesk.ops.stakeholders import (
     restore_stakeholder,
     update_stakeholder,
 )
-from kamdesk.ops.team import create_team_member, delete_team_member
+from kamdesk.ops.team import create_team_member, delete_team_member, restore_team_member
 from kamdesk.store.book import Book
 from kamdesk.store.reader import AccountQuery, BookReader
 
@@ -325,3 +325,23 @@ def test_coverage_by_a_deleted_team_member_is_refused(book: Book) -> None:
     delete_team_member(book, gone)
     errors = refused(book, lambda: update_stakeholder(book, person, {"covered_by": [gone]}))
     assert set(errors) == {"covered_by"}
+
+
+def test_a_member_who_left_does_not_block_or_lose_anything_in_unrelated_edits(book: Book) -> None:
+    member = create_team_member(book, {"name": "Li Lei"})
+    account = create_account(book, {"name": "Acme", "currency": "CNY", "owner_id": member})
+    person = create_stakeholder(book, account, {"name": "Wang", "covered_by": (member,)})
+    delete_team_member(book, member)
+    reader = BookReader(book.db)
+
+    # What the forms send now that the member is gone: the owner kept as it was, and the
+    # coverage list without them (the form only lists members still on the team).
+    before_account = update_account(book, account, {"tier": "A", "owner_id": member})
+    before_person = update_stakeholder(book, person, {"phone": "123", "covered_by": ()})
+
+    assert before_account == {"tier": ""}
+    assert before_person == {"phone": ""}
+    assert reader.account(account)["owner_id"] == member  # type: ignore[index]
+    # Nothing was deleted behind the user's back: with the member back, so is the thread.
+    restore_team_member(book, member)
+    assert reader.stakeholder(person).covered_by == (member,)  # type: ignore[union-attr]

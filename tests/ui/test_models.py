@@ -191,3 +191,12 @@ def test_the_plain_int_roles_and_alignments_are_qt_s_own_values() -> None:
     right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
     assert right.value == base.ALIGN_RIGHT_VCENTER
     assert Qt.AlignmentFlag.AlignCenter.value == base.ALIGN_CENTER
+
+
+def test_an_amount_too_large_to_be_money_is_refused_as_unreadable() -> None:
+    from kamdesk.ui.formatting import parse_amount
+
+    for typed in ("1e30", "12345678901234567890123456789", "abc"):
+        with pytest.raises(ValueError):
+            parse_amount(typed, "CNY")
+    assert parse_amount("1,234.50", "CNY") == 123450

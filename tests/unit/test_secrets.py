@@ -81,3 +81,20 @@ def test_working_keyring_stores_reads_and_forgets(use_keyring: InstallKeyring) -
     secrets.delete_secret("sync-token")
     assert secrets.get_secret("sync-token") is None
     secrets.delete_secret("sync-token")  # forgetting twice is not an error
+
+
+class PlainFileKeyring(MemoryKeyring):
+    """Like keyrings.alt's plain-text file: it works, but keyring does not recommend it."""
+
+    priority = 0.5  # type: ignore[assignment]
+
+
+def test_a_keyring_that_would_keep_secrets_in_clear_is_not_used() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(PlainFileKeyring())
+    try:
+        assert not secrets.secret_store_available()
+        with pytest.raises(secrets.SecretStoreUnavailableError):
+            secrets.set_secret("sync-token", "s3cret")
+    finally:
+        keyring.set_keyring(previous)

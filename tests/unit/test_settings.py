@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kamdesk.errors import KamdeskError
 from kamdesk.settings import (
     ACCENT_COLOR,
     ALL_SETTINGS,
@@ -104,7 +105,7 @@ def test_a_failed_save_leaves_the_previous_file_whole(
         raise OSError("disk full")
 
     monkeypatch.setattr("kamdesk.settings.os.replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(KamdeskError, match="could not be saved"):
         Settings(path).set(COMPANY_NAME, "New name")
     assert path.read_bytes() == original
     assert Settings(path).get(COMPANY_NAME) == "Old name"

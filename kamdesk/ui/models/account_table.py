@@ -128,6 +128,11 @@ class AccountTableModel(TitledTableModel):
         self._texts = {}
 
     def _forget_row(self, account_id: str) -> None:
+        # People count in searches and in the stakeholder-count order: then the list
+        # itself may change, not just this row.
+        if self._query.text.strip() or self._query.sort is AccountSort.STAKEHOLDERS:
+            self.refresh()
+            return
         self._rows.pop(account_id, None)
         self._texts.pop(account_id, None)
         row = self.row_of(account_id)
