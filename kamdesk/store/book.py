@@ -27,7 +27,7 @@ from kamdesk.errors import (
     NotABookError,
     ReadOnlyBookError,
 )
-from kamdesk.i18n import _
+from kamdesk.i18n import N_, _
 from kamdesk.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 from kamdesk.sync.clock import HybridLogicalClock
 
@@ -288,32 +288,52 @@ def backup_book(path: Path, revision: str) -> Path:
     return target
 
 
+_NEWER_BOOK = N_(
+    "This book was written by a newer version of KAMDesk (schema {book}; this "
+    "version knows up to {ours}). You can read it; update KAMDesk to edit it."
+)
+_READ_ONLY_FILE = N_("This book is read-only on disk; edits cannot be saved.")
+
+
 class Book:
     """An open account book: a read connection for the UI, a unit of work for writes."""
 
-    def __init__(self, path: Path, info: BookInfo, read_only_reason: str | None) -> None:
+    def __init__(self, path: Path, info: BookInfo, read_only_cause: str | None) -> None:
         self.path = path
         self.device_id = info.device_id
         self.revision = info.revision
-        #: Why the book cannot be written, or None when it can.
-        self.read_only_reason = read_only_reason
+        # "newer", "file" or None: kept as a cause, so the reason reads in whatever
+        # language is current when it is shown.
+        self._read_only_cause = read_only_cause
         #: The backup taken before migrating, when opening migrated the book.
         self.backup_path: Path | None = None
-        #: Written by a newer KAMDesk: readable, never written by this one.
-        self.is_newer = False
         self.clock = HybridLogicalClock(info.hlc)
         self._engine: Engine | None = None
         self._recorder: ChangeRecorder | None = None
-        uri = _ro_uri(path) if read_only_reason else _uri(path)
+        uri = _ro_uri(path) if read_only_cause else _uri(path)
         #: Autocommit connection for reads: each query sees the latest committed data.
         self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db.execute("PRAGMA foreign_keys = ON")
 
     @property
+    def read_only_reason(self) -> str | None:
+        """Why the book cannot be written, in the current language; None when it can."""
+        if self._read_only_cause == "newer":
+            return _(_NEWER_BOOK).format(book=self.revision, ours=SCHEMA_HEAD)
+        if self._read_only_cause == "file":
+            return _(_READ_ONLY_FILE)
+        return None
+
+    @property
+    def is_newer(self) -> bool:
+        """Written by a newer KAMDesk: readable, never written by this one."""
+        return self._read_only_cause == "newer"
+
+    @property
     def read_only(self) -> bool:
         """True when edits are refused (see ``read_only_reason``)."""
-        return self.read_only_reason is not None
+        return self._read_only_cause is not None
 
     @classmethod
     def open(cls, path: Path | str, *, create: bool = False) -> Book:
@@ -328,16 +348,13 @@ class Book:
                 raise BookNotFoundError(_("There is no book at {path}.").format(path=path))
             create_book(path)
         info = inspect_book(path)
-        read_only_reason: str | None = None
+        cause: str | None = None
         if info.revision not in SCHEMA_REVISIONS:
-            read_only_reason = _(
-                "This book was written by a newer version of KAMDesk (schema {book}; this "
-                "version knows up to {ours}). You can read it; update KAMDesk to edit it."
-            ).format(book=info.revision, ours=SCHEMA_HEAD)
+            cause = "newer"
         elif _file_is_read_only(path):
-            read_only_reason = _("This book is read-only on disk; edits cannot be saved.")
+            cause = "file"
         backup: Path | None = None
-        if read_only_reason is None and info.revision != SCHEMA_HEAD:
+        if cause is None and info.revision != SCHEMA_HEAD:
             _refuse_if_locked(path)
             try:
                 backup = backup_book(path, info.revision)
@@ -358,16 +375,15 @@ class Book:
                     ).format(path=path, reason=error, backup=backup)
                 ) from error
             info = inspect_book(path)
-        elif read_only_reason is not None and info.revision in SCHEMA_REVISIONS[:-1]:
+        elif cause is not None and info.revision in SCHEMA_REVISIONS[:-1]:
             raise ReadOnlyBookError(
                 _(
                     "This book is from an older version of KAMDesk and must be updated, "
                     "but it is read-only."
                 )
             )
-        book = cls(path, info, read_only_reason)
+        book = cls(path, info, cause)
         book.backup_path = backup
-        book.is_newer = info.revision not in SCHEMA_REVISIONS
         if not book.read_only:
             try:
                 book._prepare_for_writing()
@@ -422,9 +438,10 @@ class Book:
         ``log_changes=False`` is for entries applied from other devices, which are
         already in their own device's log.
         """
-        if self.read_only_reason is not None:
+        reason = self.read_only_reason
+        if reason is not None:
             error = NewerBookError if self.is_newer else ReadOnlyBookError
-            raise error(self.read_only_reason)
+            raise error(reason)
         from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 

@@ -74,8 +74,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.book_label)
-        if context.book.read_only_reason:
-            self.read_only_banner.setText("  " + context.book.read_only_reason + "  ")
+        if context.book.read_only:
             self.read_only_banner.setStyleSheet("background: #FFF3CD; color: #664D03;")
             self.statusBar().addWidget(self.read_only_banner)
 
@@ -159,15 +158,26 @@ class MainWindow(QMainWindow):
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.about_action = self._action(self.show_about)
-        self.undo_action = stack.createUndoAction(self)
-        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self)
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(keys.Redo)])
-        self.addActions([self.undo_action, self.redo_action])
+        # Our own actions rather than QUndoStack.createUndoAction: Qt fixes that one's
+        # "Undo %1" wording when it is made, and it would not follow a language switch.
+        self.undo_action = self._action(stack.undo, keys.Undo)
+        self.redo_action = self._action(stack.redo, "Ctrl+Shift+Z", keys.Redo)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.undoTextChanged.connect(self._label_undo_redo)
+        stack.redoTextChanged.connect(self._label_undo_redo)
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
         if self.context.book.read_only_reason:
             edits = (self.new_account_action, self.new_stakeholder_action, self.edit_action)
             for action in (*edits, self.delete_action, self.undo_action, self.redo_action):
                 action.setEnabled(False)
+
+    def _label_undo_redo(self, *_args: object) -> None:
+        stack = self.context.undo_stack
+        undo, redo = stack.undoText(), stack.redoText()
+        self.undo_action.setText(_("Undo {action}").format(action=undo) if undo else _("Undo"))
+        self.redo_action.setText(_("Redo {action}").format(action=redo) if redo else _("Redo"))
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -362,6 +372,9 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(_("Quit"))
         self.about_action.setText(_("About KAMDesk"))
         self.book_label.setText(str(self.context.book.path))
+        self._label_undo_redo()
+        if self.context.book.read_only:
+            self.read_only_banner.setText(f"  {self.context.book.read_only_reason}  ")
         self._update_counts()
 
     def changeEvent(self, event: QEvent) -> None:

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
-from kamdesk.errors import KamdeskError
+from kamdesk.errors import BookLockedError, KamdeskError
 from kamdesk.i18n import _
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.store.book import Book
@@ -60,30 +61,50 @@ class RecordCommand(QUndoCommand):
         self._do = do
         self._revert = revert
         self._announce = announce
-        self._done_already = True
+        # The action ran before the command was pushed, so QUndoStack.push's call to
+        # redo() must do nothing; a step the book refused while busy is skipped likewise.
+        self._skip_next = True
 
     def redo(self) -> None:
-        """Override QUndoCommand.redo (skipped when pushed: the action already ran)."""
-        if self._done_already:
-            self._done_already = False
+        """Override QUndoCommand.redo."""
+        if self._skip_next:
+            self._skip_next = False
             return
-        self._run(self._do)
+        self._run(self._do, undoing=False)
 
     def undo(self) -> None:
         """Override QUndoCommand.undo."""
-        self._run(self._revert)
+        if self._skip_next:
+            self._skip_next = False
+            return
+        self._run(self._revert, undoing=True)
 
-    def _run(self, step: Callable[[], object]) -> None:
+    def _run(self, step: Callable[[], object], *, undoing: bool) -> None:
         try:
             step()
+        except BookLockedError as error:
+            # Busy, not gone: keep the command and put the stack back where it was, so
+            # the user can simply try again.
+            self._skip_next = True
+            stack = self._context.undo_stack
+            QTimer.singleShot(0, stack.redo if undoing else stack.undo)
+            self._tell(error, undoing)
         except KamdeskError as error:
+            # The record is gone or the change no longer fits: drop the command rather
+            # than let the stack claim something about the book that is not true.
             self.setObsolete(True)
-            self._context.signals.notice_did_post.emit(
-                _("Cannot undo “{action}”: {reason}").format(
-                    action=self.text(), reason=error.message
-                )
-            )
+            self._tell(error, undoing)
         self._announce()
+
+    def _tell(self, error: KamdeskError, undoing: bool) -> None:
+        message = (
+            _("Cannot undo “{action}”: {reason}")
+            if undoing
+            else _("Cannot redo “{action}”: {reason}")
+        )
+        self._context.signals.notice_did_post.emit(
+            message.format(action=self.text(), reason=error.message)
+        )
 
 
 def edit_command(

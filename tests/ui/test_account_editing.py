@@ -495,3 +495,38 @@ def test_right_click_on_the_list_offers_edit_branch_stakeholder_and_delete(
     texts = [action.text() for action in window.account_list.table.actions()]
 
     assert texts == ["Edit…", "New branch or subsidiary…", "New stakeholder…", "Delete"]
+
+
+def test_an_undo_refused_while_another_program_writes_can_be_tried_again(
+    window: MainWindow, user: User, context: AppContext, book: Book
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    select(window, user, BANK)
+    account_id = window.account_list.current_account_id()
+
+    def rename(dialog: QDialog) -> None:
+        name = field(dialog, QLineEdit, "name")
+        name.clear()
+        user.type(name, "Blue River Bank Ltd")
+        user.click(button(dialog, SAVE))
+
+    user.answer(lambda: user.press(window, Qt.Key_F2), rename)
+    stack = context.undo_stack
+    assert stack.canUndo()
+    notices: list[str] = []
+    context.signals.notice_did_post.connect(notices.append)
+
+    with closing(sqlite3.connect(book.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        stack.undo()
+        QApplication.processEvents()
+        other.execute("ROLLBACK")
+    QApplication.processEvents()
+
+    assert notices and "Cannot undo" in notices[-1]
+    assert context.reader.account(account_id)["name"] == "Blue River Bank Ltd"  # type: ignore[index]
+    assert stack.canUndo()  # still there to try again
+    stack.undo()
+    assert context.reader.account(account_id)["name"] == BANK  # type: ignore[index]
