@@ -62,10 +62,3 @@ def format_date(value: dt.date | None, locale: str | None = None) -> str:
     from babel.dates import format_date as babel_format_date
 
     return str(babel_format_date(value, format="medium", locale=_locale(locale)))
-
-
-def format_number(value: int | Decimal, locale: str | None = None) -> str:
-    """A number with the locale's grouping."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(value, locale=_locale(locale)))

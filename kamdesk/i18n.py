@@ -12,8 +12,6 @@ from typing import NamedTuple, Protocol
 
 from kamdesk.paths import resource
 
-DOMAIN = "kamdesk"
-
 
 class Language(NamedTuple):
     """A language the app is translated into."""

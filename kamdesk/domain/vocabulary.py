@@ -1,9 +1,10 @@
 """The domain vocabulary: codes KAMDesk stores, with their default English and Chinese labels.
 
 domain.md asks for these lists to ship as seed data a team can rename or extend, so the
-book keeps them in the ``vocabulary`` table (seeded by the first migration from
-``DEFAULT_VOCABULARY``) and records store only the stable code. The few codes that rules
-depend on (buying roles, attitudes, levels) are named as constants here.
+book keeps them in the ``vocabulary`` table and records store only the stable code. The
+first migration seeds that table from a frozen copy of ``DEFAULT_VOCABULARY`` (a test
+keeps the two equal: changing the defaults for new books needs a migration). The few
+codes that rules depend on (buying roles, attitudes, levels) are named as constants here.
 """
 
 from __future__ import annotations

@@ -201,8 +201,9 @@ class AccountPage(QWidget):
 
     def _on_stakeholders_changed(self, account_id: str) -> None:
         if account_id == self._account_id:
-            self._reload()  # "last changed" moves with its people
-            self._update_stakeholder_state()
+            # "Last changed" moves with its people; the table (and with its reset, the
+            # coverage line) reloads by itself.
+            self._reload()
 
     def _fill(self) -> None:
         values = self._values
@@ -250,7 +251,7 @@ class AccountPage(QWidget):
                 return str(value or "")
 
     def _update_stakeholder_state(self) -> None:
-        rows = self._context.reader.stakeholders(self._account_id) if self._account_id else []
+        rows = self.stakeholder_model.rows()  # already read for the table
         self.stakeholder_empty.update_for(
             len(rows),
             _("No stakeholders yet.\nAdd the people who take part in the decision: Ctrl+Shift+N."),

@@ -187,11 +187,6 @@ class RecordForm(QWidget):
                 assert isinstance(editor.widget, QLineEdit)
                 editor.widget.setPlaceholderText(amount_text(0, self._currency))
 
-    def refill_choices(self) -> None:
-        """Read the lists of accounts, people and terms again."""
-        for editor in self.editors.values():
-            self._fill_choices(editor)
-
     # Values ----------------------------------------------------------------
 
     @staticmethod

@@ -137,3 +137,17 @@ def test_an_upgrade_that_fails_half_way_leaves_no_half_schema(tmp_path: Path) ->
         db.commit()
     with Book.open(path) as book:  # once the obstacle is gone, the upgrade goes through
         assert book.revision == SCHEMA_HEAD
+
+
+def test_a_new_book_holds_the_default_vocabulary(tmp_path: Path) -> None:
+    from kamdesk.domain.vocabulary import DEFAULT_VOCABULARY
+
+    with Book.open(tmp_path / "new.kamdesk", create=True) as book:
+        seeded = {
+            (row[0], row[1], row[2], row[3], row[4])
+            for row in book.db.execute("SELECT id, kind, code, label_en, label_zh FROM vocabulary")
+        }
+    assert seeded == {
+        (term.id, term.kind.value, str(term.code), term.label_en, term.label_zh)
+        for term in DEFAULT_VOCABULARY
+    }

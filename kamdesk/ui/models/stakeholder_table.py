@@ -82,6 +82,10 @@ class StakeholderTableModel(TitledTableModel):
         if account_id == self._account_id:
             self.reload()
 
+    def rows(self) -> list[StakeholderRow]:
+        """The stakeholders shown, in order."""
+        return self._rows
+
     def row_count(self) -> int:
         """How many stakeholders the account has."""
         return len(self._rows)
