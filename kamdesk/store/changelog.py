@@ -151,12 +151,16 @@ class ChangeRecorder:
         self._update_search(db, changes)
 
     def _append_entries(self, db: sqlite3.Cursor, changes: list[FieldChange]) -> None:
-        # Read the sequence inside the transaction: a rolled-back edit leaves no gap.
+        # Read the sequence and the clock inside the transaction, which holds the write
+        # lock: a rolled-back edit leaves no gap, and another program writing this book
+        # (same device id) has saved its clock, which ours must then pass.
         row = db.execute(
-            "SELECT COALESCE(MAX(device_seq), 0) FROM change_log WHERE device_id = ?",
+            "SELECT (SELECT COALESCE(MAX(device_seq), 0) FROM change_log WHERE device_id = ?), "
+            "(SELECT value FROM book_meta WHERE key = 'hlc')",
             (self.device_id,),
         ).fetchone()
         seq = int(row[0])
+        self.clock.catch_up(int(row[1] or 0))
         entries = []
         for change in changes:
             seq += 1

@@ -54,6 +54,15 @@ class HybridLogicalClock:
         self.last = max(pack(self._wall()), self.last + 1)
         return self.last
 
+    def catch_up(self, stored: int) -> None:
+        """Make every later stamp greater than ``stored``, the clock the book last saved.
+
+        Another program (or another window) on the same book shares this device id and
+        saves its clock in the book as it writes; reading it at the start of each write
+        keeps the two from ever handing out the same stamp.
+        """
+        self.last = max(self.last, stored)
+
     def observe(self, remote: int) -> bool:
         """Take a stamp from another device into account.
 

@@ -232,3 +232,30 @@ def test_writes_without_logging_add_no_entries_but_update_search(book: Book) -> 
     after = entries(book)
     assert len(after) == len(before) + 1
     assert after[-1].device_seq == before[-1].device_seq + 1
+
+
+def test_two_programs_writing_one_book_never_hand_out_the_same_stamp(
+    book_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wall clock stands still, so each program's own clock would count up from the
+    # same place: only reading the book's clock inside each write keeps stamps apart.
+    monkeypatch.setattr(
+        kamdesk.sync.clock, "time", types.SimpleNamespace(time_ns=lambda: 1_750_000_000 * 10**9)
+    )
+    with Book.open(book_path, create=True) as first:
+        account_id = create_account(first, {"name": "Acme", "currency": "CNY"})
+        with Book.open(book_path) as second:
+            assert second.device_id == first.device_id
+            for i in range(4):
+                writer = (first, second)[i % 2]
+                update_account(writer, account_id, {"tier": "ABC"[i % 3], "notes": f"note {i}"})
+                create_stakeholder(writer, account_id, {"name": f"Person {i}", "title": "CIO"})
+            # In commit order (the log's own row order), not in stamp order.
+            logged = first.db.execute(
+                "SELECT device_id, device_seq, hlc FROM change_log ORDER BY id"
+            ).fetchall()
+    assert len(logged) == 1 + 4 * (2 + 3)  # name; tier, notes; name, title, account
+    stamps = [hlc for _device, _seq, hlc in logged]
+    assert len({(device, hlc) for device, _seq, hlc in logged}) == len(logged)
+    assert all(a < b for a, b in itertools.pairwise(stamps))
+    assert [seq for _device, seq, _hlc in logged] == list(range(1, len(logged) + 1))

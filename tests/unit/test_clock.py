@@ -109,3 +109,16 @@ def test_observe_flags_a_far_future_stamp_but_still_follows_it() -> None:
 def test_observe_accepts_a_stamp_just_inside_the_allowed_drift() -> None:
     clock = HybridLogicalClock(wall=fake_wall(T0))
     assert clock.observe(pack(T0 + MAX_FUTURE_DRIFT_MS)) is True
+
+
+def test_catch_up_passes_a_stamp_another_program_saved_but_never_goes_back() -> None:
+    clock = HybridLogicalClock(wall=fake_wall(T0))
+    mine = clock.now()
+    # Another program on the same book has stamped further while we were idle.
+    theirs = pack(T0, 40)
+    clock.catch_up(theirs)
+    assert clock.now() > theirs > mine
+    # A stored clock behind ours (we wrote last) changes nothing.
+    latest = clock.now()
+    clock.catch_up(mine)
+    assert clock.now() == latest + 1
