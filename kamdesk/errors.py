@@ -41,6 +41,10 @@ class NewerBookError(ReadOnlyBookError):
     """The book was written by a newer KAMDesk; this app may read it but not write it."""
 
 
+class DiskFullError(BookError):
+    """The disk has no room for what was being written; nothing of it was saved."""
+
+
 class NotFoundError(KamdeskError):
     """A record the user named does not exist (or was deleted)."""
 
@@ -54,6 +58,14 @@ class ValidationError(KamdeskError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(self.errors.values()))
+
+
+class UnknownFieldError(KamdeskError):
+    """An action was given a field name its kind of record does not have.
+
+    A programming or scripting mistake rather than a user's, but still refused with a
+    message and with nothing written.
+    """
 
 
 class SecretStoreUnavailableError(KamdeskError):

@@ -10,10 +10,15 @@ SQLModel session, one transaction, with the change log and search index kept in 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import shutil
 import sqlite3
 import stat
 import struct
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -23,6 +28,7 @@ from kamdesk.errors import (
     BookError,
     BookLockedError,
     BookNotFoundError,
+    DiskFullError,
     NewerBookError,
     NotABookError,
     ReadOnlyBookError,
@@ -65,8 +71,162 @@ def _ro_uri(path: Path) -> str:
     return f"{_uri(path)}?mode=ro"
 
 
+def _immutable_uri(path: Path) -> str:
+    """Read-only, and SQLite creates no -wal/-shm and takes no locks.
+
+    Right only for a file nobody is writing: one with no -wal beside it (so no program
+    has it open in WAL mode, and it was closed cleanly) that is read-only on disk.
+    """
+    return f"{_uri(path)}?mode=ro&immutable=1"
+
+
 def _is_locked(error: sqlite3.Error) -> bool:
     return "locked" in str(error) or "busy" in str(error)
+
+
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: Below this much free space, a disk I/O error is taken to mean the disk is full:
+#: SQLite reports a full disk that way when it cannot even grow its -shm file.
+ALMOST_FULL_BYTES = 1024 * 1024
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+
+
+def _little_space_left(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < ALMOST_FULL_BYTES
+    except OSError:
+        return False
+
+
+def disk_is_full(error: BaseException, folder: Path) -> bool:
+    """Whether ``error`` (from SQLite, SQLAlchemy or the OS) means the disk is full.
+
+    SQLite says SQLITE_FULL when a write finds no room, but a -shm or -wal that cannot
+    grow shows as a plain "disk I/O error"; that one counts as full only when the disk
+    of ``folder`` really has (almost) no space left, so a failing disk is not called full.
+    """
+    orig = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+    if isinstance(orig, OSError):
+        return orig.errno in (errno.ENOSPC, errno.EDQUOT)
+    if not isinstance(orig, sqlite3.Error):
+        return False
+    code = getattr(orig, "sqlite_errorcode", 0) & 0xFF
+    if code == _SQLITE_FULL or "database or disk is full" in str(orig):
+        return True
+    io_error = code == _SQLITE_IOERR or "disk I/O error" in str(orig)
+    return io_error and _little_space_left(folder)
+
+
+def _is_read_only_error(error: BaseException) -> bool:
+    orig = getattr(error, "orig", None) or error
+    if isinstance(orig, OSError):
+        return orig.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    return isinstance(orig, sqlite3.Error) and "readonly" in str(orig)
+
+
+def _nothing_saved(path: Path) -> DiskFullError:
+    return DiskFullError(
+        _("The disk is full; nothing was saved. Free some space on the disk of {path}.").format(
+            path=path
+        )
+    )
+
+
+def _folder_is_writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK)
+
+
+def check_can_create(path: Path) -> None:
+    """Refuse, in one sentence, a new book whose folder is missing or read-only."""
+    if not path.parent.is_dir():
+        raise BookNotFoundError(_("The folder {folder} does not exist.").format(folder=path.parent))
+    if not _folder_is_writable(path.parent):
+        raise ReadOnlyBookError(
+            _("Cannot create {path}: the folder is read-only.").format(path=path)
+        )
+
+
+#: A temporary file untouched for this long, and held open by no process, is a leftover.
+STALE_PARTIAL_AFTER_S = 10 * 60
+
+
+def _held_by_a_process(path: Path) -> bool:
+    """Whether some other process holds one of SQLite's locks on this database.
+
+    Probes the byte ranges SQLite's Unix VFS locks: the lock bytes of the main file (held
+    during a transaction) and those of its -shm (held for as long as a WAL connection is
+    open). The probe takes a write lock and drops it at once; a process that holds any
+    lock there makes it fail. Where POSIX locks are not available, only age counts.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    pending_byte = 0x40000000
+    probes = [(path, pending_byte, 512), (Path(f"{path}-shm"), 120, 9)]
+    for file, start, length in probes:
+        try:
+            fd = os.open(file, os.O_RDONLY if sys.platform == "linux" else os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True  # cannot look: assume it is in use
+        try:
+            if sys.platform == "linux":
+                # F_GETLK asks without taking anything, so a read-only file can be probed.
+                query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, start, length, 0)
+                answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
+                if struct.unpack("hhqqi4x", answer)[0] != fcntl.F_UNLCK:
+                    return True
+            else:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, length, start)
+                fcntl.lockf(fd, fcntl.LOCK_UN, length, start)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+    return False
+
+
+def remove_stale_partials(path: Path) -> list[Path]:
+    """Delete what an interrupted creation of ``path`` left beside it; return what went.
+
+    Creating a book (``.{name}.{hex}.creating``) or a demo book (``.{name}.{hex}.demo``,
+    which is itself created through a ``.creating`` file) writes under a hidden name and
+    renames at the end; a killed process leaves those files, and their -wal/-shm, behind.
+    One is stale when nothing has touched it (or its -wal/-shm) for
+    ``STALE_PARTIAL_AFTER_S`` *and* no process holds a SQLite lock on it: a running
+    creation writes every few seconds and keeps its connection open, so neither rule
+    alone could remove a live file, and the age rule also covers the moments between two
+    connections when no lock is held. Files that are not ours by name are never touched.
+    """
+    own_name = re.compile(r"\.+" + re.escape(path.name) + r"(?:\.[0-9a-f]{32}\.(?:creating|demo))+")
+    groups: dict[Path, list[Path]] = {}
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        name = entry.name
+        for suffix in SIDE_SUFFIXES:
+            name = name.removesuffix(suffix)
+        if own_name.fullmatch(name):
+            groups.setdefault(entry.with_name(name), []).append(entry)
+    removed: list[Path] = []
+    now = time.time()
+    for base, files in groups.items():
+        try:
+            newest = max(file.lstat().st_mtime for file in files)
+        except OSError:
+            continue
+        if now - newest < STALE_PARTIAL_AFTER_S or _held_by_a_process(base):
+            continue
+        for file in files:
+            with contextlib.suppress(OSError):
+                file.unlink()
+                removed.append(file)
+    return removed
 
 
 def check_file_looks_like_sqlite(path: Path) -> None:
@@ -96,6 +256,28 @@ def check_file_looks_like_sqlite(path: Path) -> None:
         )
 
 
+def damaged_book_error(path: Path, reason: object = None) -> NotABookError:
+    """The message for a damaged book: what is wrong, and where a good copy may be."""
+    backups = path.parent / f"{path.stem} backups"
+    hint = _("Restore it from a backup copy if you have one.")
+    with contextlib.suppress(OSError):
+        if backups.is_dir() and any(backups.iterdir()):
+            hint = _("Restore it from a copy in “{folder}”.").format(folder=backups)
+    if reason is None:
+        message = _("{path} is damaged (it was not closed properly). {hint}")
+    else:
+        message = _("{path} is damaged ({reason}). {hint}")
+    return NotABookError(message.format(path=path, reason=reason, hint=hint))
+
+
+def _cannot_open_on_full_disk(path: Path) -> DiskFullError:
+    return DiskFullError(
+        _("The disk is full, so {path} cannot be opened. Free some space and try again.").format(
+            path=path
+        )
+    )
+
+
 def _read_version(db: sqlite3.Connection, path: Path) -> tuple[Any, dict[str, str]]:
     """The alembic revision row and the meta table, or a BookError saying why not."""
     try:
@@ -113,29 +295,67 @@ def _read_version(db: sqlite3.Connection, path: Path) -> tuple[Any, dict[str, st
                     path=path
                 )
             ) from error
-        raise NotABookError(
-            _("{path} is damaged: {reason}").format(path=path, reason=error)
-        ) from error
+        if disk_is_full(error, path.parent):
+            raise _cannot_open_on_full_disk(path) from error
+        if _is_read_only_error(error):
+            raise ReadOnlyBookError(
+                _(
+                    "{path} cannot be read: it was not closed properly, and its folder is "
+                    "read-only, so it cannot be recovered there. Copy it to a folder you "
+                    "can write to and open the copy."
+                ).format(path=path)
+            ) from error
+        raise damaged_book_error(path, error) from error
     except sqlite3.DatabaseError as error:
-        raise NotABookError(
-            _("{path} is damaged: {reason}").format(path=path, reason=error)
-        ) from error
+        raise damaged_book_error(path, error) from error
     return revision_row, meta
 
 
+def _quick_check(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a damaged book before any screen or report trips over it."""
+    try:
+        rows = db.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        if disk_is_full(error, path.parent):
+            raise _cannot_open_on_full_disk(path) from error
+        raise damaged_book_error(path) from error
+    if rows != [("ok",)]:
+        raise damaged_book_error(path)
+
+
+def wal_in_use(path: Path) -> bool:
+    """Whether a -wal (or a rollback journal) lies beside the book.
+
+    Then the book was not closed cleanly, or another program has it open right now.
+    Without one, nobody has it open in WAL mode and all of it is in the main file.
+    """
+    return any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal"))
+
+
 def inspect_book(path: Path) -> BookInfo:
-    """Read a book's revision, device id and clock without writing a byte."""
+    """Read a book's revision, device id and clock without writing a byte.
+
+    A non-empty -wal means the book was not closed cleanly (or is open elsewhere): then
+    SQLite's quick_check runs too, so a damaged book is refused here with a message,
+    rather than failing half-way through a screen or a report. Without a -wal the file
+    is read as immutable, which creates no -wal/-shm: that works in a read-only folder
+    and on a full disk, and leaves the folder of a book we refuse as it was.
+    """
     check_file_looks_like_sqlite(path)
     sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
     had_sidecars = [p.exists() for p in sidecars]
+    unclean = had_sidecars[0] and sidecars[0].stat().st_size > 0
+    uri = _ro_uri(path) if wal_in_use(path) else _immutable_uri(path)
     try:
-        db = sqlite3.connect(_ro_uri(path), uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
+        db = sqlite3.connect(uri, uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
     except sqlite3.Error as error:
         raise NotABookError(
             _("{path} cannot be opened: {reason}").format(path=path, reason=error)
         ) from error
     try:
         revision_row, meta = _read_version(db, path)
+        if unclean:
+            _quick_check(db, path)
     except BaseException:
         db.close()
         # Reading a WAL-mode file creates -wal/-shm beside it; a file we refuse must be
@@ -244,23 +464,45 @@ def publish_new_file(partial: Path, path: Path) -> None:
 
 
 def create_book(path: Path, *, revision: str = "head") -> None:
-    """Write a new, empty book at ``path``, all at once or not at all."""
-    if not path.parent.is_dir():
-        raise BookNotFoundError(_("The folder {folder} does not exist.").format(folder=path.parent))
+    """Write a new, empty book at ``path``, all at once or not at all.
+
+    A missing or read-only folder, or a full disk, is refused with a one-line message.
+    What an earlier, interrupted creation left beside ``path`` is cleared first.
+    """
+    check_can_create(path)
+    remove_stale_partials(path)
     import uuid
 
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
     try:
         _run_migrations(partial, revision)
         db = sqlite3.connect(partial)
-        with db:
-            db.executemany(
-                "INSERT INTO book_meta (key, value) VALUES (?, ?)",
-                [("device_id", str(uuid.uuid4())), ("created_by", __version__), ("hlc", "0")],
-            )
-        db.execute("PRAGMA journal_mode=WAL")
-        db.close()
+        try:
+            with db:
+                db.executemany(
+                    "INSERT INTO book_meta (key, value) VALUES (?, ?)",
+                    [("device_id", str(uuid.uuid4())), ("created_by", __version__), ("hlc", "0")],
+                )
+            db.execute("PRAGMA journal_mode=WAL")
+        finally:
+            db.close()
         publish_new_file(partial, path)
+    except BookError:
+        raise
+    except Exception as error:
+        # SQLAlchemy's and SQLite's errors, and the OS's, all become one sentence.
+        if disk_is_full(error, path.parent):
+            raise DiskFullError(
+                _("The disk is full, so {path} could not be created.").format(path=path)
+            ) from error
+        if _is_read_only_error(error) or not _folder_is_writable(path.parent):
+            raise ReadOnlyBookError(
+                _("Cannot create {path}: the folder is read-only.").format(path=path)
+            ) from error
+        reason = getattr(error, "orig", None) or error
+        raise BookError(
+            _("Cannot create {path}: {reason}").format(path=path, reason=reason)
+        ) from error
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)
@@ -293,6 +535,10 @@ _NEWER_BOOK = N_(
     "version knows up to {ours}). You can read it; update KAMDesk to edit it."
 )
 _READ_ONLY_FILE = N_("This book is read-only on disk; edits cannot be saved.")
+_DISK_FULL = N_(
+    "The disk is full, so this book is open read-only. Free some space and open it again "
+    "to edit it."
+)
 
 
 class Book:
@@ -310,11 +556,51 @@ class Book:
         self.clock = HybridLogicalClock(info.hlc)
         self._engine: Engine | None = None
         self._recorder: ChangeRecorder | None = None
-        uri = _ro_uri(path) if read_only_cause else _uri(path)
-        #: Autocommit connection for reads: each query sees the latest committed data.
-        self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db.execute("PRAGMA foreign_keys = ON")
+        #: -wal/-shm this book's read-only connection made, removed again on close.
+        self._sidecars_to_remove: list[Path] = []
+        uri = self._reading_uri()
+        try:
+            #: Autocommit connection for reads: each query sees the latest committed data.
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise BookError(
+                _("{path} cannot be opened: {reason}").format(path=path, reason=error)
+            ) from error
+        try:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if read_only_cause is not None:
+                # A newer book is read through a normal connection (see below): make
+                # sure it never writes.
+                self.db.execute("PRAGMA query_only = ON")
+                self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
+            self.close()
+            if disk_is_full(error, path.parent):
+                raise _cannot_open_on_full_disk(path) from error
+            raise damaged_book_error(path, error) from error
+
+    def _reading_uri(self) -> str:
+        """How to connect for reading, so a book we only read gets no -wal/-shm left beside it.
+
+        A writable book uses a normal connection; so does a newer book on a writable
+        disk, since a newer KAMDesk may be writing it meanwhile: SQLite itself removes the
+        -wal/-shm when the last connection closes. A book that is read-only on disk (or on
+        a full disk) is read as immutable when no -wal lies beside it, since then nobody
+        is writing it (a read-only file cannot be written; a full disk takes nothing);
+        with a -wal, it is read through that WAL (``mode=ro``), and a -shm we had to
+        create for that is removed on close, unless another program holds it by then.
+        """
+        path = self.path
+        cause = self._read_only_cause
+        if cause is None or (cause == "newer" and not _file_is_read_only(path)):
+            return _uri(path)
+        if not wal_in_use(path):
+            return _immutable_uri(path)
+        self._sidecars_to_remove = [
+            side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()
+        ]
+        return _ro_uri(path)
 
     @property
     def read_only_reason(self) -> str | None:
@@ -323,6 +609,8 @@ class Book:
             return _(_NEWER_BOOK).format(book=self.revision, ours=SCHEMA_HEAD)
         if self._read_only_cause == "file":
             return _(_READ_ONLY_FILE)
+        if self._read_only_cause == "full":
+            return _(_DISK_FULL)
         return None
 
     @property
@@ -359,6 +647,13 @@ class Book:
             try:
                 backup = backup_book(path, info.revision)
             except (OSError, sqlite3.Error) as error:
+                if disk_is_full(error, path.parent):
+                    raise DiskFullError(
+                        _(
+                            "{path} needs upgrading for this version, but the disk is full, "
+                            "so no backup could be made first; it was left as it is."
+                        ).format(path=path)
+                    ) from error
                 raise BookError(
                     _(
                         "{path} needs upgrading for this version, but no backup could be made "
@@ -383,13 +678,17 @@ class Book:
                 )
             )
         book = cls(path, info, cause)
-        book.backup_path = backup
         if not book.read_only:
             try:
                 book._prepare_for_writing()
+            except DiskFullError:
+                # A sound book on a full disk still opens to be read; edits wait for space.
+                book.close()
+                book = cls(path, info, "full")
             except BaseException:
                 book.close()
                 raise
+        book.backup_path = backup
         return book
 
     def _prepare_for_writing(self) -> None:
@@ -407,14 +706,21 @@ class Book:
                         "{path} is being written by another program. Close it there and try again."
                     ).format(path=self.path)
                 ) from error
+            if disk_is_full(error, self.path.parent):
+                raise _cannot_open_on_full_disk(self.path) from error
             raise
 
     def close(self) -> None:
-        """Close every connection to the book."""
+        """Close every connection to the book, and remove the -shm a read-only look made."""
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
         self.db.close()
+        if self._sidecars_to_remove and not _held_by_a_process(self.path):
+            for sidecar in self._sidecars_to_remove:
+                with contextlib.suppress(OSError):
+                    sidecar.unlink(missing_ok=True)
+            self._sidecars_to_remove = []
 
     def __enter__(self) -> Book:
         return self
@@ -442,7 +748,7 @@ class Book:
         if reason is not None:
             error = NewerBookError if self.is_newer else ReadOnlyBookError
             raise error(reason)
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DatabaseError, OperationalError
         from sqlmodel import Session
 
         engine, recorder = self._writer()
@@ -460,10 +766,18 @@ class Book:
                         "saved. Try again in a moment."
                     )
                 ) from error
+            if disk_is_full(error, self.path.parent):
+                raise _nothing_saved(self.path) from error
             if "readonly" in str(error):
                 raise ReadOnlyBookError(
                     _("The book became read-only; your change was not saved.")
                 ) from error
+            raise
+        except DatabaseError as error:
+            # Damage found only now (a bad page the opening check could not see); other
+            # database errors (a broken constraint) are the caller's to handle.
+            if "malformed" in str(error.orig) or "not a database" in str(error.orig):
+                raise damaged_book_error(self.path, error.orig) from error
             raise
         finally:
             recorder.log_changes = True
