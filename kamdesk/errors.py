@@ -7,6 +7,8 @@ layers above never have to show a traceback.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 
 class KamdeskError(Exception):
@@ -58,6 +60,45 @@ class ValidationError(KamdeskError):
     def __init__(self, errors: Mapping[str, str]) -> None:
         self.errors = dict(errors)
         super().__init__("; ".join(self.errors.values()))
+
+
+@dataclass(frozen=True)
+class FieldConflict:
+    """One field the user changed that someone else changed too, since the form opened.
+
+    ``base`` is the value the form started from, ``theirs`` the value stored now, and
+    ``mine`` the value the user typed (all cleaned, as the book stores them).
+    """
+
+    base: Any
+    theirs: Any
+    mine: Any
+
+
+class EditConflictError(KamdeskError):
+    """Someone else changed fields of this record that the user changed too; nothing saved.
+
+    ``conflicts`` maps each such field name to its ``FieldConflict``. The user chooses per
+    field: to keep theirs, send the edit again without that field; to keep mine, send it
+    again with the field's ``base`` replaced by ``theirs``.
+    """
+
+    def __init__(self, message: str, conflicts: Mapping[str, FieldConflict]) -> None:
+        super().__init__(message)
+        self.conflicts = dict(conflicts)
+
+
+class UnloggedWriteError(KamdeskError):
+    """A write to a synced table that the change log would not see was refused.
+
+    Hard deletes, bulk updates and raw SQL writes bypass the per-field log, so other
+    devices would never learn of them; the whole transaction is rolled back instead.
+    ``table`` names the table the write aimed at.
+    """
+
+    def __init__(self, message: str, table: str) -> None:
+        super().__init__(message)
+        self.table = table
 
 
 class UnknownFieldError(KamdeskError):

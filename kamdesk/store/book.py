@@ -730,9 +730,11 @@ class Book:
 
     def _writer(self) -> tuple[Engine, ChangeRecorder]:
         if self._engine is None or self._recorder is None:
-            from kamdesk.store.changelog import ChangeRecorder
+            from kamdesk.store.changelog import ChangeRecorder, guard_engine
 
             engine = _transactional_engine(self.path)
+            # Only the engine for edits: migrations may rewrite tables wholesale.
+            guard_engine(engine)
             self._engine = engine
             self._recorder = ChangeRecorder(self.device_id, self.clock)
         return self._engine, self._recorder

@@ -6,21 +6,31 @@ row's loaded and new values, and appends one entry per field that differs, stamp
 the book's hybrid logical clock and device id. Because the entries go through the same
 connection inside the same transaction, a rolled-back edit leaves no entry, and a
 committed one always has its entries. It also keeps the search index in step.
+
+The log only sees what goes through the unit of work, so every other way of writing a
+synced table is refused with ``UnloggedWriteError`` (and the transaction rolls back):
+hard deletes (deletes are tombstones, which sync carries), bulk ORM statements, and raw
+SQL sent through the book's writing engine. Those guards hold for ``log_changes=False``
+too: entries applied from other devices are ordinary unit-of-work edits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+from kamdesk.errors import UnloggedWriteError
+from kamdesk.i18n import _
 from kamdesk.models import SYNCED_TABLES, UNLOGGED_COLUMNS, Record, Stakeholder, utc_now
-from kamdesk.store import search
+from kamdesk.store import pinyin, search  # noqa: F401  (pinyin: loaded with the write path)
 from kamdesk.sync.clock import HybridLogicalClock
 
 _ACCOUNT_SEARCH_COLUMNS = frozenset({*search.ACCOUNT_TEXT_COLUMNS, "deleted_at"})
@@ -116,6 +126,78 @@ def changed_fields(session: Session) -> list[FieldChange]:
     return changes
 
 
+#: Set in a connection's ``info`` while the unit of work flushes through it: the only time
+#: SQL that writes a synced table is let through.
+_FLUSHING = "kamdesk.flushing"
+
+_NAME = r"(?:\"[^\"]+\"|`[^`]+`|\[[^\]]+\]|\w+)"
+#: The table after INSERT [OR …] INTO, REPLACE INTO, UPDATE [OR …] and DELETE FROM,
+#: quoted or not, with or without a schema name.
+_WRITE_TARGET = re.compile(
+    r"\b(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
+    rf"\s+(?:{_NAME}\s*\.\s*)?({_NAME})",
+    re.IGNORECASE,
+)
+#: String literals and comments, which may hold any words (matched left to right, so
+#: "--" inside a literal is not taken for a comment).
+_LITERAL_OR_COMMENT = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
+_READS_ONLY = re.compile(r"\s*(?:SELECT|PRAGMA|EXPLAIN)\b", re.IGNORECASE)
+
+
+def written_synced_table(sql: str) -> str | None:
+    """The synced table an SQL statement inserts into, updates or deletes from, if any."""
+    sql = _LITERAL_OR_COMMENT.sub(" ", sql)
+    if _READS_ONLY.match(sql):
+        return None
+    for match in _WRITE_TARGET.finditer(sql):
+        name = match.group(1).strip('"`[]').lower()
+        if name in SYNCED_TABLES:
+            return name
+    return None
+
+
+def _refusal(table: str) -> UnloggedWriteError:
+    return UnloggedWriteError(
+        _(
+            "A change to {table} was refused because the change log would not have seen it, "
+            "so other devices would never learn of it. Nothing was saved."
+        ).format(table=table),
+        table,
+    )
+
+
+def guard_engine(engine: Engine) -> None:
+    """Refuse SQL that writes a synced table unless the unit of work is flushing it.
+
+    This catches raw SQL (``text()``, ``exec_driver_sql``), Core statements and the
+    legacy bulk methods, whatever session or connection sends them through ``engine``.
+    (The recorder's own writes go through the DBAPI cursor and touch no synced table.)
+    """
+
+    def refuse_unlogged_sql(
+        connection: Connection,
+        _cursor: object,
+        statement: str,
+        _parameters: object,
+        _context: object,
+        _executemany: bool,
+    ) -> None:
+        if connection.info.get(_FLUSHING):
+            return
+        table = written_synced_table(statement)
+        if table is not None:
+            raise _refusal(table)
+
+    def forget_flush(connection: Connection) -> None:
+        # A flush that failed half-way never reached after_flush: its mark must not
+        # outlive its transaction (the connection goes back to the pool and is reused).
+        connection.info.pop(_FLUSHING, None)
+
+    event.listen(engine, "before_cursor_execute", refuse_unlogged_sql)
+    event.listen(engine, "begin", forget_flush)
+    event.listen(engine, "rollback", forget_flush)
+
+
 @dataclass
 class ChangeRecorder:
     """Writes change-log entries and search-index updates for one book's units of work."""
@@ -131,9 +213,15 @@ class ChangeRecorder:
         """Hook this recorder into ``session``."""
         event.listen(session, "before_flush", self._before_flush)
         event.listen(session, "after_flush", self._after_flush)
+        event.listen(session, "do_orm_execute", _refuse_bulk_statements)
 
     def _before_flush(self, session: Session, _ctx: UOWTransaction, _instances: object) -> None:
+        for obj in session.deleted:
+            table = _table_of(obj)
+            if table is not None:
+                raise _refusal(table)
         self._pending = changed_fields(session)
+        session.connection().info[_FLUSHING] = True
         now = utc_now()
         touched = {(c.table, c.row_id) for c in self._pending if not c.is_insert}
         for obj in session.dirty:
@@ -142,6 +230,7 @@ class ChangeRecorder:
                 obj.updated_at = now
 
     def _after_flush(self, session: Session, _ctx: UOWTransaction) -> None:
+        session.connection().info.pop(_FLUSHING, None)
         changes, self._pending = self._pending, []
         if not changes:
             return
@@ -208,8 +297,23 @@ class ChangeRecorder:
                 record = change.record
                 assert isinstance(record, Stakeholder)
                 accounts.add(record.account_id)
+            elif change.column in search.REFERENCED_TEXT_COLUMNS.get(change.table, ()):
+                # An owner renamed or gone, an industry relabelled: their accounts' text.
+                accounts.update(search.accounts_referring_to(db, change.table, change.row_id))
         for account_id in accounts:
             search.reindex_account(db, account_id)
+
+
+def _refuse_bulk_statements(state: ORMExecuteState) -> None:
+    """Refuse ORM insert / update / delete statements on synced tables.
+
+    They write rows without loading them, so the recorder cannot know what changed.
+    """
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if isinstance(name, str) and name in SYNCED_TABLES:
+        raise _refusal(name)
 
 
 def _dbapi(session: Session) -> sqlite3.Cursor:
