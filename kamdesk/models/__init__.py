@@ -15,6 +15,7 @@ from kamdesk.models.tables import (
     Stakeholder,
     TeamMember,
     VocabularyTerm,
+    coverage_id,
     new_id,
     utc_now,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "Stakeholder",
     "TeamMember",
     "VocabularyTerm",
+    "coverage_id",
     "new_id",
     "utc_now",
 ]

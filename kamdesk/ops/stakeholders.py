@@ -91,6 +91,8 @@ def _write_coverage(
     for member_id in wanted:
         row = by_member.get(member_id)
         if row is None:
+            # Its id follows from the pair (``coverage_id``): another device ticking the
+            # same member for this person makes this same row, not a second one.
             session.add(Coverage(stakeholder_id=stakeholder_id, team_member_id=member_id))
         elif row.deleted_at is not None:
             row.deleted_at = None
