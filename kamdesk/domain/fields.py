@@ -50,6 +50,9 @@ class FieldSpec:
     kind: FieldKind
     required: bool = False
     vocabulary: VocabularyKind | None = None
+    #: A choice whose allowed codes depend on another field's choice (a force belongs to
+    #: a buying role): that field's name. See ``kamdesk.domain.rules.choice_fits``.
+    narrowed_by: str | None = None
 
     @property
     def max_length(self) -> int:
@@ -89,7 +92,7 @@ STAKEHOLDER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("level", N_("Level"), F.CHOICE, vocabulary=V.LEVEL),
     FieldSpec("reports_to_id", N_("Reports to"), F.STAKEHOLDER),
     FieldSpec("buying_role", N_("Buying role"), F.CHOICE, vocabulary=V.BUYING_ROLE),
-    FieldSpec("force", N_("Force"), F.CHOICE, vocabulary=V.FORCE),
+    FieldSpec("force", N_("Force"), F.CHOICE, vocabulary=V.FORCE, narrowed_by="buying_role"),
     FieldSpec("attitude", N_("Attitude"), F.CHOICE, vocabulary=V.ATTITUDE),
     FieldSpec("influence", N_("Influence"), F.SCORE),
     FieldSpec("decision_style", N_("Decision style"), F.CHOICE, vocabulary=V.DECISION_STYLE),

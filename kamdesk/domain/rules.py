@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from kamdesk.domain.fields import MAX_AMOUNT_MINOR, FieldKind, FieldSpec
-from kamdesk.domain.vocabulary import TIERS
+from kamdesk.domain.vocabulary import FORCE_ROLE, TIERS, VocabularyKind
 from kamdesk.i18n import _
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -127,3 +127,51 @@ def creates_cycle(
         seen.add(current)
         current = parent_of.get(current)
     return False
+
+
+def parent_choice(kind: VocabularyKind | None, code: str) -> str | None:
+    """The choice ``code`` belongs to in the field that narrows it, if the rules know one.
+
+    A force's prefix names its buying role (E-DB and E-PB are forces of the economic
+    buyer). Codes a team added itself have no known parent and fit any choice.
+    """
+    if kind is VocabularyKind.FORCE and code:
+        role = FORCE_ROLE.get(code.split("-", 1)[0])
+        return str(role) if role is not None else None
+    return None
+
+
+def choice_fits(kind: VocabularyKind | None, code: str, parent_code: str) -> bool:
+    """True unless both are chosen and ``code`` belongs to another parent choice."""
+    if not code or not parent_code:
+        return True
+    parent = parent_choice(kind, code)
+    return parent is None or parent == parent_code
+
+
+def check_narrowed_choices(
+    specs: Mapping[str, FieldSpec], values: Mapping[str, Any], stored: Mapping[str, Any]
+) -> dict[str, str]:
+    """Messages for choices that do not belong to the choice narrowing them.
+
+    Only pairs the user is changing are judged (``values``; the other half is taken from
+    ``stored``): an inconsistent pair read from an older book stays as it is, shown,
+    until the user touches it.
+    """
+    errors: dict[str, str] = {}
+    for name, spec in specs.items():
+        parent = spec.narrowed_by
+        if parent is None or (name not in values and parent not in values):
+            continue
+        code = str(values.get(name, stored.get(name)) or "")
+        parent_code = str(values.get(parent, stored.get(parent)) or "")
+        if not choice_fits(spec.vocabulary, code, parent_code):
+            errors[name] = does_not_belong(spec, specs[parent])
+    return errors
+
+
+def does_not_belong(spec: FieldSpec, parent: FieldSpec) -> str:
+    """The message for a choice that clashes with the choice narrowing it."""
+    return _("This {field} does not belong to the chosen {other}.").format(
+        field=_(spec.label).lower(), other=_(parent.label).lower()
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamdesk.domain.fields import FieldSpec, field_map
-from kamdesk.domain.rules import check_values, clean_value
+from kamdesk.domain.rules import check_narrowed_choices, check_values, clean_value
 from kamdesk.errors import NotFoundError, ValidationError
 from kamdesk.i18n import _
 from kamdesk.store.book import Book
@@ -78,10 +78,14 @@ def _live(session: Session, kind: RecordKind, record_id: str) -> Record:
 def _run_check(
     kind: RecordKind, session: Session, record_id: str | None, values: dict[str, Any]
 ) -> None:
+    stored = session.get(kind.model(), record_id) if record_id is not None else None
+    errors = check_narrowed_choices(
+        kind.specs, values, stored.model_dump() if stored is not None else {}
+    )
     if kind.check is not None:
-        errors = kind.check(session, record_id, values)
-        if errors:
-            raise ValidationError(errors)
+        errors.update(kind.check(session, record_id, values))
+    if errors:
+        raise ValidationError(errors)
 
 
 def check(book: Book, kind: RecordKind, record_id: str | None, values: Mapping[str, Any]) -> None:
@@ -90,9 +94,8 @@ def check(book: Book, kind: RecordKind, record_id: str | None, values: Mapping[s
     Lets a form re-word its messages (after a language switch) without saving.
     """
     cleaned = _checked(book, kind, values)
-    if kind.check is not None:
-        with book.write() as session:  # reads only: nothing is flushed, nothing logged
-            _run_check(kind, session, record_id, cleaned)
+    with book.write() as session:  # reads only: nothing is flushed, nothing logged
+        _run_check(kind, session, record_id, cleaned)
 
 
 def create(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> str:

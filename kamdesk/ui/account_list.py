@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore  # Qt is read as QtCore.Qt when used: see models/base.py
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -154,6 +154,24 @@ class FilterButton(QToolButton):
         self.setText(f"{self._title} ({count})" if count else self._title)
 
 
+class SearchBox(QLineEdit):
+    """The search box: Down or Enter goes to the results, Esc clears what was typed."""
+
+    #: The user wants to move from the box into the results.
+    go_to_results = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Override QWidget.keyPressEvent."""
+        key = event.key()
+        if key in (QtCore.Qt.Key.Key_Down, QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
+            self.go_to_results.emit()
+            return
+        if key == QtCore.Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        super().keyPressEvent(event)
+
+
 class AccountListPanel(QWidget):
     """Find an account: type to search, tick filters, sort by any column."""
 
@@ -164,7 +182,8 @@ class AccountListPanel(QWidget):
         super().__init__(parent)
         self._context = context
         self.model = AccountTableModel(context)
-        self.search = QLineEdit()
+        self.search = SearchBox()
+        self.search.go_to_results.connect(self.focus_results)
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("account_search")
         self.search.textChanged.connect(self.model.set_search_text)
@@ -302,6 +321,20 @@ class AccountListPanel(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    def focus_results(self) -> None:
+        """Move the keyboard into the shown results, on the current account or the first."""
+        view: QAbstractItemView = (
+            self.tree if self.tabs.currentIndex() == 1 and self.tree else self.table
+        )
+        view.setFocus()
+        model = view.model()
+        if not view.currentIndex().isValid() and model.rowCount() > 0:
+            view.selectionModel().setCurrentIndex(
+                model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
     @property
     def empty(self) -> EmptyState:
         """The line shown over the list when it has no rows (made the first time it is needed)."""
@@ -375,6 +408,21 @@ class AccountListPanel(QWidget):
             self.tabs.insertTab(1, self.tree, _("Groups"))
             self.tabs.setCurrentIndex(1)
             self.tabs.blockSignals(False)
+            self.model.modelReset.connect(self._filter_tree)
+            self._filter_tree()
+
+    #: Up to this many accounts left by a search, the tree opens every group to show them.
+    _EXPAND_UP_TO = 300
+
+    def _filter_tree(self) -> None:
+        """Give the tree the list's search and filters, and open the groups to the matches."""
+        assert self.tree is not None
+        tree_model = self.tree.model()
+        assert isinstance(tree_model, _tree_model_class())
+        tree_model.set_query(self.model.query)
+        shown = tree_model.shown_count()
+        if shown is not None and shown <= self._EXPAND_UP_TO:
+            self.tree.expandAll()
 
     def _on_tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -13,16 +13,17 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from kamdesk.domain.coverage import decision_maker_coverage
+from kamdesk.domain.coverage import decision_maker_coverage, is_decision_maker
 from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
@@ -34,6 +35,11 @@ _PROFILE_FIELDS = [
     s for s in ACCOUNT_FIELDS if s.kind is not FieldKind.LONG_TEXT and s.name != "name"
 ]
 _TEXT_FIELDS = [s for s in ACCOUNT_FIELDS if s.kind is FieldKind.LONG_TEXT]
+
+#: Shown on request (right-click on the header): the rest fits the page side by side.
+_HIDDEN_PEOPLE_COLUMNS = (Column.LEVEL, Column.FORCE, Column.REPORTS_TO)
+#: Widest a column grows to fit its texts (longer ones are elided; the tooltip has all).
+_PEOPLE_COLUMN_CAP = {Column.NAME: 140, Column.ROLE: 170, Column.COVERED_BY: 180}
 
 
 class AccountPage(QWidget):
@@ -91,20 +97,12 @@ class AccountPage(QWidget):
             self._profile_labels[spec.name] = (name_label, value_label)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.texts = QLabel()
-        self.texts.setWordWrap(True)
-        self.texts.setTextFormat(Qt.TextFormat.RichText)
-        self.texts.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.texts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        profile = QWidget()
-        profile_layout = QVBoxLayout(profile)
-        profile_layout.addWidget(self.profile_box)
-        profile_layout.addWidget(self.texts)
-        profile_layout.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(profile)
+        # The long texts (procurement process, pain points…) get a tab of their own beside
+        # the people: in a pane above them, any height cuts a heading in half somewhere.
+        self.texts = QTextBrowser()
+        self.texts.setObjectName("account_texts")
+        self.texts.setFrameShape(QFrame.Shape.NoFrame)
+        self.texts_empty = EmptyState(self.texts)
 
         self.stakeholder_model = StakeholderTableModel(context)
         self.stakeholders = QTableView()
@@ -117,21 +115,24 @@ class AccountPage(QWidget):
         self.stakeholders.setWordWrap(False)
         self.stakeholders.verticalHeader().hide()
         self.stakeholders.verticalHeader().setDefaultSectionSize(24)
-        self.stakeholders.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive
-        )
-        self.stakeholders.horizontalHeader().setStretchLastSection(True)
-        for column, width in (
-            (Column.NAME, 90), (Column.TITLE, 170), (Column.LEVEL, 90), (Column.ROLE, 130),
-            (Column.FORCE, 150), (Column.ATTITUDE, 80), (Column.INFLUENCE, 70),
-            (Column.REPORTS_TO, 80),
-        ):  # fmt: skip
-            self.stakeholders.setColumnWidth(column, width)
+        people_header = self.stakeholders.horizontalHeader()
+        people_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        people_header.setStretchLastSection(False)
+        people_header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        people_header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        people_header.customContextMenuRequested.connect(self._choose_columns)
+        for column in _HIDDEN_PEOPLE_COLUMNS:
+            self.stakeholders.setColumnHidden(column, True)
         self.stakeholders.doubleClicked.connect(self._on_double_click)
         self.stakeholder_empty = EmptyState(self.stakeholders)
         self.stakeholder_model.modelReset.connect(self._update_stakeholder_state)
         self.coverage = QLabel()
         self.coverage.setObjectName("coverage_label")
+        self.coverage.setWordWrap(True)
+        self.coverage_legend = QLabel()
+        self.coverage_legend.setObjectName("coverage_legend")
+        self.coverage_legend.setWordWrap(True)
+        self.coverage_legend.setStyleSheet("color: #6D6D6D;")
         self.add_stakeholder_button = QPushButton()
         self.add_stakeholder_button.clicked.connect(self.new_stakeholder_requested)
         self.edit_stakeholder_button = QPushButton()
@@ -146,20 +147,21 @@ class AccountPage(QWidget):
             self.delete_stakeholder_button,
         ):
             people_bar.addWidget(button)
-        self.people_box = QGroupBox()
-        people_layout = QVBoxLayout(self.people_box)
+        people = QWidget()
+        people_layout = QVBoxLayout(people)
         people_layout.addLayout(people_bar)
+        people_layout.addWidget(self.coverage_legend)
         people_layout.addWidget(self.stakeholders)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self.people_box)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("account_tabs")
+        self.tabs.addTab(people, "")
+        self.tabs.addTab(self.texts, "")
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.addLayout(header)
-        details_layout.addWidget(splitter)
+        details_layout.addWidget(self.profile_box)
+        details_layout.addWidget(self.tabs, 1)
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
@@ -180,9 +182,13 @@ class AccountPage(QWidget):
 
     def show_account(self, account_id: str) -> None:
         """Show an account's page ('' for the empty state)."""
+        moved = account_id != self._account_id
         self._account_id = account_id
         self._reload()
         self.stakeholder_model.show_account(account_id if self._values else None)
+        if moved:  # another account's people start at the left, names in view
+            self.stakeholders.horizontalScrollBar().setValue(0)
+            self.stakeholders.scrollToTop()
 
     def _reload(self) -> None:
         self._values = self._context.reader.account(self._account_id) if self._account_id else None
@@ -227,9 +233,16 @@ class AccountPage(QWidget):
             text = str(values.get(spec.name) or "").strip()
             if text:
                 body = text.replace("&", "&amp;").replace("<", "&lt;").replace("\n", "<br>")
-                sections.append(f"<p><b>{_(spec.label)}</b><br>{body}</p>")
-        self.texts.setText("".join(sections))
-        self.texts.setVisible(bool(sections))
+                sections.append(f"<h4>{_(spec.label)}</h4><p>{body}</p>")
+        self.texts.setHtml("".join(sections))
+        self.texts_empty.update_for(
+            len(sections),
+            _(
+                "Nothing written down yet.\nEdit the account (F2), Details tab: its procurement "
+                "process, pain points, suppliers and competitors."
+            ),
+        )
+        self.tabs.setTabText(1, self._texts_tab_title(len(sections)))
 
     def _value_text(self, spec: FieldSpec, values: dict[str, Any]) -> str:
         value = values.get(spec.name)
@@ -256,6 +269,11 @@ class AccountPage(QWidget):
             len(rows),
             _("No stakeholders yet.\nAdd the people who take part in the decision: Ctrl+Shift+N."),
         )
+        makers = [
+            bool(r.covered_by)
+            for r in rows
+            if is_decision_maker(str(r.values["buying_role"]), str(r.values["level"]))
+        ]
         share = decision_maker_coverage(
             [
                 (str(r.values["buying_role"]), str(r.values["level"]), bool(r.covered_by))
@@ -266,8 +284,55 @@ class AccountPage(QWidget):
             self.coverage.setText(_("No decision maker on record yet."))
         else:
             percent = qlocale().toString(round(share * 100))
-            self.coverage.setText(_("Decision-maker coverage: {percent}%").format(percent=percent))
+            self.coverage.setText(
+                _("Decision-maker coverage: {percent}% ({covered} of {count} covered)").format(
+                    percent=percent, covered=sum(makers), count=len(makers)
+                )
+            )
         self.coverage.setStyleSheet("" if share is None or share >= 0.5 else "color: #C62828;")
+        self.coverage_legend.setText(
+            _(
+                "Decision makers are economic buyers (EB) and executives; covered means "
+                "someone on our team is in touch. Pink: a decision maker nobody covers."
+            )
+        )
+        self.coverage_legend.setVisible(bool(rows))
+        self.tabs.setTabText(0, _("Stakeholders ({count})").format(count=len(rows)))
+        self._fit_people_columns()
+
+    def _fit_people_columns(self) -> None:
+        """Size each column to what it shows (within a cap); Title takes what is left.
+
+        So at the default window size a rep sees name, role, attitude, influence and
+        coverage side by side, without scrolling sideways.
+        """
+        table = self.stakeholders
+        header = table.horizontalHeader()
+        for column in Column:
+            if column is Column.TITLE or table.isColumnHidden(column):
+                continue
+            wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            table.setColumnWidth(column, min(wanted, _PEOPLE_COLUMN_CAP.get(column, 160)))
+
+    def _choose_columns(self, position: QPoint) -> None:
+        """Right-click on the header: show or hide the optional columns."""
+        menu = QMenu(self)
+        model = self.stakeholder_model
+        for column in _HIDDEN_PEOPLE_COLUMNS:
+            action = menu.addAction(str(model.headerData(column, Qt.Orientation.Horizontal)))
+            action.setCheckable(True)
+            action.setChecked(not self.stakeholders.isColumnHidden(column))
+            action.toggled.connect(lambda shown, c=column: self._show_column(c, shown))
+        menu.exec(self.stakeholders.horizontalHeader().mapToGlobal(position))
+
+    def _show_column(self, column: Column, shown: bool) -> None:
+        self.stakeholders.setColumnHidden(column, not shown)
+        self._fit_people_columns()
+
+    @staticmethod
+    def _texts_tab_title(count: int) -> str:
+        title = _("Procurement, pain points, notes")
+        return f"{title} ({count})" if count else title
 
     # Stakeholders ------------------------------------------------------------
 
@@ -304,7 +369,6 @@ class AccountPage(QWidget):
         self.edit_button.setText(_("Edit (F2)"))
         self.pdf_button.setText(_("Summary PDF…"))
         self.profile_box.setTitle(_("Profile"))
-        self.people_box.setTitle(_("Stakeholders"))
         self.add_stakeholder_button.setText(_("Add…"))
         self.edit_stakeholder_button.setText(_("Edit…"))
         self.delete_stakeholder_button.setText(_("Delete"))

@@ -21,7 +21,7 @@ from kamdesk.domain.fields import (
     FieldSpec,
 )
 from kamdesk.errors import KamdeskError
-from kamdesk.i18n import _
+from kamdesk.i18n import _, ngettext
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.settings import DEFAULT_CURRENCY
 from kamdesk.ui.context import AppContext
@@ -217,10 +217,31 @@ def edit_account(context: AppContext, parent: QWidget | None, account_id: str) -
 
 
 def delete_account(context: AppContext, parent: QWidget | None, account_id: str) -> bool:
-    """Delete an account (undo brings it back, with its stakeholders)."""
+    """Delete an account (undo brings it back, with its stakeholders, and selects it).
+
+    One key press must not take a whole relationship map with it unasked: when people
+    go with the account, the user is asked first.
+    """
     name = _account_name(context, account_id)
     if not name:
         return False
+    people = len(context.reader.stakeholders(account_id))
+    if people and not _confirm_delete(
+        parent,
+        ngettext(
+            "Delete {name} and its {count} stakeholder?",
+            "Delete {name} and its {count} stakeholders?",
+            people,
+        ).format(name=name, count=people),
+    ):
+        return False
+    signals = context.signals
+
+    def announce() -> None:
+        signals.account_did_change.emit(account_id)
+        if context.reader.account(account_id) is not None:  # undone: show it again
+            signals.account_did_come_back.emit(account_id)
+
     return _delete(
         context,
         parent,
@@ -228,8 +249,20 @@ def delete_account(context: AppContext, parent: QWidget | None, account_id: str)
         name=name,
         actions=ACCOUNT_ACTIONS,
         undo_text=_("Delete account {name}").format(name=name),
-        announce=lambda: context.signals.account_did_change.emit(account_id),
+        announce=announce,
     )
+
+
+def _confirm_delete(parent: QWidget | None, question: str) -> bool:
+    """Ask before a deletion that takes more than one record; Cancel is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("Delete"), question, parent=parent)
+    box.setObjectName("confirm_delete")
+    box.setInformativeText(_("Undo (Ctrl+Z) brings everything back."))
+    delete = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is delete
 
 
 # Stakeholders ----------------------------------------------------------------

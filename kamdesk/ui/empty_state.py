@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel
 
 
 class EmptyState(QLabel):
-    """Centered text over a view's viewport, shown only while the view has no rows."""
+    """Centered text over a view's viewport (a list, a table, a text), shown while it is empty."""
 
-    def __init__(self, view: QAbstractItemView) -> None:
+    def __init__(self, view: QAbstractScrollArea) -> None:
         super().__init__(view.viewport())
         self._view = view
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)

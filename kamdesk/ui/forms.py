@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from kamdesk.domain.fields import FieldKind, FieldSpec
+from kamdesk.domain.rules import choice_fits, does_not_belong, parent_choice
 from kamdesk.domain.vocabulary import TIERS
 from kamdesk.formatting import COMMON_CURRENCIES
 from kamdesk.i18n import _
@@ -35,6 +36,10 @@ from kamdesk.ui.formatting import amount_text, parse_amount
 Choices = Callable[[], Sequence[tuple[str, str]]]
 
 ERROR_STYLE = "color: #C62828;"
+#: A field whose value was refused: outlined in the message's red, until it is fixed.
+FIELD_ERROR_STYLE = '[has_error="true"] { border: 2px solid #C62828; border-radius: 3px; }'
+#: Rows of the "Covered by" checklist shown before it scrolls: a whole team of nine and more.
+_MEMBER_ROWS_SHOWN = 12
 
 _PASTE_LIMIT = 10_000_000
 
@@ -66,13 +71,44 @@ class FieldEditor:
         layout.addWidget(self.error)
 
     def show_error(self, message: str | None) -> None:
-        """Show (or clear) the message under the field."""
+        """Show (or clear) the message under the field, and mark (or unmark) the field."""
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+        if bool(self.widget.property("has_error")) != bool(message):
+            self.widget.setProperty("has_error", bool(message))
+            style = self.widget.style()
+            style.unpolish(self.widget)
+            style.polish(self.widget)
+
+    @property
+    def has_error(self) -> bool:
+        """True while the field is marked as refused."""
+        return bool(self.widget.property("has_error"))
+
+
+def _on_edit(widget: QWidget, signal: SignalInstance) -> None:
+    """Emit ``signal`` (with no arguments) whenever the user changes what ``widget`` holds."""
+
+    def callback(*_args: object) -> None:
+        signal.emit()
+
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        widget.textChanged.connect(callback)
+    elif isinstance(widget, QCheckBox):
+        widget.toggled.connect(callback)
+    elif isinstance(widget, QListWidget):
+        widget.itemChanged.connect(callback)
+    elif isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(callback)
+        if widget.isEditable():
+            widget.editTextChanged.connect(callback)
 
 
 class RecordForm(QWidget):
     """The fields of one kind of record, laid out in one or two columns of rows."""
+
+    #: The user changed a value (a form showing errors checks them again).
+    edited = Signal()
 
     def __init__(
         self,
@@ -87,6 +123,7 @@ class RecordForm(QWidget):
         self._choices = choices or {}
         self.editors: dict[str, FieldEditor] = {}
         self._currency = "CNY"
+        self._loading = False
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in specs:
@@ -94,6 +131,10 @@ class RecordForm(QWidget):
             self.editors[spec.name] = editor
             layout.addRow(editor.label, editor.container)
             self._fill_choices(editor)
+        self._connect_narrowing()
+        for editor in self.editors.values():
+            _on_edit(editor.widget, self.edited)
+        self.setStyleSheet(FIELD_ERROR_STYLE)
         # Rows keep their natural height; spare room goes below the last one.
         outer = QVBoxLayout(self)
         outer.addLayout(layout)
@@ -112,9 +153,7 @@ class RecordForm(QWidget):
         if kind is FieldKind.FLAG:
             return QCheckBox()
         if kind is FieldKind.TEAM_MEMBERS:
-            members = QListWidget()
-            members.setFixedHeight(132)
-            return members
+            return QListWidget()
         if kind in (FieldKind.CHOICE, FieldKind.TIER, FieldKind.SCORE, FieldKind.ACCOUNT,
                     FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER):  # fmt: skip
             combo = QComboBox()
@@ -149,6 +188,7 @@ class RecordForm(QWidget):
                     Qt.CheckState.Checked if member.id in checked else Qt.CheckState.Unchecked
                 )
                 widget.addItem(item)
+            self._fit_member_list(widget)
             return
         if not isinstance(widget, QComboBox) or spec.kind is FieldKind.CURRENCY:
             return
@@ -158,8 +198,11 @@ class RecordForm(QWidget):
         widget.addItem("—", None)
         if spec.kind is FieldKind.CHOICE:
             assert spec.vocabulary is not None
+            parent_code = self._parent_code(spec)
             for term in self._context.vocabulary(spec.vocabulary.value):
-                widget.addItem(self._context.label(spec.vocabulary.value, term.code), term.code)
+                if term.code == current or choice_fits(spec.vocabulary, term.code, parent_code):
+                    label = self._context.label(spec.vocabulary.value, term.code)
+                    widget.addItem(label, term.code)
         elif spec.kind is FieldKind.TIER:
             for tier in TIERS:
                 widget.addItem(tier, tier)
@@ -173,6 +216,59 @@ class RecordForm(QWidget):
         found = widget.findData(current)
         widget.setCurrentIndex(max(found, 0))
         widget.blockSignals(False)
+
+    # Choices that narrow each other ------------------------------------------
+
+    def _parent_code(self, spec: FieldSpec) -> str:
+        parent = self.editors.get(spec.narrowed_by or "")
+        if parent is None or not isinstance(parent.widget, QComboBox):
+            return ""
+        return str(parent.widget.currentData() or "")
+
+    def _connect_narrowing(self) -> None:
+        """Let a choice and the choice narrowing it only ever be made to agree.
+
+        A force offers only the forces of the chosen buying role, and choosing a force
+        picks its role.
+        """
+        for editor in self.editors.values():
+            parent = self.editors.get(editor.spec.narrowed_by or "")
+            if parent is None:
+                continue
+            child_combo, parent_combo = editor.widget, parent.widget
+            assert isinstance(child_combo, QComboBox) and isinstance(parent_combo, QComboBox)
+            parent_combo.currentIndexChanged.connect(
+                lambda _i, e=editor: self._on_parent_chosen(e)
+            )
+            child_combo.currentIndexChanged.connect(
+                lambda _i, e=editor, p=parent_combo: self._on_child_chosen(e, p)
+            )
+
+    def _on_parent_chosen(self, editor: FieldEditor) -> None:
+        if self._loading:
+            return
+        combo = editor.widget
+        assert isinstance(combo, QComboBox)
+        code = str(combo.currentData() or "")
+        if code and not choice_fits(editor.spec.vocabulary, code, self._parent_code(editor.spec)):
+            combo.setCurrentIndex(0)  # the user changed the role: the old force goes
+        self._fill_choices(editor)
+
+    def _on_child_chosen(self, editor: FieldEditor, parent_combo: QComboBox) -> None:
+        combo = editor.widget
+        assert isinstance(combo, QComboBox)
+        parent = parent_choice(editor.spec.vocabulary, str(combo.currentData() or ""))
+        if parent is not None and not self._loading and parent_combo.currentData() != parent:
+            found = parent_combo.findData(parent)
+            if found >= 0:
+                parent_combo.setCurrentIndex(found)
+
+    @staticmethod
+    def _fit_member_list(widget: QListWidget) -> None:
+        """Tall enough for the whole team (up to a dozen rows), so no one is cut off."""
+        rows = min(max(widget.count(), 1), _MEMBER_ROWS_SHOWN)
+        row_height = widget.sizeHintForRow(0) if widget.count() else 20
+        widget.setFixedHeight(rows * row_height + 2 * widget.frameWidth() + 4)
 
     def retranslate(self) -> None:
         """Set labels and choice texts in the current language."""
@@ -202,7 +298,23 @@ class RecordForm(QWidget):
         self._currency = currency or "CNY"
 
     def set_values(self, values: dict[str, Any]) -> None:
-        """Show a record's stored values."""
+        """Show a record's stored values, as they are (even a pair that does not agree)."""
+        self._loading = True
+        try:
+            self._set_values(values)
+        finally:
+            self._loading = False
+        for editor in self.editors.values():
+            spec = editor.spec
+            if spec.narrowed_by is None or spec.narrowed_by not in self.editors:
+                continue
+            self._fill_choices(editor)  # the stored choice stays, whatever its parent
+            assert isinstance(editor.widget, QComboBox)
+            code = str(editor.widget.currentData() or "")
+            if not choice_fits(spec.vocabulary, code, self._parent_code(spec)):
+                editor.show_error(does_not_belong(spec, self.editors[spec.narrowed_by].spec))
+
+    def _set_values(self, values: dict[str, Any]) -> None:
         if values.get("currency"):
             self.set_currency(str(values["currency"]))
         for name, value in values.items():
@@ -289,6 +401,10 @@ class RecordForm(QWidget):
         if data is None:
             return None if editor.spec.kind in _REFERENCE_KINDS else ""
         return data
+
+    def first_editor(self) -> FieldEditor | None:
+        """The first field of the form (where typing starts)."""
+        return next(iter(self.editors.values()), None)
 
     def show_errors(self, errors: dict[str, str]) -> FieldEditor | None:
         """Put each message under its field; returns the first field in error."""

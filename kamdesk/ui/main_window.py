@@ -27,6 +27,7 @@ from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _, ngettext
 from kamdesk.ui.account_list import AccountListPanel
 from kamdesk.ui.context import AppContext
+from kamdesk.ui.shortcuts import key_sequences
 
 if TYPE_CHECKING:
     from kamdesk.ui.account_page import AccountPage
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
             lambda text: self.statusBar().showMessage(text, 8000)
         )
         context.signals.language_did_change.connect(lambda _code: self.retranslate())
+        context.signals.account_did_come_back.connect(self._show_again)
         self.account_list.model.modelReset.connect(self._update_counts)
         context.undo_stack.cleanChanged.connect(self._update_actions)
         self.resize(1320, 820)
@@ -134,12 +136,9 @@ class MainWindow(QMainWindow):
 
     # Actions -----------------------------------------------------------------
 
-    def _action(
-        self, slot: object, *shortcuts: QKeySequence | QKeySequence.StandardKey | str
-    ) -> QAction:
+    def _action(self, slot: object, *shortcuts: QKeySequence.StandardKey | str) -> QAction:
         action = QAction(self)
-        keys = [s if isinstance(s, QKeySequence) else QKeySequence(s) for s in shortcuts]
-        action.setShortcuts(keys)
+        action.setShortcuts(key_sequences(*shortcuts))
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -157,6 +156,7 @@ class MainWindow(QMainWindow):
         self.team_action = self._action(self.show_team, "Ctrl+T")
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
+        self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
         self.about_action = self._action(self.show_about)
         # Our own actions rather than QUndoStack.createUndoAction: Qt fixes that one's
         # "Undo %1" wording when it is made, and it would not follow a language switch.
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.team_menu = bar.addMenu("")
         self.team_menu.addAction(self.team_action)
         self.help_menu = bar.addMenu("")
-        self.help_menu.addAction(self.about_action)
+        self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
         self.account_list.did_finish_startup.connect(self._add_context_menus)
 
@@ -219,14 +219,23 @@ class MainWindow(QMainWindow):
         return focus is not None and (focus is table or table.isAncestorOf(focus))
 
     def _update_actions(self, *_args: object) -> None:
-        has_account = bool(self.account_list.current_account_id())
+        # Actions on the selected account stay enabled with nothing selected: a disabled
+        # action swallows its shortcut in silence, and the user deserves to hear why
+        # nothing happened (see ``_selected_account``).
         writable = not self.context.book.read_only_reason
         for action in (
             self.new_stakeholder_action, self.new_branch_action, self.edit_action,
             self.delete_action,
         ):  # fmt: skip
-            action.setEnabled(has_account and writable)
-        self.pdf_action.setEnabled(has_account)
+            action.setEnabled(writable)
+
+    def _selected_account(self, doing: str) -> str:
+        """The selected account's id; with none, say in the status bar why nothing happens."""
+        account_id = self.account_list.current_account_id()
+        if not account_id:
+            message = _("Select an account first: {action} works on the selected account.")
+            self.statusBar().showMessage(message.format(action=doing), 8000)
+        return account_id
 
     def _update_counts(self) -> None:
         shown = self.account_list.model.rowCount()
@@ -247,15 +256,21 @@ class MainWindow(QMainWindow):
             self.account_list.clear_all_filters()
             self.account_list.select_account(account_id)
 
+    def _show_again(self, account_id: str) -> None:
+        """Select an account undo brought back, clearing a filter that would hide it."""
+        if self.account_list.model.row_of(account_id) is None:
+            self.account_list.clear_all_filters()
+        self.account_list.select_account(account_id)
+
     def edit_account(self) -> None:
         """Edit the selected account."""
-        account_id = self.account_list.current_account_id()
+        account_id = self._selected_account(_("Edit"))
         if account_id:
             _editing().edit_account(self.context, self, account_id)
 
     def new_branch(self) -> None:
         """Add a branch or subsidiary under the selected account (Ctrl+Alt+N)."""
-        parent_id = self.account_list.current_account_id()
+        parent_id = self._selected_account(_("New branch or subsidiary"))
         if not parent_id:
             return
         account_id = _editing().new_account(self.context, self, parent_account=parent_id)
@@ -265,7 +280,7 @@ class MainWindow(QMainWindow):
 
     def new_stakeholder(self) -> None:
         """Add a stakeholder to the selected account (Ctrl+Shift+N)."""
-        account_id = self.account_list.current_account_id()
+        account_id = self._selected_account(_("New stakeholder"))
         if account_id:
             _editing().new_stakeholder(self.context, self, account_id)
 
@@ -289,13 +304,13 @@ class MainWindow(QMainWindow):
             if stakeholder_id:
                 _editing().delete_stakeholder(self.context, self, stakeholder_id)
             return
-        account_id = self.account_list.current_account_id()
+        account_id = self._selected_account(_("Delete"))
         if account_id:
             _editing().delete_account(self.context, self, account_id)
 
     def show_summary_pdf(self) -> None:
         """Build the selected account's summary PDF and preview it."""
-        account_id = self.account_list.current_account_id()
+        account_id = self._selected_account(_("Account summary PDF"))
         if not account_id:
             return
         from kamdesk.ops.reports import account_summary_pdf, branding_from
@@ -327,6 +342,12 @@ class MainWindow(QMainWindow):
         from kamdesk.ui.settings_dialog import SettingsDialog
 
         SettingsDialog(self.context, self).exec()
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts (F1): every key the window answers to."""
+        from kamdesk.ui.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self.actions(), self).exec()
 
     def show_about(self) -> None:
         """The About box."""
@@ -370,6 +391,7 @@ class MainWindow(QMainWindow):
         self.team_action.setText(_("Team members…"))
         self.settings_action.setText(_("Settings…"))
         self.quit_action.setText(_("Quit"))
+        self.shortcuts_action.setText(_("Keyboard shortcuts"))
         self.about_action.setText(_("About KAMDesk"))
         self.book_label.setText(str(self.context.book.path))
         self._label_undo_redo()

@@ -74,8 +74,14 @@ class RecordDialog(QDialog):
         if values:
             self.main_form.set_values(values)
             self.details_form.set_values(values)
+        for form in (self.main_form, self.details_form):
+            form.edited.connect(self._on_edited)
         self.resize(620, 640)
         self.retranslate()
+        first = self.main_form.first_editor()
+        if first is not None:
+            # Typing right after Ctrl+N lands in the first field, not nowhere.
+            first.widget.setFocus()
 
     @staticmethod
     def _scrolling(form: QWidget) -> QScrollArea:
@@ -101,7 +107,12 @@ class RecordDialog(QDialog):
                 self._recheck()
         super().changeEvent(event)
 
-    def _recheck(self) -> None:
+    def _on_edited(self) -> None:
+        """While messages are shown, check again as the user fixes things."""
+        if self._showing_errors:
+            self._recheck(refocus=False)
+
+    def _recheck(self, *, refocus: bool = True) -> None:
         """Word the shown messages again, in the new language, without saving."""
         values, errors = self.values()
         if self._validate is not None:
@@ -110,9 +121,19 @@ class RecordDialog(QDialog):
             except ValidationError as error:
                 errors = {**error.errors, **errors}
             except KamdeskError as error:
-                self._show({}, error.message)
+                self._show({}, error.message, refocus=refocus)
                 return
-        self._show(errors, _("Please correct the fields marked in red."))
+        if errors:
+            self._show(errors, _("Please correct the fields marked in red."), refocus=refocus)
+        else:
+            self._clear_messages()
+
+    def _clear_messages(self) -> None:
+        """Every value is fine now: no message, no field marked."""
+        self._showing_errors = False
+        self.message.hide()
+        for form in (self.main_form, self.details_form):
+            form.show_errors({})
 
     def values(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Everything typed, and messages for what could not be read."""
@@ -137,7 +158,7 @@ class RecordDialog(QDialog):
                 return
         self._show(errors, _("Please correct the fields marked in red."))
 
-    def _show(self, errors: dict[str, str], message: str) -> None:
+    def _show(self, errors: dict[str, str], message: str, *, refocus: bool = True) -> None:
         self._showing_errors = True
         self.message.setText(message)
         self.message.show()
@@ -147,5 +168,5 @@ class RecordDialog(QDialog):
             if editor is not None and first is None:
                 first = editor
                 self.tabs.setCurrentIndex(index)
-        if first is not None:
+        if first is not None and refocus:
             first.widget.setFocus()

@@ -14,6 +14,8 @@ class AppSignals(QObject):
 
     #: An account was created, edited, deleted or restored: (account id).
     account_did_change = Signal(str)
+    #: Undo brought back a deleted account, which the list should show selected: (id).
+    account_did_come_back = Signal(str)
     #: A stakeholder of an account changed, coverage included: (account id).
     stakeholders_did_change = Signal(str)
     #: A team member was created, edited, deleted or restored.

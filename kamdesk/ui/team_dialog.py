@@ -23,6 +23,7 @@ from kamdesk.ui import editing
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
 from kamdesk.ui.models.base import TitledTableModel
+from kamdesk.ui.shortcuts import key_sequences
 
 _TITLES = (N_("Name"), N_("Role"), N_("Title"), N_("Level"), N_("Email"), N_("Phone"))
 
@@ -101,9 +102,7 @@ class TeamDialog(QDialog):
         stack = context.undo_stack
         undo, redo = stack.createUndoAction(self), stack.createRedoAction(self)
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
+        redo.setShortcuts(key_sequences(QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z"))
         self.addActions([undo, redo])
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.delete_member)
         buttons = QHBoxLayout()

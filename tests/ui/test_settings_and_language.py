@@ -134,9 +134,11 @@ def test_choosing_chinese_switches_menus_headers_and_labels(
     assert panel.search.placeholderText() == _("Search accounts, people and notes (Ctrl+F)")
     page = window.account_page
     assert page.profile_box.title() == _("Profile")
-    assert page.people_box.title() == _("Stakeholders")
+    assert page.tabs.tabText(0) == _("Stakeholders ({count})").format(count=1)
     assert page.edit_button.text() == _("Edit (F2)")
-    assert page.coverage.text() == _("Decision-maker coverage: {percent}%").format(percent=100)
+    assert page.coverage.text() == _(
+        "Decision-maker coverage: {percent}% ({covered} of {count} covered)"
+    ).format(percent=100, covered=1, count=1)
     # Vocabulary labels come from the book, in both languages.
     assert rows(panel.table, Column.INDUSTRY)[rows(panel.table).index(SUZHOU)] == "制造业"
     assert rows(page.stakeholders, PeopleColumn.ROLE) == ["最终决策者 (EB)"]

@@ -77,7 +77,7 @@ def test_account_page_shows_the_stakeholders_with_labels(window: MainWindow, use
     assert people(page, Column.INFLUENCE) == ["●●●●●", "●●●○○"]
     assert people(page, Column.REPORTS_TO) == ["", "Alice Walker"]
     assert people(page, Column.COVERED_BY) == ["Zhou Min", ""]
-    assert page.coverage.text() == "Decision-maker coverage: 100%"
+    assert page.coverage.text() == "Decision-maker coverage: 100% (1 of 1 covered)"
 
 
 def test_ctrl_shift_n_adds_a_stakeholder_to_the_selected_account(
@@ -105,7 +105,7 @@ def test_coverage_label_follows_uncovered_decision_makers(window: MainWindow, us
 
     add_stakeholder(window, user, "Evan Wright")
 
-    assert page.coverage.text() == "Decision-maker coverage: 50%"
+    assert page.coverage.text() == "Decision-maker coverage: 50% (1 of 2 covered)"
     assert page.coverage.styleSheet() == ""
     row = people(page).index("Evan Wright")
     tip = page.stakeholder_model.index(row, Column.COVERED_BY).data(Qt.ToolTipRole)
@@ -113,7 +113,7 @@ def test_coverage_label_follows_uncovered_decision_makers(window: MainWindow, us
 
     add_stakeholder(window, user, "Fiona Lee", role="UB")
 
-    assert page.coverage.text() == "Decision-maker coverage: 33%"
+    assert page.coverage.text() == "Decision-maker coverage: 33% (1 of 3 covered)"
     assert "C62828" in page.coverage.styleSheet()  # red below half
 
 
@@ -233,7 +233,7 @@ def test_deleting_the_only_decision_maker_updates_the_coverage_label(
 
     user.press(window, Qt.Key_Z, CTRL)
 
-    assert page.coverage.text() == "Decision-maker coverage: 100%"
+    assert page.coverage.text() == "Decision-maker coverage: 100% (1 of 1 covered)"
 
 
 def test_a_second_delete_in_the_stakeholder_table_does_not_delete_the_account(

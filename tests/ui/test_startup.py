@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from kamdesk.ui.app import FirstPaintProbe
 from kamdesk.ui.main_window import MainWindow
 
-from .conftest import ALL_ACCOUNTS, rows
+from .conftest import ACME, ALL_ACCOUNTS, BANK, GROUP, NORTHWIND, SUZHOU, WUXI, User, rows
 
 
 def test_window_lists_every_account_and_says_how_many(window: MainWindow) -> None:
@@ -26,7 +27,8 @@ def test_window_lists_every_account_and_says_how_many(window: MainWindow) -> Non
 def test_list_starts_sorted_by_name(window: MainWindow) -> None:
     names = rows(window.account_list.table)
 
-    assert names == sorted(names)
+    # Chinese names by their pinyin, among the Latin ones: 华东 (hua dong) under H.
+    assert names == [ACME, BANK, GROUP, NORTHWIND, SUZHOU, WUXI]
 
 
 def test_empty_book_says_how_to_add_the_first_account(empty_window: MainWindow) -> None:
@@ -46,18 +48,22 @@ def test_account_page_shows_a_hint_until_an_account_is_chosen(window: MainWindow
     assert window._account_page is None
 
 
-def test_actions_that_need_an_account_wait_for_one(window: MainWindow) -> None:
-    assert window.new_account_action.isEnabled()
-    assert not window.edit_action.isEnabled()
-    assert not window.delete_action.isEnabled()
-    assert not window.new_stakeholder_action.isEnabled()
-    assert not window.pdf_action.isEnabled()
+def test_actions_that_need_an_account_say_so_when_none_is_selected(
+    window: MainWindow, user: User
+) -> None:
+    # Enabled, so their keys are heard: a disabled action swallows its shortcut unseen.
+    for action in (window.edit_action, window.delete_action, window.pdf_action,
+                   window.new_stakeholder_action, window.new_branch_action):  # fmt: skip
+        assert action.isEnabled()
 
-    window.account_list.select_account(window.account_list.model.account_id(0) or "")
+    user.expect_no_dialog(lambda: user.press(window, Qt.Key_P, Qt.ControlModifier))
 
-    assert window.edit_action.isEnabled()
-    assert window.delete_action.isEnabled()
-    assert window.pdf_action.isEnabled()
+    message = window.statusBar().currentMessage()
+    assert message == (
+        "Select an account first: Account summary PDF works on the selected account."
+    )
+    user.expect_no_dialog(lambda: user.press(window, Qt.Key_F2))
+    assert window.statusBar().currentMessage().startswith("Select an account first: Edit")
 
 
 def test_first_paint_probe_reports_once_after_the_list_paints(

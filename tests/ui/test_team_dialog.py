@@ -144,7 +144,7 @@ def test_deleting_a_member_and_undoing_it(
     assert rows(table, Column.OWNER)[rows(table).index(ACME)] == ""
     page = window.account_page
     assert rows(page.stakeholders, PeopleColumn.COVERED_BY) == ["", ""]
-    assert page.coverage.text() == "Decision-maker coverage: 0%"
+    assert page.coverage.text() == "Decision-maker coverage: 0% (0 of 1 covered)"
 
     user.click_row(table, rows(table).index(ACME))
     user.press(window, Qt.Key_Z, CTRL)

@@ -2,6 +2,10 @@
 
 Only the top level is read when the tree is first shown; a group's children are read
 when it is expanded, so a book with thousands of accounts opens the tree at once.
+
+The tree obeys the list's search and filters: with a query, it shows the matching
+accounts under their groups (the groups themselves greyed when they do not match), so
+the status bar's "4 of 31" is what both tabs show.
 """
 
 from __future__ import annotations
@@ -9,15 +13,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_, _
-from kamdesk.store.reader import AccountRow
+from kamdesk.store.reader import AccountQuery, AccountRow, AccountSort
 from kamdesk.ui.context import AppContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _TITLES = (N_("Account"), N_("Position in group"), N_("Tier"))
+
+#: Groups shown only because a matching branch is under them.
+_CONTEXT_BRUSH = QBrush(QColor("#8A8A8A"))
 
 
 class _Node:
@@ -39,16 +47,48 @@ class AccountTreeModel(QAbstractItemModel):
         self._context = context
         self._root = _Node(None, None, 0)
         self._rows: dict[str, AccountRow] = {}
+        self._query = AccountQuery()
+        #: With a search or filter: the matching accounts, and every account shown
+        #: (the matches and the groups above them). None when nothing is filtered.
+        self._matches: frozenset[str] | None = None
+        self._shown: frozenset[str] | None = None
         self._load_children(self._root)
         context.signals.account_did_change.connect(self.refresh)
+
+    def set_query(self, query: AccountQuery) -> None:
+        """Show only the accounts matching ``query`` (the order aside), under their groups."""
+        query = query._replace(sort=AccountSort.NAME, descending=False)  # the tree: by name
+        if query != self._query:
+            self._query = query
+            self.refresh()
+
+    def shown_count(self) -> int | None:
+        """How many accounts a search or filter leaves in the tree; None when unfiltered."""
+        return None if self._shown is None else len(self._shown)
 
     def refresh(self, *_args: object) -> None:
         """Forget everything and read the top level again."""
         self.beginResetModel()
         self._root = _Node(None, None, 0)
         self._rows = {}
+        self._find_shown()
         self._load_children(self._root)
         self.endResetModel()
+
+    def _find_shown(self) -> None:
+        if not self._query.is_filtered():
+            self._matches = self._shown = None
+            return
+        reader = self._context.reader
+        matches = frozenset(reader.account_ids(self._query))
+        parent_of = reader.parents()
+        shown = set(matches)
+        for account_id in matches:
+            parent = parent_of.get(account_id)
+            while parent is not None and parent in parent_of and parent not in shown:
+                shown.add(parent)
+                parent = parent_of.get(parent)
+        self._matches, self._shown = matches, frozenset(shown)
 
     def retranslate(self) -> None:
         """Re-label after a language switch."""
@@ -57,13 +97,20 @@ class AccountTreeModel(QAbstractItemModel):
 
     def _load_children(self, node: _Node) -> None:
         reader = self._context.reader
-        ids = reader.child_ids(node.account_id)
+        ids = self._visible(reader.child_ids(node.account_id))
         counts = reader.child_counts(ids)
+        if self._shown is not None:
+            counts = {i: len(self._visible(reader.child_ids(i))) if counts.get(i) else 0
+                      for i in ids}  # fmt: skip
         node.children = []
         for row, account_id in enumerate(ids):
             child = _Node(account_id, node, row)
             child.child_count = counts.get(account_id, 0)
             node.children.append(child)
+
+    def _visible(self, ids: list[str]) -> list[str]:
+        shown = self._shown
+        return ids if shown is None else [i for i in ids if i in shown]
 
     def _node(self, index: QModelIndex | QPersistentModelIndex) -> _Node:
         node = index.internalPointer() if index.isValid() else self._root
@@ -114,7 +161,7 @@ class AccountTreeModel(QAbstractItemModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
         """Override QAbstractItemModel.fetchMore: read a group's children on expand."""
         node = self._node(parent)
-        ids = self._context.reader.child_ids(node.account_id)
+        ids = self._visible(self._context.reader.child_ids(node.account_id))
         if not ids:
             node.children = []
             return
@@ -150,6 +197,9 @@ class AccountTreeModel(QAbstractItemModel):
         node = self._node(index)
         if role == ID_ROLE:
             return node.account_id
+        if role == Qt.ItemDataRole.ForegroundRole:
+            matches = self._matches
+            return None if matches is None or node.account_id in matches else _CONTEXT_BRUSH
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._account(node)

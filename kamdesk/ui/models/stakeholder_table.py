@@ -51,6 +51,15 @@ _TITLES = {
 }
 
 
+#: Behind a decision maker nobody covers (only decision makers count in the KPI).
+_UNCOVERED_BRUSH = QBrush(QColor("#FDECEA"))
+
+
+def label_of(context: AppContext, kind: VocabularyKind, code: object) -> str:
+    """A vocabulary label ('' for no code)."""
+    return context.label(kind, str(code or ""))
+
+
 def influence_dots(influence: int | None) -> str:
     """●●●○○ for an influence of 3 out of 5."""
     return "" if influence is None else "●" * influence + "○" * (5 - influence)
@@ -113,21 +122,19 @@ class StakeholderTableModel(TitledTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column is Column.ATTITUDE:
             color = _ATTITUDE_COLORS.get(row.values["attitude"])
             return QBrush(QColor(color)) if color else None
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and column is Column.COVERED_BY
-            and not row.covered_by
-        ):
-            values = row.values
-            if is_decision_maker(str(values["buying_role"]), str(values["level"])):
+        if column is Column.COVERED_BY and not row.covered_by and self._decides(row):
+            if role == Qt.ItemDataRole.ToolTipRole:
                 return _("A decision maker nobody on our team covers.")
-        if (
-            role == Qt.ItemDataRole.BackgroundRole
-            and column is Column.COVERED_BY
-            and not row.covered_by
-        ):
-            return QBrush(QColor("#FDECEA"))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return _UNCOVERED_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.ROLE:
+            force = label_of(self._context, VocabularyKind.FORCE, row.values["force"])
+            return force or None
         return None
+
+    @staticmethod
+    def _decides(row: StakeholderRow) -> bool:
+        return is_decision_maker(str(row.values["buying_role"]), str(row.values["level"]))
 
     def _display(self, row: StakeholderRow, column: Column) -> str:
         values = row.values
