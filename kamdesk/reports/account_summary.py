@@ -7,6 +7,7 @@ map (关系矩阵) of its stakeholders with who on our side covers each of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Final
 
@@ -17,23 +18,39 @@ from kamdesk.formatting import format_date, format_money
 from kamdesk.i18n import _, current_language
 from kamdesk.reports.data import AccountSummary, Branding, StakeholderLine
 from kamdesk.reports.fonts import fit_to_font
-from kamdesk.reports.styles import MUTED, ReportStyles, make_styles
-from kamdesk.reports.template import CONTENT_WIDTH, DocumentInfo, escape_markup, render_pdf
+from kamdesk.reports.styles import CELL_PADDING, MUTED, ReportStyles, make_styles
+from kamdesk.reports.tables import fitted_widths
+from kamdesk.reports.template import (
+    CONTENT_WIDTH,
+    DocumentInfo,
+    escape_markup,
+    keep_together,
+    render_pdf,
+)
 
-#: Share of the text width each stakeholder column gets, in table order.
+#: Share of the text width each stakeholder column gets, in table order, before columns
+#: are widened to fit their longest word.
 _STAKEHOLDER_COLUMNS: Final = (0.13, 0.175, 0.07, 0.125, 0.10, 0.09, 0.13, 0.18)
+#: Rows (after the header) that must fit below the stakeholder heading on a page where
+#: the table starts; a table taller than a page starts on the next page otherwise.
+_LEAD_ROWS: Final = 2
 #: Label, value, label, value: the profile is two pairs wide to stay on the first page.
 _PROFILE_COLUMNS: Final = (0.16, 0.34, 0.16, 0.34)
 _INFLUENCE_MAX: Final = 5
 
 
 def build_account_summary(
-    summary: AccountSummary, branding: Branding, locale: str | None = None
+    summary: AccountSummary,
+    branding: Branding,
+    locale: str | None = None,
+    *,
+    created_at: dt.datetime | None = None,
 ) -> bytes:
     """The account summary of ``summary`` as PDF bytes, in ``branding``'s look.
 
     Headings are in the current UI language; amounts and dates are formatted for
     ``locale`` (a CLDR locale such as ``zh_Hans_CN``), by default the UI language's.
+    The PDF's creation date is ``created_at``, by default now.
     """
     locale = locale or current_language().locale
     styles = make_styles(branding)
@@ -48,6 +65,7 @@ def build_account_summary(
         info=info,
         branding=branding,
         styles=styles,
+        created_at=created_at,
     )
 
 
@@ -130,10 +148,14 @@ def _profile(summary: AccountSummary, styles: ReportStyles, locale: str) -> list
 
 
 def _stakeholders(summary: AccountSummary, styles: ReportStyles, locale: str) -> list[Flowable]:
-    """The relationship map: one row per stakeholder, or a line saying there are none."""
-    story: list[Flowable] = [Paragraph(_text(_("Stakeholders")), styles.heading)]
+    """The relationship map: one row per stakeholder, or a line saying there are none.
+
+    The section moves to the next page whole when it fits on one page but not in what is
+    left of this one: a relationship map reads best at a glance, not split over a page.
+    """
+    lead: list[Flowable] = [Paragraph(_text(_("Stakeholders")), styles.heading)]
     if summary.decision_maker_coverage is not None:
-        story.append(
+        lead.append(
             Paragraph(
                 _text(
                     _("Decision-maker coverage: {percent}").format(
@@ -144,8 +166,8 @@ def _stakeholders(summary: AccountSummary, styles: ReportStyles, locale: str) ->
             )
         )
     if not summary.stakeholders:
-        story.append(Paragraph(_text(_("No stakeholders recorded yet.")), styles.empty))
-        return story
+        lead.append(Paragraph(_text(_("No stakeholders recorded yet.")), styles.empty))
+        return lead
 
     header = [
         _("Name"),
@@ -157,13 +179,46 @@ def _stakeholders(summary: AccountSummary, styles: ReportStyles, locale: str) ->
         _("Reports to"),
         _("Covered by"),
     ]
+    widths = _stakeholder_widths(header, summary.stakeholders, styles)
     rows: list[list[Flowable]] = [[Paragraph(_text(h), styles.table_header) for h in header]]
     rows += [_stakeholder_row(person, styles) for person in summary.stakeholders]
-    # repeatRows: a table that runs onto the next page keeps its column headings.
-    table = Table(rows, colWidths=_widths(_STAKEHOLDER_COLUMNS), repeatRows=1, hAlign="LEFT")
-    table.setStyle(styles.table_style(header_rows=1))
-    story.append(table)
-    return story
+
+    def table(rows: list[list[Flowable]]) -> Table:
+        # repeatRows: a table that runs onto the next page keeps its column headings.
+        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        table.setStyle(styles.table_style(header_rows=1))
+        return table
+
+    start = [*lead, table(rows[: 1 + _LEAD_ROWS])]
+    return keep_together([*lead, table(rows)], lead=start)
+
+
+def _stakeholder_widths(
+    header: Sequence[str], people: Sequence[StakeholderLine], styles: ReportStyles
+) -> list[float]:
+    """Column widths for the stakeholder table, each at least as wide as its longest word."""
+    columns: list[list[str]] = [[title] for title in header]
+    for person in people:
+        cells = (
+            (person.name,),
+            (person.title, person.department),
+            (person.level,),
+            (person.buying_role, person.force),
+            (person.attitude,),
+            ("●" * _INFLUENCE_MAX,) if person.influence is not None else (),
+            (person.reports_to,),
+            person.covered_by,
+        )
+        for column, texts in zip(columns, cells, strict=True):
+            column.extend(fit_to_font(line) for text in texts for line in text.splitlines())
+    return fitted_widths(
+        _STAKEHOLDER_COLUMNS,
+        columns,
+        total=CONTENT_WIDTH,
+        font_name=styles.table_cell.fontName,
+        font_size=styles.table_cell.fontSize,
+        padding=2 * CELL_PADDING,
+    )
 
 
 def _stakeholder_row(person: StakeholderLine, styles: ReportStyles) -> list[Flowable]:

@@ -29,6 +29,8 @@ MUTED: Final = colors.HexColor("#5F6368")
 RULE: Final = colors.HexColor("#C8CDD2")
 #: Background of every other table row, so a wide row is easy to follow.
 ZEBRA: Final = colors.HexColor("#F3F5F7")
+#: Space in points left and right of the text in a data table's cells.
+CELL_PADDING: Final = 3
 
 _DEFAULT_BRANDING: Final = Branding()
 
@@ -88,8 +90,8 @@ class ReportStyles:
             [
                 *self._cell_font(),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ("BACKGROUND", (0, 0), (-1, last_header), self.primary),
@@ -119,7 +121,8 @@ def make_styles(branding: Branding) -> ReportStyles:
 
     Every style wraps with ``wordWrap='CJK'``: Chinese has no spaces to break at, and
     ReportLab's default wrapping would otherwise overflow a table cell with a long
-    Chinese sentence.
+    Chinese sentence. With the splitters of :mod:`kamdesk.reports.linebreak` installed,
+    that mode breaks lines where Unicode line breaking allows, in any script.
     """
     font = register_fonts()
     primary = parse_color(branding.primary_color, _DEFAULT_BRANDING.primary_color)

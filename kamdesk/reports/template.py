@@ -5,8 +5,9 @@ of flowables, and hands it to :func:`render_pdf`. The template supplies A4 pages
 company's branding, a first page with the logo and company name, later pages with a slim
 running header, and a footer with the company name and "Page X of Y".
 
-Output is deterministic (ReportLab's ``invariant`` mode): the same data gives the same
-bytes, so tests can compare documents and a re-export does not look like a change.
+Output is deterministic (ReportLab's ``invariant`` mode): the same data and the same
+creation time give the same bytes, so tests can compare documents. The creation time is
+the moment of the build unless the caller passes one; it is the only clock a PDF reads.
 
 Long documents can add a table of contents: every paragraph in a heading style is
 bookmarked, added to the PDF outline and announced to ReportLab's indexing flowables
@@ -16,6 +17,7 @@ bookmarked, added to the PDF outline and announced to ReportLab's indexing flowa
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +32,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     PageTemplate,
@@ -53,6 +56,8 @@ MARGIN_BOTTOM: Final = 18 * mm
 MARGIN_TOP: Final = 20 * mm
 #: Width of the text frame: what tables divide among their columns.
 CONTENT_WIDTH: Final = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
+#: Height of the text frame on pages after the first: the most a page can hold.
+BODY_HEIGHT: Final = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
 #: Height of the first page's header band (logo and company name).
 FIRST_PAGE_HEADER: Final = 24 * mm
 #: Tallest a logo may be drawn in the first page's header band.
@@ -153,6 +158,7 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
         branding: Branding,
         styles: ReportStyles,
         toc_levels: Mapping[str, int] | None = None,
+        created_at: dt.datetime | None = None,
     ) -> None:
         super().__init__(
             target,
@@ -173,9 +179,11 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
             initialFontName=styles.page_font_name,
             initialFontSize=styles.body.fontSize,
             initialLeading=styles.body.leading,
-            # Same input, same bytes: no timestamps or random ids in the file.
+            # Same input, same bytes: no random ids, and no clock but ``created_at``.
             invariant=1,
         )
+        #: When the document was made, stamped as its creation (and modification) date.
+        self.created_at = created_at or dt.datetime.now().astimezone()
         self.info = info
         self.branding = branding
         self.styles = styles
@@ -217,9 +225,14 @@ class ReportDocTemplate(BaseDocTemplate):  # type: ignore[misc]  # reportlab has
     ) -> None:
         """Override BaseDocTemplate.build: lay out on a canvas that can count pages."""
         if canvasmaker is None:
+            stamp = pdf_date(self.created_at)
 
             def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
-                return PageCountCanvas(*args, paint_label=self.paint_page_label, **kwargs)
+                canvas = PageCountCanvas(*args, paint_label=self.paint_page_label, **kwargs)
+                # Invariant mode would stamp 2000-01-01; the formatter's arguments are
+                # that fixed date, so it is ignored in favour of the real one.
+                canvas.setDateFormatter(lambda *_fixed: stamp)
+                return canvas
 
         super().build(flowables, filename=filename, canvasmaker=canvasmaker)
 
@@ -327,20 +340,68 @@ def render_pdf(
     info: DocumentInfo,
     branding: Branding,
     styles: ReportStyles,
+    created_at: dt.datetime | None = None,
 ) -> bytes:
     """Lay ``story`` out on branded pages and return the PDF file's bytes.
 
-    Stories holding an indexing flowable (a table of contents) are laid out as many times
-    as it takes for its page numbers to settle; others in a single pass.
+    The PDF says it was created at ``created_at`` (by default now): pass a fixed time
+    for output that is the same from one run to the next. Stories holding an indexing
+    flowable (a table of contents) are laid out as many times as it takes for its page
+    numbers to settle; others in a single pass.
     """
     buffer = io.BytesIO()
-    doc = ReportDocTemplate(buffer, info=info, branding=branding, styles=styles)
+    doc = ReportDocTemplate(
+        buffer, info=info, branding=branding, styles=styles, created_at=created_at
+    )
     flowables = list(story)
     if any(flowable.isIndexing() for flowable in flowables):
         doc.multiBuild(flowables)
     else:
         doc.build(flowables)
     return buffer.getvalue()
+
+
+def keep_together(
+    flowables: Sequence[Flowable], *, lead: Sequence[Flowable] = ()
+) -> list[Flowable]:
+    """``flowables`` kept on one page when they fit on one, for a section such as a table.
+
+    A group that does not fit in the space left on the page but fits on a page of its own
+    starts the next page, whole, rather than leave a few rows of it on this page and the
+    rest on the next. A group taller than a page starts where it falls and runs on (tables
+    repeat their header rows), but not at the foot of a page with room for less than
+    ``lead``: pass its heading and first rows so that a heading never ends a page.
+    """
+    height = stacked_height(flowables)
+    if height > BODY_HEIGHT:
+        height = stacked_height(lead)
+    return [CondPageBreak(height), *flowables] if height > 0 else list(flowables)
+
+
+def stacked_height(flowables: Sequence[Flowable], width: float = CONTENT_WIDTH) -> float:
+    """The height ``flowables`` take one below the other in a frame ``width`` wide.
+
+    Space before and after counts as a frame adds it, collapsing where one flowable's
+    space after meets the next one's space before, including the first one's space
+    before (kept out at the top of a page, so the figure errs on the tall side).
+    """
+    height = 0.0
+    space_after = 0.0
+    for flowable in flowables:
+        _width, flowable_height = flowable.wrap(width, BODY_HEIGHT)
+        height += max(flowable.getSpaceBefore() - space_after, 0) + flowable_height
+        space_after = flowable.getSpaceAfter()
+        height += space_after
+    return height
+
+
+def pdf_date(moment: dt.datetime) -> str:
+    """``moment`` in the PDF date format (``D:20261201093000+08'00'``); naive means local."""
+    moment = moment.astimezone() if moment.tzinfo is None else moment
+    offset_minutes = round((moment.utcoffset() or dt.timedelta()).total_seconds() / 60)
+    sign = "-" if offset_minutes < 0 else "+"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{minutes:02d}'"
 
 
 def table_of_contents(styles: ReportStyles) -> TableOfContents:

@@ -11,7 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Table, paragraph
 
 from kamdesk.reports.data import Branding
-from kamdesk.reports.fonts import FONT_NAME, apply_cjk_line_breaking, register_fonts
+from kamdesk.reports.fonts import FONT_NAME, register_fonts
+from kamdesk.reports.linebreak import apply_line_breaking
 from kamdesk.reports.styles import make_styles
 from kamdesk.reports.template import DocumentInfo, render_pdf
 
@@ -96,8 +97,8 @@ def test_punctuation_list_is_extended_once_in_both_places() -> None:
     register_fonts()
     before = (textsplit.ALL_CANNOT_START, paragraph.ALL_CANNOT_START)
 
-    apply_cjk_line_breaking()
-    apply_cjk_line_breaking()
+    apply_line_breaking()
+    apply_line_breaking()
 
     assert before == (textsplit.ALL_CANNOT_START, paragraph.ALL_CANNOT_START)
     for module_list in before:
