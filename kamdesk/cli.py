@@ -163,6 +163,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)
+    except OSError as error:
+        # A folder of our own that cannot be made: a read-only or full home folder.
+        from kamdesk.i18n import _
+
+        return _fail(
+            _("Cannot use {path}: {reason}").format(
+                path=error.filename, reason=error.strerror or error
+            )
+        )
     except KeyboardInterrupt:
         return 130
 

@@ -25,6 +25,7 @@ the app would open it.
 from __future__ import annotations
 
 import random
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,10 +33,16 @@ from pathlib import Path
 from typing import Any
 
 from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
-from kamdesk.errors import BookError
+from kamdesk.errors import BookError, DiskFullError, KamdeskError
 from kamdesk.i18n import _
 from kamdesk.models import Account, Coverage, Stakeholder, TeamMember
-from kamdesk.store.book import Book, publish_new_file
+from kamdesk.store.book import (
+    Book,
+    check_can_create,
+    disk_is_full,
+    publish_new_file,
+    remove_stale_partials,
+)
 
 #: Accounts written per transaction in a large book: big enough that the per-transaction
 #: cost (lock, change-log sequence lookup, commit) vanishes, small enough that a session
@@ -1781,6 +1788,14 @@ def _fill(
     return DemoSummary(done, stakeholders, len(team.members), coverage)
 
 
+def _no_room(path: Path) -> DiskFullError:
+    return DiskFullError(
+        _(
+            "The disk is full, so the demo book {path} could not be written; nothing was saved."
+        ).format(path=path)
+    )
+
+
 def write_demo_book(
     path: Path,
     accounts: int = 30,
@@ -1792,8 +1807,11 @@ def write_demo_book(
 
     The first 30 accounts are the hand-shaped demo; more are generated. ``progress`` is
     called with (accounts written, accounts asked for) after each transaction. Refuses
-    with ``BookError`` when ``path`` exists (a demo must never overwrite a real book);
-    on any failure nothing is left at ``path``.
+    with ``BookError`` when ``path`` exists (a demo must never overwrite a real book),
+    when its folder is missing or read-only, and with ``DiskFullError`` when the disk
+    fills up; on any failure nothing is left at ``path``, nor beside it. Temporary files
+    that an earlier, killed run left beside ``path`` are removed first (see
+    ``remove_stale_partials`` for how a live run's files are told apart).
     """
     if accounts < 0:
         raise ValueError("accounts must not be negative")
@@ -1801,6 +1819,8 @@ def write_demo_book(
     refusal = _("{path} already exists; choose a new file for the demo book.")
     if path.exists() or path.is_symlink():
         raise BookError(refusal.format(path=path))
+    check_can_create(path)
+    remove_stale_partials(path)
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.demo")
     try:
         with Book.open(partial, create=True) as book:
@@ -1811,6 +1831,14 @@ def write_demo_book(
             publish_new_file(partial, path)
         except BookError:
             raise BookError(refusal.format(path=path)) from None
+    except DiskFullError as error:
+        raise _no_room(path) from error
+    except KamdeskError:
+        raise
+    except (OSError, sqlite3.Error) as error:
+        if disk_is_full(error, path.parent):
+            raise _no_room(path) from error
+        raise
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from kamdesk.store.book import Book
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from kamdesk.models import Account
+    from kamdesk.models import Account, Record
 
 
 def _account_model() -> type[Account]:
@@ -99,6 +99,18 @@ def delete_account(book: Book, account_id: str) -> None:
     records.delete(book, ACCOUNT, account_id, check=_refuse_if_it_has_branches)
 
 
-def restore_account(book: Book, account_id: str) -> None:
-    """Undo the deletion of an account."""
-    records.restore(book, ACCOUNT, account_id)
+def _parent_of(session: Session, account: Record) -> list[Record]:
+    from kamdesk.models import Account
+
+    parent_id = getattr(account, "parent_id", None)
+    parent = session.get(Account, parent_id) if parent_id else None
+    return [parent] if parent is not None else []
+
+
+def restore_account(book: Book, account_id: str) -> list[str]:
+    """Undo the deletion of an account; returns the names of others that came back.
+
+    A branch whose group was deleted too brings its group back (and the group's own
+    parent, if that is deleted): a live branch never sits under a deleted account.
+    """
+    return records.restore(book, ACCOUNT, account_id, needs=_parent_of)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kamdesk.domain.fields import FieldSpec, field_map
 from kamdesk.domain.rules import check_narrowed_choices, check_values, clean_value
-from kamdesk.errors import NotFoundError, ValidationError
+from kamdesk.errors import NotFoundError, UnknownFieldError, ValidationError
 from kamdesk.i18n import _
 from kamdesk.store.book import Book
 from kamdesk.store.reader import BookReader
@@ -56,7 +56,11 @@ def _cleaned(kind: RecordKind, values: Mapping[str, Any]) -> dict[str, Any]:
     specs = kind.specs
     unknown = set(values) - set(specs)
     if unknown:
-        raise ValueError(f"not fields of this record: {sorted(unknown)}")
+        raise UnknownFieldError(
+            _("A {record} has no field named {names}; nothing was saved.").format(
+                record=_(kind.label), names=", ".join(sorted(unknown))
+            )
+        )
     return {name: clean_value(specs[name], value) for name, value in values.items()}
 
 
@@ -170,10 +174,34 @@ def delete(
         record.deleted_at = utc_now()
 
 
-def restore(book: Book, kind: RecordKind, record_id: str) -> None:
-    """Bring a deleted record back, as it was."""
+#: The records one record cannot be live without (a branch's parent, a deputy's boss).
+Needs = Callable[["Session", "Record"], "list[Record]"]
+
+
+def restore(
+    book: Book, kind: RecordKind, record_id: str, *, needs: Needs | None = None
+) -> list[str]:
+    """Bring a deleted record back, as it was; returns the names of others that came back.
+
+    A record must not come back live under one that is still deleted (a branch under a
+    deleted group, a deputy reporting to a deleted boss): each deleted record that
+    ``needs`` names is restored with it, and what that one needs, up the chain. Records
+    that are live already end the chain. All of it is one transaction.
+    """
     with book.write() as session:
         record = session.get(kind.model(), record_id)
         if record is None:
             raise NotFoundError(_("This {record} no longer exists.").format(record=_(kind.label)))
         record.deleted_at = None
+        brought_back: list[str] = []
+        seen = {record_id}
+        waiting = [record]
+        while needs is not None and waiting:
+            for needed in needs(session, waiting.pop()):
+                if needed.id in seen or needed.deleted_at is None:
+                    continue
+                seen.add(needed.id)
+                needed.deleted_at = None
+                brought_back.append(str(getattr(needed, "name", needed.id)))
+                waiting.append(needed)
+        return brought_back

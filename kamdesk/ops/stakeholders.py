@@ -15,7 +15,7 @@ from kamdesk.store.book import Book
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from kamdesk.models import Stakeholder
+    from kamdesk.models import Record, Stakeholder
 
 
 def _stakeholder_model() -> type[Stakeholder]:
@@ -145,6 +145,22 @@ def delete_stakeholder(book: Book, stakeholder_id: str) -> None:
     records.delete(book, STAKEHOLDER, stakeholder_id)
 
 
-def restore_stakeholder(book: Book, stakeholder_id: str) -> None:
-    """Undo the deletion of a stakeholder."""
-    records.restore(book, STAKEHOLDER, stakeholder_id)
+def _boss_and_account_of(session: Session, record: Record) -> list[Record]:
+    from kamdesk.models import Account, Stakeholder
+
+    if isinstance(record, Account):
+        parent = session.get(Account, record.parent_id) if record.parent_id else None
+        return [parent] if parent is not None else []
+    assert isinstance(record, Stakeholder)
+    boss = session.get(Stakeholder, record.reports_to_id) if record.reports_to_id else None
+    account = session.get(Account, record.account_id)
+    return [needed for needed in (boss, account) if needed is not None]
+
+
+def restore_stakeholder(book: Book, stakeholder_id: str) -> list[str]:
+    """Undo the deletion of a stakeholder; returns the names of others that came back.
+
+    Someone who reported to a boss deleted since brings the boss back (and the boss's
+    own boss, if deleted); a stakeholder of a deleted account brings the account back.
+    """
+    return records.restore(book, STAKEHOLDER, stakeholder_id, needs=_boss_and_account_of)

@@ -323,6 +323,18 @@ def _quick_check(db: sqlite3.Connection, path: Path) -> None:
         raise damaged_book_error(path)
 
 
+def _sidecars(path: Path) -> list[Path]:
+    return [Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES]
+
+
+def _remove_sidecars(path: Path, sidecars: list[Path]) -> None:
+    """Remove the -wal/-shm we made beside ``path``, unless another program uses them now."""
+    if any(side.exists() for side in sidecars) and not _held_by_a_process(path):
+        for side in sidecars:
+            with contextlib.suppress(OSError):
+                side.unlink(missing_ok=True)
+
+
 def wal_in_use(path: Path) -> bool:
     """Whether a -wal (or a rollback journal) lies beside the book.
 
@@ -544,7 +556,13 @@ _DISK_FULL = N_(
 class Book:
     """An open account book: a read connection for the UI, a unit of work for writes."""
 
-    def __init__(self, path: Path, info: BookInfo, read_only_cause: str | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        info: BookInfo,
+        read_only_cause: str | None,
+        new_sidecars: list[Path] | None = None,
+    ) -> None:
         self.path = path
         self.device_id = info.device_id
         self.revision = info.revision
@@ -558,7 +576,7 @@ class Book:
         self._recorder: ChangeRecorder | None = None
         #: -wal/-shm this book's read-only connection made, removed again on close.
         self._sidecars_to_remove: list[Path] = []
-        uri = self._reading_uri()
+        uri = self._reading_uri(new_sidecars)
         try:
             #: Autocommit connection for reads: each query sees the latest committed data.
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -580,7 +598,7 @@ class Book:
                 raise _cannot_open_on_full_disk(path) from error
             raise damaged_book_error(path, error) from error
 
-    def _reading_uri(self) -> str:
+    def _reading_uri(self, new_sidecars: list[Path] | None) -> str:
         """How to connect for reading, so a book we only read gets no -wal/-shm left beside it.
 
         A writable book uses a normal connection; so does a newer book on a writable
@@ -597,9 +615,9 @@ class Book:
             return _uri(path)
         if not wal_in_use(path):
             return _immutable_uri(path)
-        self._sidecars_to_remove = [
-            side for side in (Path(f"{path}-wal"), Path(f"{path}-shm")) if not side.exists()
-        ]
+        if new_sidecars is None:
+            new_sidecars = [side for side in _sidecars(path) if not side.exists()]
+        self._sidecars_to_remove = new_sidecars
         return _ro_uri(path)
 
     @property
@@ -628,13 +646,23 @@ class Book:
         """Open the book at ``path`` (creating it if asked), migrating an older one.
 
         Raises a ``BookError`` subclass with a message for the user; in every failing
-        case the file is left as it was.
+        case the file is left as it was, and so is its folder: a -wal/-shm that the
+        attempt made is removed again (unless another program has the book open).
         """
         path = Path(path).expanduser().absolute()
         if not path.exists():
             if not create:
                 raise BookNotFoundError(_("There is no book at {path}.").format(path=path))
             create_book(path)
+        new_sidecars = [side for side in _sidecars(path) if not side.exists()]
+        try:
+            return cls._open_existing(path, new_sidecars)
+        except BaseException:
+            _remove_sidecars(path, new_sidecars)
+            raise
+
+    @classmethod
+    def _open_existing(cls, path: Path, new_sidecars: list[Path]) -> Book:
         info = inspect_book(path)
         cause: str | None = None
         if info.revision not in SCHEMA_REVISIONS:
@@ -643,7 +671,12 @@ class Book:
             cause = "file"
         backup: Path | None = None
         if cause is None and info.revision != SCHEMA_HEAD:
-            _refuse_if_locked(path)
+            try:
+                _refuse_if_locked(path)
+            except sqlite3.Error as error:
+                if disk_is_full(error, path.parent):
+                    raise _cannot_open_on_full_disk(path) from error
+                raise damaged_book_error(path, error) from error
             try:
                 backup = backup_book(path, info.revision)
             except (OSError, sqlite3.Error) as error:
@@ -663,6 +696,13 @@ class Book:
             try:
                 _run_migrations(path)  # one transaction: on failure the book is as it was
             except Exception as error:
+                if disk_is_full(error, path.parent):
+                    raise DiskFullError(
+                        _(
+                            "The disk is full, so {path} could not be upgraded for this "
+                            "version. It is unchanged, and a copy is at {backup}."
+                        ).format(path=path, backup=backup)
+                    ) from error
                 raise BookError(
                     _(
                         "{path} could not be upgraded for this version ({reason}). It is "
@@ -677,14 +717,17 @@ class Book:
                     "but it is read-only."
                 )
             )
-        book = cls(path, info, cause)
+        book = cls(path, info, cause, new_sidecars)
         if not book.read_only:
             try:
                 book._prepare_for_writing()
             except DiskFullError:
                 # A sound book on a full disk still opens to be read; edits wait for space.
+                # The attempt may have left a -wal/-shm it could not fill: remove them, or
+                # the read would go through them.
                 book.close()
-                book = cls(path, info, "full")
+                _remove_sidecars(path, new_sidecars)
+                book = cls(path, info, "full", new_sidecars)
             except BaseException:
                 book.close()
                 raise
@@ -716,11 +759,8 @@ class Book:
             self._engine.dispose()
             self._engine = None
         self.db.close()
-        if self._sidecars_to_remove and not _held_by_a_process(self.path):
-            for sidecar in self._sidecars_to_remove:
-                with contextlib.suppress(OSError):
-                    sidecar.unlink(missing_ok=True)
-            self._sidecars_to_remove = []
+        _remove_sidecars(self.path, self._sidecars_to_remove)
+        self._sidecars_to_remove = []
 
     def __enter__(self) -> Book:
         return self

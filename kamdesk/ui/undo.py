@@ -29,7 +29,8 @@ class RecordActions:
 
     update: Callable[[Book, str, dict[str, Any]], dict[str, Any]]
     delete: Callable[[Book, str], None]
-    restore: Callable[[Book, str], None]
+    #: Returns the names of other records that had to come back with it.
+    restore: Callable[[Book, str], list[str] | None]
 
 
 ACCOUNT_ACTIONS = RecordActions(
@@ -81,7 +82,7 @@ class RecordCommand(QUndoCommand):
 
     def _run(self, step: Callable[[], object], *, undoing: bool) -> None:
         try:
-            step()
+            brought_back = step()
         except BookLockedError as error:
             # Busy, not gone: keep the command and put the stack back where it was, so
             # the user can simply try again.
@@ -94,6 +95,12 @@ class RecordCommand(QUndoCommand):
             # than let the stack claim something about the book that is not true.
             self.setObsolete(True)
             self._tell(error, undoing)
+        else:
+            if isinstance(brought_back, list) and brought_back:
+                # A branch restored under a deleted group brought the group back too.
+                self._context.signals.notice_did_post.emit(
+                    _("{names} came back too.").format(names=", ".join(brought_back))
+                )
         self._announce()
 
     def _tell(self, error: KamdeskError, undoing: bool) -> None:
