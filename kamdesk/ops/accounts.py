@@ -67,9 +67,19 @@ def check_account(book: Book, account_id: str | None, values: Mapping[str, Any])
     records.check(book, ACCOUNT, account_id, values)
 
 
-def update_account(book: Book, account_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Change an account's fields; returns the values they replaced (for undo)."""
-    return records.update(book, ACCOUNT, account_id, values)
+def update_account(
+    book: Book,
+    account_id: str,
+    values: Mapping[str, Any],
+    *,
+    base: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Change an account's fields; returns the values they replaced (for undo).
+
+    ``base``: what the edit form started from; see ``records.update`` (only changed
+    fields are written, and ``EditConflictError`` if one was changed elsewhere too).
+    """
+    return records.update(book, ACCOUNT, account_id, values, base=base)
 
 
 def _refuse_if_it_has_branches(session: Session, account_id: str) -> None:

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from kamdesk.domain.fields import FieldSpec, field_map
 from kamdesk.domain.rules import check_narrowed_choices, check_values, clean_value
-from kamdesk.errors import NotFoundError, UnknownFieldError, ValidationError
+from kamdesk.errors import (
+    EditConflictError,
+    FieldConflict,
+    NotFoundError,
+    UnknownFieldError,
+    ValidationError,
+)
 from kamdesk.i18n import _
 from kamdesk.store.book import Book
 from kamdesk.store.reader import BookReader
@@ -27,6 +33,8 @@ if TYPE_CHECKING:
 RecordCheck = Callable[["Session", "str | None", dict[str, Any]], dict[str, str]]
 #: Work on fields that are not plain columns (a stakeholder's coverage).
 ExtraWrite = Callable[["Session", str, dict[str, Any]], dict[str, Any]]
+#: Reads those fields as stored: (session, record id) → values.
+ExtraRead = Callable[["Session", str], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class RecordKind:
     #: Fields written by ``write_extra`` instead of as columns.
     extra_fields: frozenset[str] = frozenset()
     write_extra: ExtraWrite | None = None
+    #: The stored values of the extra fields, for telling an edit made elsewhere.
+    read_extra: ExtraRead | None = None
 
     @property
     def specs(self) -> dict[str, FieldSpec]:
@@ -125,16 +135,44 @@ def create(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> str:
 
 
 def update(
-    book: Book, kind: RecordKind, record_id: str, values: Mapping[str, Any]
+    book: Book,
+    kind: RecordKind,
+    record_id: str,
+    values: Mapping[str, Any],
+    *,
+    base: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Change fields of a record; returns the previous values of the fields that changed.
 
     Fields whose new value equals the stored one are left alone, so an edit that changes
     nothing writes nothing and logs nothing.
+
+    ``base`` is what the user's form started from (the values it showed when it opened).
+    With it, only the fields whose value differs from ``base`` are the user's changes, and
+    only they are written: a field the user left alone keeps whatever is stored now, even
+    if another window or program changed it meanwhile. If a field the user changed was
+    changed there too (its stored value is now neither ``base`` nor the user's value),
+    nothing at all is written and ``EditConflictError`` gives, per field, the value the
+    form started from, the stored one and the user's. To keep the user's value, call
+    again with that field's ``base`` replaced by the stored value (``conflict.theirs``);
+    to keep the stored one, call again without the field. A field absent from ``base``
+    counts as changed by the user and is written unchecked. Without ``base`` every given
+    field is written, as an undo does. Values are compared cleaned, as the book keeps
+    them (text trimmed, coverage as a sorted tuple).
     """
     cleaned = _checked(book, kind, values)
+    started: dict[str, Any] = {}
+    if base is not None:
+        started = _cleaned(kind, {name: base[name] for name in cleaned if name in base})
+        cleaned = {
+            name: value
+            for name, value in cleaned.items()
+            if name not in started or started[name] != value
+        }
     with book.write() as session:
         record = _live(session, kind, record_id)
+        if started:
+            _refuse_conflicts(kind, session, record, cleaned, started)
         # Check only what changes: a reference kept as it was (an owner who has since
         # left the team) is not the user's doing, and must not block an unrelated edit.
         changing = {
@@ -155,6 +193,38 @@ def update(
         if kind.write_extra is not None and extras:
             before.update(kind.write_extra(session, record_id, extras))
         return before
+
+
+def _refuse_conflicts(
+    kind: RecordKind,
+    session: Session,
+    record: Record,
+    mine: Mapping[str, Any],
+    started: Mapping[str, Any],
+) -> None:
+    """Raise EditConflictError if a field in ``mine`` was changed since ``started``."""
+    specs = kind.specs
+    stored: dict[str, Any] = {
+        name: getattr(record, name) for name in mine if name not in kind.extra_fields
+    }
+    if kind.read_extra is not None and any(name in kind.extra_fields for name in mine):
+        stored.update(kind.read_extra(session, record.id))
+    conflicts: dict[str, FieldConflict] = {}
+    for name, value in mine.items():
+        if name not in started or name not in stored:
+            continue
+        theirs = clean_value(specs[name], stored[name])
+        if theirs != started[name] and theirs != value:
+            conflicts[name] = FieldConflict(base=started[name], theirs=theirs, mine=value)
+    if conflicts:
+        fields = ", ".join(_(specs[name].label) for name in conflicts)
+        raise EditConflictError(
+            _(
+                "This {record} was changed elsewhere while you were editing it ({fields}). "
+                "Nothing was saved: choose which values to keep."
+            ).format(record=_(kind.label), fields=fields),
+            conflicts,
+        )
 
 
 def delete(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from kamdesk.store.book import Book
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from kamdesk.models import Record, Stakeholder
+    from kamdesk.models import Coverage, Record, Stakeholder
 
 
 def _stakeholder_model() -> type[Stakeholder]:
@@ -68,22 +68,37 @@ def _check_stakeholder(
     return errors
 
 
-def _write_coverage(
-    session: Session, stakeholder_id: str, values: dict[str, Any]
-) -> dict[str, Any]:
-    """Make the stakeholder's coverage exactly ``values['covered_by']``; return the old list."""
+def _coverage_rows(session: Session, stakeholder_id: str) -> Sequence[Coverage]:
+    """The stakeholder's coverage rows, tombstones included, by members still on the team.
+
+    Only those: the form cannot show the others, so it must not be taken to have removed
+    them (they come back if the member does).
+    """
     from sqlmodel import col, select
 
-    from kamdesk.models import Coverage, TeamMember, utc_now
+    from kamdesk.models import Coverage, TeamMember
 
-    wanted = set(values["covered_by"])
-    # Only threads to members still on the team: the form cannot show the others, so
-    # it must not be taken to have removed them (they come back if the member does).
-    rows = session.exec(
+    return session.exec(
         select(Coverage)
         .join(TeamMember, col(TeamMember.id) == Coverage.team_member_id)
         .where(Coverage.stakeholder_id == stakeholder_id, col(TeamMember.deleted_at).is_(None))
     ).all()
+
+
+def _read_coverage(session: Session, stakeholder_id: str) -> dict[str, Any]:
+    """The stakeholder's coverage as the form shows it: members, sorted."""
+    rows = _coverage_rows(session, stakeholder_id)
+    return {"covered_by": tuple(sorted(r.team_member_id for r in rows if r.deleted_at is None))}
+
+
+def _write_coverage(
+    session: Session, stakeholder_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """Make the stakeholder's coverage exactly ``values['covered_by']``; return the old list."""
+    from kamdesk.models import Coverage, utc_now
+
+    wanted = set(values["covered_by"])
+    rows = _coverage_rows(session, stakeholder_id)
     before = tuple(sorted(r.team_member_id for r in rows if r.deleted_at is None))
     if set(before) == wanted:
         return {}
@@ -109,6 +124,7 @@ STAKEHOLDER = records.RecordKind(
     check=_check_stakeholder,
     extra_fields=frozenset({"covered_by"}),
     write_extra=_write_coverage,
+    read_extra=_read_coverage,
 )
 
 #: A new stakeholder also names their account (which an edit never changes).
@@ -134,10 +150,19 @@ def check_stakeholder(
 
 
 def update_stakeholder(
-    book: Book, stakeholder_id: str, values: Mapping[str, Any]
+    book: Book,
+    stakeholder_id: str,
+    values: Mapping[str, Any],
+    *,
+    base: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Change a stakeholder's fields; returns the values they replaced (for undo)."""
-    return records.update(book, STAKEHOLDER, stakeholder_id, values)
+    """Change a stakeholder's fields; returns the values they replaced (for undo).
+
+    ``base``: what the edit form started from, ``covered_by`` included; see
+    ``records.update`` (only changed fields are written, and ``EditConflictError`` if
+    one was changed elsewhere too; the coverage list counts as one field).
+    """
+    return records.update(book, STAKEHOLDER, stakeholder_id, values, base=base)
 
 
 def delete_stakeholder(book: Book, stakeholder_id: str) -> None:

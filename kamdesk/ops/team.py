@@ -35,9 +35,18 @@ def check_team_member(book: Book, member_id: str | None, values: Mapping[str, An
     records.check(book, TEAM_MEMBER, member_id, values)
 
 
-def update_team_member(book: Book, member_id: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Change a team member's fields; returns the values they replaced (for undo)."""
-    return records.update(book, TEAM_MEMBER, member_id, values)
+def update_team_member(
+    book: Book,
+    member_id: str,
+    values: Mapping[str, Any],
+    *,
+    base: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Change a team member's fields; returns the values they replaced (for undo).
+
+    ``base``: what the edit form started from; see ``records.update``.
+    """
+    return records.update(book, TEAM_MEMBER, member_id, values, base=base)
 
 
 def delete_team_member(book: Book, member_id: str) -> None:
