@@ -74,6 +74,29 @@ def test_text_has_no_nul_characters_nor_replacement_boxes(
     assert "\ufffd" not in text
 
 
+def numbered_people(count: int) -> tuple[StakeholderLine, ...]:
+    """``count`` stakeholders with names unique enough to tell which page each is on."""
+    return tuple(
+        StakeholderLine(
+            name=f"联系人{i:02d}",
+            title="生产部副总经理",
+            department="生产运营中心",
+            level="中层",
+            buying_role="UB",
+            force="U-WB",
+            attitude="支持",
+            influence=3,
+            reports_to="王建国",
+            covered_by=("李明（销售总监）", "Anna Müller"),
+        )
+        for i in range(1, count + 1)
+    )
+
+
+def pages_naming(pdf: ReadBack, name: str) -> list[int]:
+    return [index for index in range(pdf.page_count) if name in pdf.page_text(index)]
+
+
 def test_every_page_says_page_x_of_y(
     summary_factory: SummaryFactory, branding: Branding, read_pdf: ReadPdf
 ) -> None:
@@ -87,26 +110,89 @@ def test_every_page_says_page_x_of_y(
 def test_same_input_gives_identical_bytes(
     summary_factory: SummaryFactory, branding: Branding
 ) -> None:
-    first = build_account_summary(summary_factory(stakeholder_count=20), branding, "zh_Hans_CN")
-    second = build_account_summary(summary_factory(stakeholder_count=20), branding, "zh_Hans_CN")
+    created = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+
+    first = build_account_summary(
+        summary_factory(stakeholder_count=20), branding, "zh_Hans_CN", created_at=created
+    )
+    second = build_account_summary(
+        summary_factory(stakeholder_count=20), branding, "zh_Hans_CN", created_at=created
+    )
 
     assert first == second
 
 
-def test_twenty_stakeholders_fit_in_two_pages_with_repeated_header(
+def test_the_pdf_says_when_it_was_made(
     summary_factory: SummaryFactory, branding: Branding, read_pdf: ReadPdf
 ) -> None:
-    summary = summary_factory(stakeholder_count=20)
+    created = dt.datetime(2026, 12, 1, 17, 45, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
-    pdf = read_pdf(build_account_summary(summary, branding))
+    pdf = read_pdf(build_account_summary(summary_factory(), branding, created_at=created))
 
-    assert pdf.page_count <= 2
-    for person in summary.stakeholders:
-        assert pdf.contains(person.name)
-    if pdf.page_count == 2:
-        # The table ran onto page 2, and its column headings came with it.
-        assert "Covered by" in pdf.page_text(1)
-        assert "Reports to" in pdf.page_text(1)
+    assert pdf.reader.metadata.creation_date == created
+    assert pdf.reader.metadata.modification_date == created
+
+
+def test_the_creation_date_is_now_unless_given(
+    summary_factory: SummaryFactory, branding: Branding, read_pdf: ReadPdf
+) -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+    pdf = read_pdf(build_account_summary(summary_factory(), branding))
+
+    after = dt.datetime.now(dt.UTC)
+    created = pdf.reader.metadata.creation_date
+    assert created.tzinfo is not None
+    assert before <= created <= after
+
+
+def test_a_table_taller_than_a_page_runs_on_with_its_header_repeated(
+    summary_factory: SummaryFactory, branding: Branding, read_pdf: ReadPdf
+) -> None:
+    people = numbered_people(30)
+
+    pdf = read_pdf(build_account_summary(summary_factory(stakeholders=people), branding))
+
+    assert pdf.page_count == 2
+    # The table starts on page 1, under the profile, and runs onto page 2 ...
+    assert pages_naming(pdf, "联系人01") == [0]
+    assert pages_naming(pdf, "联系人30") == [1]
+    assert all(len(pages_naming(pdf, person.name)) == 1 for person in people)
+    # ... and its column headings come with it, above the first row on page 2.
+    for index in range(2):
+        page = pdf.page_text(index)
+        first_row = min(page.index(p.name) for p in people if p.name in page)
+        for heading in ("Name", "Reports to", "Covered by"):
+            assert heading in page[:first_row], (index, heading)
+
+
+def test_a_table_that_fits_on_a_page_moves_there_whole(
+    summary_factory: SummaryFactory, branding: Branding, read_pdf: ReadPdf
+) -> None:
+    people = numbered_people(12)
+
+    pdf = read_pdf(build_account_summary(summary_factory(stakeholders=people), branding))
+
+    assert pdf.page_count == 2
+    # Rather than a few rows at the foot of page 1 and the rest on page 2, the whole
+    # relationship map, heading included, is on page 2.
+    for person in people:
+        assert pages_naming(pdf, person.name) == [1], person.name
+    assert "Stakeholders" not in pdf.page_text(0).splitlines()
+    assert "Stakeholders" in pdf.page_text(1).splitlines()
+    assert "Covered by" not in pdf.page_text(0)
+    assert "Notes" in pdf.page_text(0).splitlines()
+
+
+def test_a_small_account_fits_on_one_page(
+    summary_factory: SummaryFactory, branding: Branding, read_pdf: ReadPdf
+) -> None:
+    pdf = read_pdf(
+        build_account_summary(summary_factory(stakeholders=numbered_people(3)), branding)
+    )
+
+    assert pdf.page_count == 1
+    assert "联系人03" in pdf.text
 
 
 def test_no_stakeholders_shows_the_empty_state(

@@ -1,18 +1,25 @@
-"""Chinese line breaking: punctuation that may not start a line never does."""
+"""Line breaking: Latin words stay whole, and punctuation that may not start a line never does."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib import textsplit
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, paragraph
 
-from kamdesk.reports.data import Branding
+from kamdesk.reports.account_summary import build_account_summary
+from kamdesk.reports.data import AccountSummary, Branding, StakeholderLine
 from kamdesk.reports.fonts import FONT_NAME, register_fonts
-from kamdesk.reports.linebreak import apply_line_breaking
+from kamdesk.reports.linebreak import apply_line_breaking, break_positions
 from kamdesk.reports.styles import make_styles
 from kamdesk.reports.template import DocumentInfo, render_pdf
 
@@ -38,6 +45,17 @@ def wrapped_lines(text: str, width: float) -> list[str]:
     if para.blPara.kind == 0:
         return ["".join(line[1]) for line in lines]
     return ["".join(word.text for word in line.words) for line in lines]
+
+
+def line_starts(text: str, lines: list[str]) -> list[int]:
+    """Where in ``text`` each of its wrapped ``lines`` starts."""
+    starts: list[int] = []
+    start = 0
+    for line in lines:
+        start = text.index(line, start)
+        starts.append(start)
+        start += len(line)
+    return starts
 
 
 @pytest.mark.parametrize("markup", [False, True], ids=["plain", "markup"])
@@ -104,3 +122,109 @@ def test_punctuation_list_is_extended_once_in_both_places() -> None:
     for module_list in before:
         for char in FORBIDDEN_AT_LINE_START + "’）」…":
             assert module_list.count(char) == 1, char
+
+
+def test_latin_words_break_at_spaces_and_after_hyphens_never_inside() -> None:
+    register_fonts()
+    text = "decision-making account management: U-WB direct user beneficiary"
+    # Wide enough for the longest word, too narrow for "decision-making".
+    width = max(stringWidth(w, FONT_NAME, 10) for w in ("management:", "beneficiary")) + 2
+    assert stringWidth("decision-making", FONT_NAME, 10) > width
+
+    lines = wrapped_lines(text, width)
+
+    assert lines[:2] == ["decision-", "making"]
+    assert "management:" in lines
+    assert "beneficiary" in lines
+    assert " ".join(lines).replace("- ", "-") == text
+
+
+def test_chinese_breaks_between_characters_and_keeps_latin_words_whole() -> None:
+    text = "集团采购委员会审批后通过SAP Ariba招标，Executive committee最终决策。"
+
+    for width in (60.0, 75.0, 90.0, 120.0):
+        lines = wrapped_lines(text, width)
+
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert len(lines) > 2
+        for start in line_starts(text, lines)[1:]:
+            # Never a Latin letter on both sides of a break.
+            assert not re.fullmatch("[A-Za-z]{2}", text[start - 1 : start + 1]), (width, lines)
+
+
+@pytest.mark.parametrize("markup", [False, True], ids=["plain", "markup"])
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="abcdefgh-ABC中文字，。：“”《》（）！？…1234.", min_size=1, max_size=9),
+        min_size=1,
+        max_size=12,
+    ),
+    width=st.floats(min_value=25, max_value=220),
+)
+def test_every_line_ends_where_unicode_line_breaking_allows(
+    words: list[str], width: float, markup: bool
+) -> None:
+    text = " ".join(words)
+    prefix = "<b>注</b>" if markup else ""
+    full = ("注" if markup else "") + text
+
+    lines = wrapped_lines(prefix + text, width)
+
+    assert "".join(lines).replace(" ", "") == full.replace(" ", "")
+    allowed = set(break_positions(full))
+    for previous, current in itertools.pairwise(line_starts(full, lines)):
+        # Either UAX #14 (with the Chinese rules) allows this break, or the line before
+        # had no break opportunity at all and had to be cut where it was full.
+        assert current in allowed or not any(previous < p <= current for p in allowed), (
+            lines,
+            current,
+        )
+    for line in lines:
+        assert stringWidth(line, FONT_NAME, 10) <= width + 0.01 or len(line) == 1, lines
+
+
+def test_english_words_are_never_cut_in_the_account_summary(
+    read_pdf: Callable[[bytes], ReadBack],
+) -> None:
+    people = tuple(
+        StakeholderLine(
+            name=name,
+            title=title,
+            department="Procurement",
+            level=level,
+            buying_role="User buyer (UB)",
+            force="U-WB direct user beneficiary",
+            attitude="Supportive",
+            influence=3,
+            reports_to="Oliver Bennett",
+            covered_by=("Emily Carter",),
+        )
+        for name, title, level in (
+            ("Charlotte Morgan", "Quality Manager", "Middle management"),
+            ("Linda Larsen", "Chief Financial Officer", "Executive"),
+            ("Oliver Bennett", "CEO", "Executive"),
+        )
+    )
+    summary = AccountSummary(
+        name="Northwind Logistics HQ",
+        generated_on=dt.date(2026, 12, 1),
+        procurement_process="Initiation → evaluation → tender → decision; departments propose.",
+        stakeholders=people,
+    )
+
+    pdf = read_pdf(build_account_summary(summary, Branding(), "en_US"))
+
+    tokens = set(pdf.text.split())
+    shown = [
+        value
+        for person in people
+        for value in (person.name, person.title, person.level, person.force, person.attitude)
+    ] + [summary.procurement_process]
+    for value in shown:
+        for word in value.split():
+            # A break after a hyphen is allowed: "U-WB" may show as "U-" and "WB".
+            pieces = re.findall(r"[^-]+-?", word)
+            assert word in tokens or all(piece in tokens for piece in pieces), word
+    assert "\u200b" not in pdf.text
+    assert "\x00" not in pdf.text
