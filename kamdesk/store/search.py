@@ -1,4 +1,4 @@
-"""Type-ahead search over account names, stakeholder names and notes, Chinese and English.
+"""Type-ahead search over accounts and their people, Chinese (characters or pinyin) and English.
 
 SQLite's FTS5 tokenizers split on spaces, and Chinese has none: "华东制造集团" would be one
 token, so typing "制造" would find nothing. We therefore index text with every CJK
@@ -6,9 +6,15 @@ character as its own token and turn a CJK query into a phrase of adjacent charac
 ("制造" → ``"制 造"``), which matches exactly where those characters stand together.
 Latin words are matched by prefix, as a user expects while still typing.
 
-The index lives in ``search_doc`` (one row per account) and ``search_fts`` (the text of
-the account and its people), kept in step by the unit of work in the same transaction as
-the edit.
+Names (the account's, its people's and its owner's) are also indexed in pinyin, in a
+column of their own (see kamdesk.store.pinyin): "huadong", "hdzz" and "wl" find
+华东制造集团 and 王磊 by the same prefix match. Only names: the pinyin of notes would let
+"wang" find every note that mentions a network (网络, "wangluo").
+
+The index lives in ``search_doc`` (one row per live account, with the keys its name and
+its owner's sort by) and ``search_fts`` (the text of the account and its people), kept in
+step by the unit of work in the same transaction as the edit. Because ``search_doc`` holds
+exactly the live accounts, the account list walks its sort-key index for the name order.
 """
 
 from __future__ import annotations
@@ -65,25 +71,42 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(terms) if terms else None
 
 
-ACCOUNT_TEXT_COLUMNS: tuple[str, ...] = ("name", "notes")
+#: Account columns the account's search document is made from (its name and notes, its
+#: owner's name and its industry's labels): changing one re-indexes the account.
+ACCOUNT_TEXT_COLUMNS: tuple[str, ...] = ("name", "notes", "owner_id", "industry")
+#: Stakeholder columns that are part of their account's search document.
 STAKEHOLDER_TEXT_COLUMNS: tuple[str, ...] = ("name", "title", "department", "notes")
+#: Columns of other tables that appear in the documents of the accounts referring to them
+#: (an owner's name, an industry's labels), by table: changing one re-indexes those accounts.
+REFERENCED_TEXT_COLUMNS: dict[str, frozenset[str]] = {
+    "team_member": frozenset({"name", "deleted_at"}),
+    "vocabulary": frozenset({"label_en", "label_zh", "deleted_at"}),
+}
 
 Db = sqlite3.Connection | sqlite3.Cursor
+
+_ACCOUNT_DOCUMENT_SQL = """
+SELECT a.name, a.notes, COALESCE(o.name, ''), COALESCE(v.label_en, a.industry),
+       COALESCE(v.label_zh, '')
+FROM account a
+LEFT JOIN team_member o ON o.id = a.owner_id AND o.deleted_at IS NULL
+LEFT JOIN vocabulary v ON v.kind = 'industry' AND v.code = a.industry AND v.deleted_at IS NULL
+WHERE a.id = ? AND a.deleted_at IS NULL
+"""
 
 
 def reindex_account(db: Db, account_id: str) -> None:
     """Index an account's searchable text again, from the book as it is now.
 
-    One document per account holds the account's own texts and those of its live
-    stakeholders: a match is then an account, with no join over every person, and the
-    words of a query may be found across the account and its people ("华东 王").
+    One document per account holds the account's own texts, its owner's name, its
+    industry (in English and Chinese, so "manu" and "制造" both find it) and the texts of
+    its live stakeholders: a match is then an account, with no join over every person,
+    and the words of a query may be found across the account and its people ("华东 王").
     A deleted account is dropped from the index.
     """
-    account = db.execute(
-        f"SELECT {', '.join(ACCOUNT_TEXT_COLUMNS)} FROM account "
-        "WHERE id = ? AND deleted_at IS NULL",
-        (account_id,),
-    ).fetchone()
+    from kamdesk.store import pinyin  # loads pypinyin: kept off the startup path
+
+    account = db.execute(_ACCOUNT_DOCUMENT_SQL, (account_id,)).fetchone()
     row = db.execute("SELECT id FROM search_doc WHERE account_id = ?", (account_id,)).fetchone()
     if row is not None:
         db.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
@@ -91,31 +114,62 @@ def reindex_account(db: Db, account_id: str) -> None:
         if row is not None:
             db.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
         return
-    texts = list(account)
+    name, notes, owner, industry_en, industry_zh = account
+    texts = [name, notes, owner, industry_en, industry_zh]
+    names = [name, owner]
     for person in db.execute(
         f"SELECT {', '.join(STAKEHOLDER_TEXT_COLUMNS)} FROM stakeholder "
         "WHERE account_id = ? AND deleted_at IS NULL",
         (account_id,),
     ):
         texts.extend(person)
+        names.append(person[0])
+    keys = (pinyin.sort_key(name), pinyin.sort_key(owner) if owner else "")
     if row is None:
         rowid = db.execute(
-            "INSERT INTO search_doc (account_id) VALUES (?)", (account_id,)
+            "INSERT INTO search_doc (account_id, sort_key, owner_key) VALUES (?, ?, ?)",
+            (account_id, *keys),
         ).lastrowid
     else:
         rowid = row[0]
-    db.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", (rowid, index_text(*texts)))
+        db.execute("UPDATE search_doc SET sort_key = ?, owner_key = ? WHERE id = ?", (*keys, rowid))
+    spelled: dict[str, None] = {}
+    for text in names:
+        spelled.update(dict.fromkeys(pinyin.search_tokens(text)))
+    db.execute(
+        "INSERT INTO search_fts (rowid, body, pinyin) VALUES (?, ?, ?)",
+        (rowid, index_text(*texts), " ".join(spelled)),
+    )
 
 
-#: SQL for "the ids of accounts whose text matches ?", to use inside ``IN (…)``.
-MATCHING_ACCOUNTS_SQL = (
-    "SELECT d.account_id FROM search_fts JOIN search_doc AS d ON d.id = search_fts.rowid "
-    "WHERE search_fts MATCH ?"
-)
+def accounts_referring_to(db: Db, table: str, row_id: str) -> list[str]:
+    """The live accounts whose documents hold text of this row (see REFERENCED_TEXT_COLUMNS).
+
+    A renamed team member is found under the new name in the accounts they own; an
+    industry relabelled is found under its new label.
+    """
+    if table == "team_member":
+        sql = "SELECT id FROM account WHERE owner_id = ? AND deleted_at IS NULL"
+    elif table == "vocabulary":
+        sql = (
+            "SELECT a.id FROM vocabulary v JOIN account a ON a.industry = v.code "
+            "WHERE v.id = ? AND v.kind = 'industry' AND a.deleted_at IS NULL"
+        )
+    else:
+        return []
+    return [r[0] for r in db.execute(sql, (row_id,))]
+
+
+#: SQL for "the ``search_doc`` ids of the documents matching ?", to use inside ``IN (…)``.
+MATCHING_DOCS_SQL = "SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
 
 
 def rebuild_index(db: Db) -> None:
-    """Index every live account from scratch (migrations, repairs)."""
+    """Index every live account from scratch (migrations, repairs).
+
+    This writes the index as this version lays it out: a migration that changes the
+    layout again must rebuild it, and earlier migrations must not call this.
+    """
     db.execute("DELETE FROM search_fts")
     db.execute("DELETE FROM search_doc")
     for (account_id,) in db.execute("SELECT id FROM account WHERE deleted_at IS NULL").fetchall():

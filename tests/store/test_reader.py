@@ -171,7 +171,7 @@ def test_child_ids_build_the_group_tree(book: Book) -> None:
     solo = create_account(book, {"name": "Solo Ltd", "currency": "CNY"})
     reader = BookReader(book.db)
 
-    assert reader.child_ids(None) == [solo, group]  # by name: "S" < "华"
+    assert reader.child_ids(None) == [group, solo]  # by name, in pinyin: "hua dong" < "solo"
     assert reader.child_ids(group) == [hq]
     assert reader.child_ids(hq) == [east, west]
     assert reader.child_ids(east) == []

@@ -169,8 +169,8 @@ def test_the_tree_reads_a_groups_children_when_it_is_expanded(
 
     assert asked[0] == group.data(ID_ROLE)
     assert [model.index(r, 0, group).data() for r in range(model.rowCount(group))] == [
-        WUXI,
         SUZHOU,
+        WUXI,
     ]
     assert model.parent(model.index(0, 0, group)) == group
     assert not model.hasChildren(model.index(0, 0, group))
