@@ -28,8 +28,9 @@ from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
-from kamdesk.ui.formatting import money_text, qlocale
+from kamdesk.ui.formatting import qlocale
 from kamdesk.ui.models.stakeholder_table import Column, StakeholderTableModel
+from kamdesk.ui.values import value_text
 
 _PROFILE_FIELDS = [
     s for s in ACCOUNT_FIELDS if s.kind is not FieldKind.LONG_TEXT and s.name != "name"
@@ -245,23 +246,7 @@ class AccountPage(QWidget):
         self.tabs.setTabText(1, self._texts_tab_title(len(sections)))
 
     def _value_text(self, spec: FieldSpec, values: dict[str, Any]) -> str:
-        value = values.get(spec.name)
-        context = self._context
-        match spec.kind:
-            case FieldKind.CHOICE:
-                assert spec.vocabulary is not None
-                return context.label(spec.vocabulary.value, str(value or ""))
-            case FieldKind.MONEY:
-                return money_text(value, str(values["currency"]))
-            case FieldKind.FLAG:
-                return _("Yes") if value else _("No")
-            case FieldKind.TEAM_MEMBER:
-                return context.member_name(value)
-            case FieldKind.ACCOUNT:
-                parent = context.reader.account(str(value)) if value else None
-                return str(parent["name"]) if parent else ""
-            case _:
-                return str(value or "")
+        return value_text(self._context, spec, values.get(spec.name), values)
 
     def _update_stakeholder_state(self) -> None:
         rows = self.stakeholder_model.rows()  # already read for the table

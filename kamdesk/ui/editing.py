@@ -20,10 +20,11 @@ from kamdesk.domain.fields import (
     FieldKind,
     FieldSpec,
 )
-from kamdesk.errors import KamdeskError
+from kamdesk.errors import EditConflictError, KamdeskError
 from kamdesk.i18n import _, ngettext
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.settings import DEFAULT_CURRENCY
+from kamdesk.ui.conflict_dialog import ConflictDialog
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.forms import Choices
 from kamdesk.ui.record_dialog import RecordDialog, Validate
@@ -114,7 +115,25 @@ def _ask_and_edit(
     changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
 
     def save(typed: dict[str, Any]) -> None:
-        changes.append((actions.update(context.book, record_id, typed), typed))
+        # Only what the user changed is written, measured from what the form showed;
+        # a field someone else changed meanwhile that the user left alone keeps its
+        # new value, and one both changed is the user's to decide.
+        base, values = dict(current), dict(typed)
+        while True:
+            try:
+                changes.append((actions.update(context.book, record_id, values, base=base), values))
+                return
+            except EditConflictError as conflict:
+                ask = ConflictDialog(context, specs, conflict, current, dialog)
+                if not ask.exec():
+                    raise KamdeskError(
+                        _("Nothing was saved; what you typed is still in the form.")
+                    ) from conflict
+                for name, keep_mine in ask.keep_mine().items():
+                    if keep_mine:
+                        base[name] = conflict.conflicts[name].theirs
+                    else:
+                        values.pop(name, None)
 
     dialog = RecordDialog(
         context, title, specs, save, values=current, choices=choices, validate=validate,

@@ -9,9 +9,9 @@ user is told, rather than the stack lying about the book.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
@@ -23,11 +23,27 @@ from kamdesk.store.book import Book
 from kamdesk.ui.context import AppContext
 
 
+class Update(Protocol):
+    """An op that changes fields of one record (see ``kamdesk.ops.records.update``)."""
+
+    def __call__(
+        self,
+        book: Book,
+        record_id: str,
+        values: Mapping[str, Any],
+        /,
+        *,
+        base: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Write ``values``; returns the values they replaced."""
+        ...
+
+
 @dataclass(frozen=True)
 class RecordActions:
     """How to write one kind of record, and whom to tell afterwards."""
 
-    update: Callable[[Book, str, dict[str, Any]], dict[str, Any]]
+    update: Update
     delete: Callable[[Book, str], None]
     #: Returns the names of other records that had to come back with it.
     restore: Callable[[Book, str], list[str] | None]
