@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable
 from functools import cache
 
 _CJK_RANGES = (
@@ -133,13 +134,20 @@ def reindex_account(db: Db, account_id: str) -> None:
     else:
         rowid = row[0]
         db.execute("UPDATE search_doc SET sort_key = ?, owner_key = ? WHERE id = ?", (*keys, rowid))
-    spelled: dict[str, None] = {}
-    for text in names:
-        spelled.update(dict.fromkeys(pinyin.search_tokens(text)))
     db.execute(
         "INSERT INTO search_fts (rowid, body, pinyin) VALUES (?, ?, ?)",
-        (rowid, index_text(*texts), " ".join(spelled)),
+        (rowid, *document(texts, names)),
     )
+
+
+def document(texts: Iterable[str], names: Iterable[str]) -> tuple[str, str]:
+    """The two columns of a search document: every text as words, and the names in pinyin."""
+    from kamdesk.store import pinyin
+
+    spelled: dict[str, None] = {}  # ordered and without repeats
+    for name in names:
+        spelled.update(dict.fromkeys(pinyin.search_tokens(name)))
+    return index_text(*texts), " ".join(spelled)
 
 
 def accounts_referring_to(db: Db, table: str, row_id: str) -> list[str]:

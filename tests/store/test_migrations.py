@@ -61,7 +61,7 @@ def test_an_old_book_is_backed_up_then_migrated_and_searchable(tmp_path: Path) -
         assert book.device_id == old.device_id
         assert book.integrity_check() == ["ok"]
         reader = BookReader(book.db)
-        # 0002 indexed what the book already held.
+        # The upgrade indexed what the book already held.
         assert reader.account_ids(AccountQuery(text="苏州")) == ["acc-1"]
         assert reader.account_ids(AccountQuery(text="legacy")) == ["acc-1"]
         assert reader.account_ids(AccountQuery(text="zhao")) == ["acc-1"]
@@ -151,3 +151,88 @@ def test_a_new_book_holds_the_default_vocabulary(tmp_path: Path) -> None:
         (term.id, term.kind.value, str(term.code), term.label_en, term.label_zh)
         for term in DEFAULT_VOCABULARY
     }
+
+
+def test_a_0002_book_is_indexed_again_with_pinyin_owners_industries_and_sort_keys(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "b.kamdesk"
+    create_book(path, revision="0002")
+    insert_old_account(path)
+    stamp = "2025-03-01 08:00:00.000000"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(
+            "INSERT INTO team_member (id, created_at, updated_at, name, role, title, level, "
+            "email, phone) VALUES ('tm-1', ?, ?, '王磊', 'account_manager', '', '', '', '')",
+            (stamp, stamp),
+        )
+        db.execute("UPDATE account SET owner_id = 'tm-1' WHERE id = 'acc-1'")
+        db.execute(
+            "INSERT INTO account (id, created_at, updated_at, name, org_level, own_purchasing, "
+            "industry, tier, lifecycle_stage, decision_mode, currency, budget_cycle, strategy, "
+            "notes) VALUES ('acc-2', ?, ?, 'Zenith Holdings', 'group', 0, '', '', '', '', 'CNY', "
+            "'', '', '')",
+            (stamp, stamp),
+        )
+        # What 0002 had indexed, in its own layout.
+        db.execute("INSERT INTO search_doc (id, account_id) VALUES (1, 'acc-1')")
+        db.execute("INSERT INTO search_fts (rowid, body) VALUES (1, 'stale words')")
+        db.commit()
+
+    with Book.open(path) as book:
+        assert book.revision == SCHEMA_HEAD
+        assert book.backup_path is not None
+        reader = BookReader(book.db)
+
+        def found(text: str) -> list[str]:
+            return reader.account_ids(AccountQuery(text=text))
+
+        assert found("stale") == []
+        assert found("苏州") == ["acc-1"]
+        assert found("hdzz") == ["acc-1"]
+        assert found("suzhou") == ["acc-1"]
+        assert found("wl") == ["acc-1"]  # its owner, 王磊
+        assert found("manu") == ["acc-1"]  # its industry
+        assert found("zhao") == ["acc-1"]
+        assert found("zenith") == ["acc-2"]
+        # 华东… ("hua dong") sorts under H, before Zenith.
+        assert reader.account_ids(AccountQuery()) == ["acc-1", "acc-2"]
+        assert book.integrity_check() == ["ok"]
+
+
+def test_0003_downgrades_to_the_layout_0002_reads(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from kamdesk.store.book import sqlite_url
+
+    path = tmp_path / "b.kamdesk"
+    create_book(path, revision="0001")
+    insert_old_account(path)
+    with Book.open(path) as book:
+        assert book.revision == SCHEMA_HEAD
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(sqlite_url(path))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+    finally:
+        engine.dispose()
+
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+        columns = [row[1] for row in db.execute("PRAGMA table_info(search_fts)")]
+        assert columns == ["body"]
+        # 0002's own query still finds the account by what it had indexed.
+        found = db.execute(
+            "SELECT d.account_id FROM search_fts JOIN search_doc AS d "
+            "ON d.id = search_fts.rowid WHERE search_fts MATCH ?",
+            ('"苏 州"',),
+        ).fetchall()
+        assert found == [("acc-1",)]
+    with Book.open(path) as book:  # and upgrades again
+        assert book.revision == SCHEMA_HEAD
+        assert BookReader(book.db).account_ids(AccountQuery(text="hdzz")) == ["acc-1"]
