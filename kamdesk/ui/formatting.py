@@ -1,17 +1,33 @@
-"""Money, numbers and dates on screen, with QLocale (already loaded, so no Babel at startup)."""
+"""Money, numbers and dates on screen, with QLocale (already loaded, so no Babel at startup).
+
+They read as the PDFs print them (``kamdesk.formatting``, with Babel): the currency symbol
+comes from the same table, and dates use CLDR's medium format, which QLocale does not
+offer by name and is spelt out here for each language the app speaks.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
+from typing import Final
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
-from kamdesk.formatting import currency_digits
-from kamdesk.i18n import current_language
+from kamdesk.formatting import COMMON_CURRENCIES, currency_digits, currency_symbol, spaced_symbol
+from kamdesk.i18n import LANGUAGES, current_language
 
-# Qt has no "symbol for this ISO code" lookup; these are CLDR's narrow symbols for the
-# currencies offered in forms. Others show their code, which is always understood.
-_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "SGD": "S$"}
+#: CLDR's medium date format ("Dec 1, 2026", "2026年12月1日") in QLocale's notation, per
+#: language code. QLocale's short format is the ambiguous "12/1/26".
+_MEDIUM_DATE: Final = {"en": "MMM d, yyyy", "zh_CN": "yyyy年M月d日"}
+#: How CLDR joins a date and a time in each language.
+_DATE_AND_TIME: Final = {"en": "{date}, {time}", "zh_CN": "{date} {time}"}
+#: Symbols a pasted or typed amount may start with, longest first so "HK$" goes before "$".
+_TYPED_SYMBOLS: Final = sorted(
+    {currency_symbol(code, language.locale) for code in COMMON_CURRENCIES for language in LANGUAGES}
+    | {"¥", "$", "€", "£", "S$"},
+    key=len,
+    reverse=True,
+)
 
 
 def qlocale() -> QLocale:
@@ -31,13 +47,56 @@ def _major(amount_minor: int, currency: str) -> float:
 
 
 def money_text(amount_minor: int | None, currency: str) -> str:
-    """``¥1,234,567.00`` in the current language's number format."""
+    """``CN¥1,234,567.00`` / ``¥1,234,567.00``: the amount as the PDF in this language shows it."""
     if amount_minor is None:
         return ""
-    symbol = _SYMBOLS.get(currency, currency + " ")
-    return qlocale().toCurrencyString(
-        _major(amount_minor, currency), symbol, currency_digits(currency)
+    locale = qlocale()
+    symbol = currency_symbol(currency, current_language().locale)
+    symbol = spaced_symbol(symbol, before_number=_symbol_before_number(locale.name()))
+    # The sign by hand: QLocale writes some negative amounts in accounting brackets.
+    sign = locale.negativeSign() if amount_minor < 0 else ""
+    return sign + locale.toCurrencyString(
+        _major(abs(amount_minor), currency), symbol, currency_digits(currency)
     )
+
+
+@cache
+def _symbol_before_number(locale_name: str) -> bool:
+    """Whether the locale writes the currency symbol before the amount."""
+    return QLocale(locale_name).toCurrencyString(1.0, "\u00a4", 0).startswith("\u00a4")
+
+
+def date_text(value: dt.date | None) -> str:
+    """``Dec 1, 2026`` / ``2026年12月1日``: CLDR's medium date, as the PDFs print dates."""
+    if value is None:
+        return ""
+    return qlocale().toString(QDate(value.year, value.month, value.day), _medium_date())
+
+
+def date_time_text(value: dt.datetime | None) -> str:
+    """``Dec 1, 2026, 9:41 AM`` / ``2026年12月1日 09:41``: a medium date and a short time.
+
+    An aware ``value`` is shown in the computer's time zone; a naive one as it is.
+    """
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    locale = qlocale()
+    moment = QDateTime(
+        QDate(value.year, value.month, value.day), QTime(value.hour, value.minute, value.second)
+    )
+    time_format = locale.timeFormat(QLocale.FormatType.ShortFormat)
+    joined = _DATE_AND_TIME.get(current_language().code, "{date} {time}")
+    return joined.format(
+        date=locale.toString(moment.date(), _medium_date()),
+        time=locale.toString(moment.time(), time_format),
+    )
+
+
+def _medium_date() -> str:
+    language = current_language()
+    return _MEDIUM_DATE.get(language.code) or qlocale().dateFormat(QLocale.FormatType.LongFormat)
 
 
 def amount_text(amount_minor: int | None, currency: str) -> str:
@@ -58,9 +117,9 @@ def parse_amount(text: str, currency: str) -> int | None:
     from kamdesk.formatting import major_to_minor
 
     cleaned = text.strip()
-    for symbol in {*_SYMBOLS.values(), currency}:
+    for symbol in [*_TYPED_SYMBOLS, currency.upper(), currency]:
         cleaned = cleaned.replace(symbol, "")
-    cleaned = cleaned.strip()
+    cleaned = cleaned.replace("\u00a0", " ").strip()
     if not cleaned:
         return None
     locale = qlocale()

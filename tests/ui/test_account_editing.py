@@ -168,7 +168,7 @@ def test_f2_edits_tier_and_revenue(
 
     assert shown == ["Edit account", BANK, "800,000.00"]
     assert row_of(window, BANK, Column.TIER) == "A"
-    assert row_of(window, BANK, Column.REVENUE) == "¥950,000.50"
+    assert row_of(window, BANK, Column.REVENUE) == "CN¥950,000.50"
     stored = context.reader.account(seed.bank)
     assert stored is not None
     assert (stored["tier"], stored["annual_revenue_minor"]) == ("A", 95_000_050)
@@ -183,7 +183,7 @@ def test_undo_restores_the_edit_and_redo_applies_it_again(
     user.press(window, Qt.Key_Z, CTRL)
 
     assert row_of(window, BANK, Column.TIER) == "B"
-    assert row_of(window, BANK, Column.REVENUE) == "¥800,000.00"
+    assert row_of(window, BANK, Column.REVENUE) == "CN¥800,000.00"
     stored = context.reader.account(seed.bank)
     assert stored is not None
     assert (stored["tier"], stored["annual_revenue_minor"]) == ("B", 80_000_000)
@@ -191,7 +191,7 @@ def test_undo_restores_the_edit_and_redo_applies_it_again(
     user.press(window, Qt.Key_Z, CTRL_SHIFT)
 
     assert row_of(window, BANK, Column.TIER) == "A"
-    assert row_of(window, BANK, Column.REVENUE) == "¥950,000.50"
+    assert row_of(window, BANK, Column.REVENUE) == "CN¥950,000.50"
 
 
 def test_account_page_follows_an_edit(window: MainWindow, user: User) -> None:
@@ -206,7 +206,7 @@ def test_account_page_follows_an_edit(window: MainWindow, user: User) -> None:
     assert tier.text() == "C"
     revenue = page.findChild(QLabel, "profile_annual_revenue_minor")
     assert revenue is not None
-    assert revenue.text() == "¥1.00"
+    assert revenue.text() == "CN¥1.00"
 
 
 # Messages under the fields ---------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_negative_revenue_is_refused_under_the_field(
     }
     assert context.reader.account(seed.bank) == before
     assert change_log_count(book) == logged
-    assert row_of(window, BANK, Column.REVENUE) == "¥800,000.00"
+    assert row_of(window, BANK, Column.REVENUE) == "CN¥800,000.00"
 
 
 def test_correcting_the_field_lets_the_dialog_save(

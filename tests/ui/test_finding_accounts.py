@@ -264,11 +264,11 @@ def test_revenue_column_shows_money_and_sorts_accounts_without_revenue_first(
     assert rows(table) == REVENUE_ASCENDING
     assert rows(table, Column.REVENUE) == [
         "",
-        "¥150,000.00",
-        "¥800,000.00",
-        "¥1,200,000.00",
-        "¥3,000,000.00",
-        "¥5,000,000.00",
+        "CN¥150,000.00",
+        "CN¥800,000.00",
+        "CN¥1,200,000.00",
+        "CN¥3,000,000.00",
+        "CN¥5,000,000.00",
     ]
 
 
