@@ -67,7 +67,7 @@ def _cleaned(kind: RecordKind, values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(specs)
     if unknown:
         raise UnknownFieldError(
-            _("A {record} has no field named {names}; nothing was saved.").format(
+            _("Unknown field for this {record}: {names}. Nothing was saved.").format(
                 record=_(kind.label), names=", ".join(sorted(unknown))
             )
         )
