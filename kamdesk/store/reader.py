@@ -319,7 +319,7 @@ class BookReader:
         return counts
 
     def stakeholders(self, account_id: str) -> list[StakeholderRow]:
-        """The live stakeholders of an account, by name, with their coverage."""
+        """The live stakeholders of an account, by name (in pinyin), with their coverage."""
         covered: dict[str, list[str]] = {}
         for stakeholder_id, member_id in self.db.execute(
             "SELECT c.stakeholder_id, c.team_member_id FROM coverage c "
@@ -330,8 +330,10 @@ class BookReader:
         ):
             covered.setdefault(stakeholder_id, []).append(member_id)
         rows = self.db.execute(
-            f"SELECT id, {', '.join(STAKEHOLDER_COLUMNS)} FROM stakeholder "
-            "WHERE account_id = ? AND deleted_at IS NULL ORDER BY name, id",
+            f"SELECT s.id, {', '.join(f's.{c}' for c in STAKEHOLDER_COLUMNS)} FROM stakeholder s "
+            "LEFT JOIN search_person k ON k.stakeholder_id = s.id "
+            "WHERE s.account_id = ? AND s.deleted_at IS NULL "
+            "ORDER BY COALESCE(k.sort_key, s.name), s.id",
             (account_id,),
         )
         return [

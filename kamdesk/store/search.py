@@ -12,8 +12,9 @@ column of their own (see kamdesk.store.pinyin): "huadong", "hdzz" and "wl" find
 "wang" find every note that mentions a network (网络, "wangluo").
 
 The index lives in ``search_doc`` (one row per live account, with the keys its name and
-its owner's sort by) and ``search_fts`` (the text of the account and its people), kept in
-step by the unit of work in the same transaction as the edit. Because ``search_doc`` holds
+its owner's sort by), ``search_fts`` (the text of the account and its people) and
+``search_person`` (the key each live stakeholder's name sorts by), kept in step by the
+unit of work in the same transaction as the edit. Because ``search_doc`` holds
 exactly the live accounts, the account list walks its sort-key index for the name order.
 """
 
@@ -111,6 +112,7 @@ def reindex_account(db: Db, account_id: str) -> None:
     row = db.execute("SELECT id FROM search_doc WHERE account_id = ?", (account_id,)).fetchone()
     if row is not None:
         db.execute("DELETE FROM search_fts WHERE rowid = ?", (row[0],))
+    db.execute("DELETE FROM search_person WHERE account_id = ?", (account_id,))
     if account is None:
         if row is not None:
             db.execute("DELETE FROM search_doc WHERE id = ?", (row[0],))
@@ -118,13 +120,21 @@ def reindex_account(db: Db, account_id: str) -> None:
     name, notes, owner, industry_en, industry_zh = account
     texts = [name, notes, owner, industry_en, industry_zh]
     names = [name, owner]
-    for person in db.execute(
-        f"SELECT {', '.join(STAKEHOLDER_TEXT_COLUMNS)} FROM stakeholder "
+    people: list[tuple[str, str, str]] = []
+    for person_id, *person in db.execute(
+        f"SELECT id, {', '.join(STAKEHOLDER_TEXT_COLUMNS)} FROM stakeholder "
         "WHERE account_id = ? AND deleted_at IS NULL",
         (account_id,),
     ):
         texts.extend(person)
         names.append(person[0])
+        people.append((person_id, account_id, pinyin.sort_key(person[0])))
+    # OR REPLACE: a person moved here from another account takes their key along.
+    db.executemany(
+        "INSERT OR REPLACE INTO search_person (stakeholder_id, account_id, sort_key) "
+        "VALUES (?, ?, ?)",
+        people,
+    )
     keys = (pinyin.sort_key(name), pinyin.sort_key(owner) if owner else "")
     if row is None:
         rowid = db.execute(
@@ -180,5 +190,6 @@ def rebuild_index(db: Db) -> None:
     """
     db.execute("DELETE FROM search_fts")
     db.execute("DELETE FROM search_doc")
+    db.execute("DELETE FROM search_person")
     for (account_id,) in db.execute("SELECT id FROM account WHERE deleted_at IS NULL").fetchall():
         reindex_account(db, account_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kamdesk.ops.accounts import create_account, delete_account, update_account
-from kamdesk.ops.stakeholders import create_stakeholder, update_stakeholder
+from kamdesk.ops.stakeholders import create_stakeholder, delete_stakeholder, update_stakeholder
 from kamdesk.ops.team import create_team_member, delete_team_member, update_team_member
 from kamdesk.store.book import Book
 from kamdesk.store.reader import AccountQuery, AccountSort, BookReader
@@ -191,3 +191,20 @@ def test_parents_and_the_group_tree_sort_by_pinyin(book: Book) -> None:
     assert reader.account_ids(AccountQuery(sort=AccountSort.PARENT)) == [
         group, zenith, suzhou, wuxi, plant,
     ]  # fmt: skip
+
+
+def test_the_people_of_an_account_are_listed_by_pinyin(book: Book) -> None:
+    bank = create_account(book, {"name": "招商银行", "currency": "CNY"})
+    for name in ["赵敏", "Alice Walker", "王磊", "陈静", "Zoe Li", "安娜"]:
+        create_stakeholder(book, bank, {"name": name})
+
+    def people() -> list[str]:
+        return [person.name for person in BookReader(book.db).stakeholders(bank)]
+
+    # alice, an na, chen jing, wang lei, zhao min, zoe
+    assert people() == ["Alice Walker", "安娜", "陈静", "王磊", "赵敏", "Zoe Li"]
+    wang = next(p.id for p in BookReader(book.db).stakeholders(bank) if p.name == "王磊")
+    update_stakeholder(book, wang, {"name": "白雪"})  # bai xue
+    assert people() == ["Alice Walker", "安娜", "白雪", "陈静", "赵敏", "Zoe Li"]
+    delete_stakeholder(book, wang)
+    assert people() == ["Alice Walker", "安娜", "陈静", "赵敏", "Zoe Li"]

@@ -4,8 +4,9 @@ Revision ID: 0003
 Revises: 0002
 
 The FTS table gains a ``pinyin`` column (names spelled in full pinyin and by initials, so
-"huadong" and "hdzz" find 华东制造集团), and ``search_doc`` the keys names sort by
-(Chinese names by pinyin, among the Latin ones). Every live account is indexed again.
+"huadong" and "hdzz" find 华东制造集团), ``search_doc`` the keys names sort by (Chinese
+names by pinyin, among the Latin ones), and ``search_person`` holds the same key for each
+stakeholder. Every live account is indexed again.
 """
 
 from collections.abc import Sequence
@@ -29,6 +30,12 @@ def upgrade() -> None:
     # The account list walks this index for its name order (kamdesk.store.reader).
     op.execute("CREATE INDEX ix_search_doc_sort_key ON search_doc (sort_key, account_id)")
     op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, pinyin, prefix='1 2 3')")
+    # The key each stakeholder's name sorts by, for the account page's list of people.
+    op.execute(
+        "CREATE TABLE search_person (stakeholder_id TEXT PRIMARY KEY, "
+        "account_id TEXT NOT NULL, sort_key TEXT NOT NULL)"
+    )
+    op.execute("CREATE INDEX ix_search_person_account_id ON search_person (account_id)")
     from kamdesk.store.search import rebuild_index
 
     dbapi = op.get_bind().connection.dbapi_connection
@@ -46,5 +53,6 @@ def downgrade() -> None:
     op.execute("INSERT INTO search_fts_0002 (rowid, body) SELECT rowid, body FROM search_fts")
     op.execute("DROP TABLE search_fts")
     op.execute("DROP TABLE search_doc")
+    op.execute("DROP TABLE search_person")
     op.execute("ALTER TABLE search_doc_0002 RENAME TO search_doc")
     op.execute("ALTER TABLE search_fts_0002 RENAME TO search_fts")
