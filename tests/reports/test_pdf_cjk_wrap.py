@@ -19,7 +19,7 @@ from reportlab.platypus import Paragraph, Table, paragraph
 from kamdesk.reports.account_summary import build_account_summary
 from kamdesk.reports.data import AccountSummary, Branding, StakeholderLine
 from kamdesk.reports.fonts import FONT_NAME, register_fonts
-from kamdesk.reports.linebreak import apply_line_breaking, break_positions
+from kamdesk.reports.linebreak import apply_line_breaking, break_positions, uax14_breaks
 from kamdesk.reports.styles import make_styles
 from kamdesk.reports.template import DocumentInfo, render_pdf
 
@@ -228,3 +228,18 @@ def test_english_words_are_never_cut_in_the_account_summary(
             assert word in tokens or all(piece in tokens for piece in pieces), word
     assert "\u200b" not in pdf.text
     assert "\x00" not in pdf.text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(
+        alphabet="abcXYZ 中文字国，。“”《》（）-1.,:;!?\u0301\u200d\u00a0\u3000ー々/%$",
+        max_size=40,
+    )
+)
+def test_shortening_runs_gives_the_library_s_own_answer(text: str) -> None:
+    from uniseg.linebreak import line_break_breakables
+
+    expected = [i for i, allowed in enumerate(line_break_breakables(text)) if allowed and i]
+
+    assert uax14_breaks(text) == expected
