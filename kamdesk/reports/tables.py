@@ -4,7 +4,8 @@ A report gives each column a share of the text width that suits typical content.
 and names vary with the language and the book ("Middle management" is far wider than
 "中层"), so a column may turn out narrower than the longest word in it, which would then
 be cut mid-word. :func:`fitted_widths` widens such columns to their longest word and takes
-the room from the columns that have some to spare.
+the room from the columns that have some to spare; then a column wider than its longest
+line gives what it does not use to the columns whose text wraps, so rows get shorter.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def fitted_widths(
             > width + 0.01
         }
         if not needs:
-            return widths
+            return _share_unused_room(widths, texts, font_name, font_size, padding)
         for index, need in needs.items():
             widths[index] = need
             fixed.add(index)
@@ -60,6 +61,39 @@ def fitted_widths(
         for index in donors:
             widths[index] *= scale
     return base
+
+
+def _share_unused_room(
+    widths: list[float],
+    texts: Sequence[Sequence[str]],
+    font_name: str,
+    font_size: float,
+    padding: float,
+) -> list[float]:
+    """``widths`` with the room columns leave empty given to the columns that wrap.
+
+    Each wrapping column gets a part in proportion to how much more its longest line
+    needs, and never more than that; a column keeps at least the width it was given
+    minus what its longest line leaves empty.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    longest = [
+        max((stringWidth(text, font_name, font_size) for text in column), default=0.0) + padding
+        for column in texts
+    ]
+    fitted = [min(width, line) for width, line in zip(widths, longest, strict=True)]
+    spare = sum(widths) - sum(fitted)
+    wanted = [max(line - width, 0.0) for width, line in zip(widths, longest, strict=True)]
+    if spare <= 0 or sum(wanted) <= 0:
+        return widths
+    given = min(spare, sum(wanted))
+    fitted = [
+        width + given * want / sum(wanted) for width, want in zip(fitted, wanted, strict=True)
+    ]
+    # Room left once every line fits goes back to all columns alike.
+    left = spare - given
+    return [width + left * width / sum(fitted) for width in fitted]
 
 
 def _need(texts: Sequence[str], width: float, font_name: str, font_size: float) -> float:
