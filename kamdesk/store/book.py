@@ -17,7 +17,6 @@ import shutil
 import sqlite3
 import stat
 import struct
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,41 +150,31 @@ def check_can_create(path: Path) -> None:
 STALE_PARTIAL_AFTER_S = 10 * 60
 
 
-def _held_by_a_process(path: Path) -> bool:
-    """Whether some other process holds one of SQLite's locks on this database.
+def _held_by_a_process(path: Path) -> bool | None:
+    """Whether another process holds a lock on this database, or None if we cannot tell.
 
-    Probes the byte ranges SQLite's Unix VFS locks: the lock bytes of the main file (held
-    during a transaction) and those of its -shm (held for as long as a WAL connection is
-    open). The probe takes a write lock and drops it at once; a process that holds any
-    lock there makes it fail. Where POSIX locks are not available, only age counts.
+    Every SQLite connection in WAL mode keeps a lock on the -shm for as long as it is
+    open, and a transaction locks bytes of the main file; a file nobody locks is not
+    open in SQLite anywhere. Read from /proc/locks (Linux), which lists every process's
+    locks: probing by taking a lock ourselves would mean opening and closing the file,
+    and closing any descriptor of a file drops all of this process's POSIX locks on it,
+    including those of a SQLite connection we may still hold.
     """
     try:
-        import fcntl
-    except ImportError:
-        return False
-    pending_byte = 0x40000000
-    probes = [(path, pending_byte, 512), (Path(f"{path}-shm"), 120, 9)]
-    for file, start, length in probes:
-        try:
-            fd = os.open(file, os.O_RDONLY if sys.platform == "linux" else os.O_RDWR)
-        except FileNotFoundError:
-            continue
-        except OSError:
-            return True  # cannot look: assume it is in use
-        try:
-            if sys.platform == "linux":
-                # F_GETLK asks without taking anything, so a read-only file can be probed.
-                query = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, start, length, 0)
-                answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
-                if struct.unpack("hhqqi4x", answer)[0] != fcntl.F_UNLCK:
-                    return True
-            else:
-                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, length, start)
-                fcntl.lockf(fd, fcntl.LOCK_UN, length, start)
-        except OSError:
+        table = Path("/proc/locks").read_text()
+    except OSError:
+        return None
+    files = set()
+    for file in (path, Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            info = file.stat()
+            files.add(f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}")
+    me = str(os.getpid())
+    for line in table.splitlines():
+        # "12: POSIX  ADVISORY  READ 4711 fe:00:1466425 128 128" (waiters add "->")
+        fields = [field for field in line.split() if field != "->"]
+        if len(fields) >= 6 and fields[5] in files and fields[4] != me:
             return True
-        finally:
-            os.close(fd)
     return False
 
 
@@ -199,7 +188,8 @@ def remove_stale_partials(path: Path) -> list[Path]:
     ``STALE_PARTIAL_AFTER_S`` *and* no process holds a SQLite lock on it: a running
     creation writes every few seconds and keeps its connection open, so neither rule
     alone could remove a live file, and the age rule also covers the moments between two
-    connections when no lock is held. Files that are not ours by name are never touched.
+    connections when no lock is held (and systems whose locks cannot be listed). Files
+    that are not ours by name are never touched.
     """
     own_name = re.compile(r"\.+" + re.escape(path.name) + r"(?:\.[0-9a-f]{32}\.(?:creating|demo))+")
     groups: dict[Path, list[Path]] = {}
@@ -220,7 +210,7 @@ def remove_stale_partials(path: Path) -> list[Path]:
             newest = max(file.lstat().st_mtime for file in files)
         except OSError:
             continue
-        if now - newest < STALE_PARTIAL_AFTER_S or _held_by_a_process(base):
+        if now - newest < STALE_PARTIAL_AFTER_S or _held_by_a_process(base) is True:
             continue
         for file in files:
             with contextlib.suppress(OSError):
@@ -328,8 +318,12 @@ def _sidecars(path: Path) -> list[Path]:
 
 
 def _remove_sidecars(path: Path, sidecars: list[Path]) -> None:
-    """Remove the -wal/-shm we made beside ``path``, unless another program uses them now."""
-    if any(side.exists() for side in sidecars) and not _held_by_a_process(path):
+    """Remove the -wal/-shm we made beside ``path``, unless another program uses them now.
+
+    Where we cannot tell whether one does, they stay: a -shm left over is harmless, one
+    removed under a running program is not.
+    """
+    if any(side.exists() for side in sidecars) and _held_by_a_process(path) is False:
         for side in sidecars:
             with contextlib.suppress(OSError):
                 side.unlink(missing_ok=True)
@@ -347,8 +341,8 @@ def wal_in_use(path: Path) -> bool:
 def inspect_book(path: Path) -> BookInfo:
     """Read a book's revision, device id and clock without writing a byte.
 
-    A non-empty -wal means the book was not closed cleanly (or is open elsewhere): then
-    SQLite's quick_check runs too, so a damaged book is refused here with a message,
+    A non-empty -wal that no other program holds open means the book was not closed
+    cleanly: then SQLite's quick_check runs too, so a damaged book is refused here with a message,
     rather than failing half-way through a screen or a report. Without a -wal the file
     is read as immutable, which creates no -wal/-shm: that works in a read-only folder
     and on a full disk, and leaves the folder of a book we refuse as it was.
@@ -356,7 +350,11 @@ def inspect_book(path: Path) -> BookInfo:
     check_file_looks_like_sqlite(path)
     sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
     had_sidecars = [p.exists() for p in sidecars]
-    unclean = had_sidecars[0] and sidecars[0].stat().st_size > 0
+    # A -wal that another program holds open is its own, current one: no crash there,
+    # and the check would cost half a second on a large book for nothing.
+    unclean = (
+        had_sidecars[0] and sidecars[0].stat().st_size > 0 and _held_by_a_process(path) is not True
+    )
     uri = _ro_uri(path) if wal_in_use(path) else _immutable_uri(path)
     try:
         db = sqlite3.connect(uri, uri=True, timeout=OPEN_LOCK_TIMEOUT_S)
