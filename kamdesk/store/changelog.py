@@ -299,7 +299,7 @@ class ChangeRecorder:
                 accounts.add(record.account_id)
             elif change.column in search.REFERENCED_TEXT_COLUMNS.get(change.table, ()):
                 # An owner renamed or gone, an industry relabelled: their accounts' text.
-                accounts.update(search.accounts_referring_to(db, change.table, change.row_id))
+                accounts.update(search.reindex_referenced(db, change.table, change.row_id))
         for account_id in accounts:
             search.reindex_account(db, account_id)
 

@@ -357,12 +357,13 @@ class BookReader:
         return next(s for s in self.stakeholders(row[0]) if s.id == stakeholder_id)
 
     def team_members(self) -> list[TeamMemberRow]:
-        """Our live team members, by name."""
+        """Our live team members, by name (in pinyin)."""
         return [
             TeamMemberRow(*row)
             for row in self.db.execute(
-                "SELECT id, name, role, title, level, email, phone FROM team_member "
-                "WHERE deleted_at IS NULL ORDER BY name, id"
+                "SELECT m.id, m.name, m.role, m.title, m.level, m.email, m.phone "
+                "FROM team_member m LEFT JOIN search_member k ON k.team_member_id = m.id "
+                "WHERE m.deleted_at IS NULL ORDER BY COALESCE(k.sort_key, m.name), m.id"
             )
         ]
 

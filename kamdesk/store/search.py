@@ -12,9 +12,10 @@ column of their own (see kamdesk.store.pinyin): "huadong", "hdzz" and "wl" find
 "wang" find every note that mentions a network (网络, "wangluo").
 
 The index lives in ``search_doc`` (one row per live account, with the keys its name and
-its owner's sort by), ``search_fts`` (the text of the account and its people) and
-``search_person`` (the key each live stakeholder's name sorts by), kept in step by the
-unit of work in the same transaction as the edit. Because ``search_doc`` holds
+its owner's sort by), ``search_fts`` (the text of the account and its people),
+``search_person`` and ``search_member`` (the keys each live stakeholder's and team
+member's names sort by), kept in step by the unit of work in the same transaction as
+the edit. Because ``search_doc`` holds
 exactly the live accounts, the account list walks its sort-key index for the name order.
 """
 
@@ -160,12 +161,35 @@ def document(texts: Iterable[str], names: Iterable[str]) -> tuple[str, str]:
     return index_text(*texts), " ".join(spelled)
 
 
-def accounts_referring_to(db: Db, table: str, row_id: str) -> list[str]:
-    """The live accounts whose documents hold text of this row (see REFERENCED_TEXT_COLUMNS).
+def reindex_referenced(db: Db, table: str, row_id: str) -> list[str]:
+    """Bring the index in step with a changed row of REFERENCED_TEXT_COLUMNS' tables.
 
-    A renamed team member is found under the new name in the accounts they own; an
-    industry relabelled is found under its new label.
+    A team member's own sort key is written here; the accounts whose documents hold the
+    row's text are returned, for the caller to index again (once, whatever else changed):
+    a renamed team member is then found under the new name in the accounts they own, and
+    an industry relabelled under its new label.
     """
+    if table == "team_member":
+        _index_member(db, row_id)
+    return _accounts_referring_to(db, table, row_id)
+
+
+def _index_member(db: Db, member_id: str) -> None:
+    from kamdesk.store import pinyin
+
+    row = db.execute(
+        "SELECT name FROM team_member WHERE id = ? AND deleted_at IS NULL", (member_id,)
+    ).fetchone()
+    if row is None:
+        db.execute("DELETE FROM search_member WHERE team_member_id = ?", (member_id,))
+    else:
+        db.execute(
+            "INSERT OR REPLACE INTO search_member (team_member_id, sort_key) VALUES (?, ?)",
+            (member_id, pinyin.sort_key(row[0])),
+        )
+
+
+def _accounts_referring_to(db: Db, table: str, row_id: str) -> list[str]:
     if table == "team_member":
         sql = "SELECT id FROM account WHERE owner_id = ? AND deleted_at IS NULL"
     elif table == "vocabulary":
@@ -191,5 +215,10 @@ def rebuild_index(db: Db) -> None:
     db.execute("DELETE FROM search_fts")
     db.execute("DELETE FROM search_doc")
     db.execute("DELETE FROM search_person")
+    db.execute("DELETE FROM search_member")
     for (account_id,) in db.execute("SELECT id FROM account WHERE deleted_at IS NULL").fetchall():
         reindex_account(db, account_id)
+    for (member_id,) in db.execute(
+        "SELECT id FROM team_member WHERE deleted_at IS NULL"
+    ).fetchall():
+        _index_member(db, member_id)

@@ -163,8 +163,9 @@ def test_a_0002_book_is_indexed_again_with_pinyin_owners_industries_and_sort_key
     with closing(sqlite3.connect(path)) as db:
         db.execute(
             "INSERT INTO team_member (id, created_at, updated_at, name, role, title, level, "
-            "email, phone) VALUES ('tm-1', ?, ?, '王磊', 'account_manager', '', '', '', '')",
-            (stamp, stamp),
+            "email, phone) VALUES ('tm-1', ?, ?, '王磊', 'account_manager', '', '', '', ''), "
+            "('tm-2', ?, ?, 'Zoe', 'account_manager', '', '', '', '')",
+            (stamp, stamp, stamp, stamp),
         )
         db.execute("UPDATE account SET owner_id = 'tm-1' WHERE id = 'acc-1'")
         db.execute(
@@ -197,6 +198,7 @@ def test_a_0002_book_is_indexed_again_with_pinyin_owners_industries_and_sort_key
         assert found("zenith") == ["acc-2"]
         # 华东… ("hua dong") sorts under H, before Zenith.
         assert reader.account_ids(AccountQuery()) == ["acc-1", "acc-2"]
+        assert [m.name for m in reader.team_members()] == ["王磊", "Zoe"]  # wang, zoe
         assert book.integrity_check() == ["ok"]
 
 

@@ -6,7 +6,12 @@ import pytest
 
 from kamdesk.ops.accounts import create_account, delete_account, update_account
 from kamdesk.ops.stakeholders import create_stakeholder, delete_stakeholder, update_stakeholder
-from kamdesk.ops.team import create_team_member, delete_team_member, update_team_member
+from kamdesk.ops.team import (
+    create_team_member,
+    delete_team_member,
+    restore_team_member,
+    update_team_member,
+)
 from kamdesk.store.book import Book
 from kamdesk.store.reader import AccountQuery, AccountSort, BookReader
 
@@ -208,3 +213,20 @@ def test_the_people_of_an_account_are_listed_by_pinyin(book: Book) -> None:
     assert people() == ["Alice Walker", "安娜", "白雪", "陈静", "赵敏", "Zoe Li"]
     delete_stakeholder(book, wang)
     assert people() == ["Alice Walker", "安娜", "陈静", "赵敏", "Zoe Li"]
+
+
+def test_our_team_is_listed_by_pinyin(book: Book) -> None:
+    ids = {
+        name: create_team_member(book, {"name": name}) for name in ["周涛", "Anna", "陈静", "Mark"]
+    }
+
+    def team() -> list[str]:
+        return [member.name for member in BookReader(book.db).team_members()]
+
+    assert team() == ["Anna", "陈静", "Mark", "周涛"]  # anna, chen jing, mark, zhou tao
+    update_team_member(book, ids["周涛"], {"name": "白雪"})  # bai xue
+    assert team() == ["Anna", "白雪", "陈静", "Mark"]
+    delete_team_member(book, ids["陈静"])
+    assert team() == ["Anna", "白雪", "Mark"]
+    restore_team_member(book, ids["陈静"])
+    assert team() == ["Anna", "白雪", "陈静", "Mark"]

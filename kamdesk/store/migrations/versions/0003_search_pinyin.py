@@ -5,8 +5,8 @@ Revises: 0002
 
 The FTS table gains a ``pinyin`` column (names spelled in full pinyin and by initials, so
 "huadong" and "hdzz" find 华东制造集团), ``search_doc`` the keys names sort by (Chinese
-names by pinyin, among the Latin ones), and ``search_person`` holds the same key for each
-stakeholder. Every live account is indexed again.
+names by pinyin, among the Latin ones), and ``search_person`` and ``search_member`` hold
+the same key for each stakeholder and team member. Every live account is indexed again.
 """
 
 from collections.abc import Sequence
@@ -36,6 +36,10 @@ def upgrade() -> None:
         "account_id TEXT NOT NULL, sort_key TEXT NOT NULL)"
     )
     op.execute("CREATE INDEX ix_search_person_account_id ON search_person (account_id)")
+    # And each team member's, for the team and the Owner choices.
+    op.execute(
+        "CREATE TABLE search_member (team_member_id TEXT PRIMARY KEY, sort_key TEXT NOT NULL)"
+    )
     from kamdesk.store.search import rebuild_index
 
     dbapi = op.get_bind().connection.dbapi_connection
@@ -54,5 +58,6 @@ def downgrade() -> None:
     op.execute("DROP TABLE search_fts")
     op.execute("DROP TABLE search_doc")
     op.execute("DROP TABLE search_person")
+    op.execute("DROP TABLE search_member")
     op.execute("ALTER TABLE search_doc_0002 RENAME TO search_doc")
     op.execute("ALTER TABLE search_fts_0002 RENAME TO search_fts")
