@@ -287,7 +287,9 @@ def _read_version(db: sqlite3.Connection, path: Path) -> tuple[Any, dict[str, st
             ) from error
         if disk_is_full(error, path.parent):
             raise _cannot_open_on_full_disk(path) from error
-        if _is_read_only_error(error):
+        # Reading through a -wal needs a -shm beside it, which a read-only folder cannot
+        # take: SQLite says "readonly" or "unable to open" then, not what is wrong.
+        if _is_read_only_error(error) or not _folder_is_writable(path.parent):
             raise ReadOnlyBookError(
                 _(
                     "{path} cannot be read: it was not closed properly, and its folder is "

@@ -377,3 +377,20 @@ def test_a_sound_book_left_with_its_wal_opens_after_the_check(tmp_path: Path) ->
         shutil.copyfile(f"{path}-wal", f"{copy}-wal")
     with Book.open(copy) as book:
         assert BookReader(book.db).account_count() == 4
+
+
+def test_a_book_left_with_a_wal_in_a_read_only_folder_says_to_copy_it(shared: Path) -> None:
+    # Reading the -wal needs a -shm, which nobody may create in this folder; reading the
+    # main file alone would silently show the book without its last changes.
+    source = make_book(shared / "source.kamdesk", accounts=1)
+    folder = shared / "ro"
+    folder.mkdir()
+    with Book.open(source) as book:
+        create_account(book, {"name": "Only in the WAL", "currency": "CNY"})
+        shutil.copyfile(source, folder / "b.kamdesk")
+        shutil.copyfile(f"{source}-wal", folder / "b.kamdesk-wal")
+    folder.chmod(0o555)
+    result = act("nobody", "open", folder / "b.kamdesk")
+    assert result["error"] == "ReadOnlyBookError"
+    assert "Copy it to a folder you can write to" in result["message"]
+    assert listing(folder) == ["b.kamdesk", "b.kamdesk-wal"]
