@@ -742,6 +742,9 @@ class Book:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("ROLLBACK")
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # The read connection never writes: every change goes through ``write()``,
+            # where the change log sees it. (Closing it still checkpoints the WAL.)
+            self.db.execute("PRAGMA query_only = ON")
         except sqlite3.OperationalError as error:
             if _is_locked(error):
                 raise BookLockedError(

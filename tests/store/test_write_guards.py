@@ -227,3 +227,18 @@ def test_a_refusal_leaves_the_book_writable_and_still_guarded(book: Book, acme: 
 )
 def test_statements_that_write_no_synced_table_are_let_through(sql: str) -> None:
     assert written_synced_table(sql) is None
+
+
+def test_the_read_connection_cannot_write(book: Book, acme: str) -> None:
+    import sqlite3
+
+    before = snapshot(book)
+    for sql in (
+        "UPDATE account SET name = 'Hidden' WHERE id = ?",
+        "DELETE FROM account WHERE id = ?",
+    ):
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            book.db.execute(sql, (acme,))
+    assert snapshot(book) == before
+    update_account(book, acme, {"name": "Acme Robotics Ltd"})  # the logged path still writes
+    assert BookReader(book.db).account(acme)["name"] == "Acme Robotics Ltd"  # type: ignore[index]
