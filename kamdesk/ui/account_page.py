@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,7 +28,7 @@ from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
-from kamdesk.ui.formatting import qlocale
+from kamdesk.ui.formatting import date_time_text, qlocale
 from kamdesk.ui.models.stakeholder_table import Column, StakeholderTableModel
 from kamdesk.ui.values import value_text
 
@@ -218,14 +218,7 @@ class AccountPage(QWidget):
         self.title.setText(str(values["name"]))
         changed = self._context.reader.last_changed(self._account_id)
         self.last_changed.setText(
-            _("Last changed {when}").format(
-                when=qlocale().toString(
-                    QDateTime.fromSecsSinceEpoch(int(changed.timestamp())),
-                    QLocale.FormatType.ShortFormat,
-                )
-            )
-            if changed
-            else ""
+            _("Last changed {when}").format(when=date_time_text(changed)) if changed else ""
         )
         for spec in _PROFILE_FIELDS:
             self._profile_labels[spec.name][1].setText(self._value_text(spec, values))

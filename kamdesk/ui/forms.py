@@ -237,9 +237,7 @@ class RecordForm(QWidget):
                 continue
             child_combo, parent_combo = editor.widget, parent.widget
             assert isinstance(child_combo, QComboBox) and isinstance(parent_combo, QComboBox)
-            parent_combo.currentIndexChanged.connect(
-                lambda _i, e=editor: self._on_parent_chosen(e)
-            )
+            parent_combo.currentIndexChanged.connect(lambda _i, e=editor: self._on_parent_chosen(e))
             child_combo.currentIndexChanged.connect(
                 lambda _i, e=editor, p=parent_combo: self._on_child_chosen(e, p)
             )

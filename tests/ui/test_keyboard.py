@@ -235,9 +235,7 @@ def test_ctrl_p_previews_the_summary_of_the_selected_account(
 
 def test_ctrl_t_and_ctrl_comma_open_team_and_settings(window: MainWindow, user: User) -> None:
     user.answer(lambda: user.press(window, Qt.Key_T, CTRL), lambda d: None, kind=TeamDialog)
-    user.answer(
-        lambda: user.press(window, Qt.Key_Comma, CTRL), lambda d: None, kind=SettingsDialog
-    )
+    user.answer(lambda: user.press(window, Qt.Key_Comma, CTRL), lambda d: None, kind=SettingsDialog)
 
 
 def test_f1_lists_every_shortcut_of_the_window(window: MainWindow, user: User) -> None:
