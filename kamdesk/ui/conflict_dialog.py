@@ -52,9 +52,10 @@ class ConflictDialog(QDialog):
         )
         intro.setWordWrap(True)
         grid = QGridLayout()
-        grid.addWidget(QLabel(f"<b>{_('Field')}</b>"), 0, 0)
-        grid.addWidget(QLabel(f"<b>{_('Saved meanwhile')}</b>"), 0, 1)
-        grid.addWidget(QLabel(f"<b>{_('Yours')}</b>"), 0, 2)
+        for column, title in enumerate((_("Field"), _("Saved meanwhile"), _("Yours"))):
+            heading = QLabel(title)
+            heading.setStyleSheet("font-weight: 600;")
+            grid.addWidget(heading, 0, column)
         self._mine: dict[str, QRadioButton] = {}
         for row, (name, field) in enumerate(conflict.conflicts.items(), start=1):
             spec = by_name[name]
