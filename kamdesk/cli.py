@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -163,6 +164,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)
+    except sqlite3.DatabaseError as error:
+        # Opening checked the book; a read that still fails (a table missing, a page
+        # damaged since) is the book's fault, and is said as such, never as a traceback.
+        from kamdesk.store.book import damaged_book_error
+
+        book = Path(args.book) if args.book else _default_book()
+        return _fail(damaged_book_error(book.expanduser().absolute(), error).message)
     except OSError as error:
         # A folder of our own that cannot be made: a read-only or full home folder.
         from kamdesk.i18n import _

@@ -174,3 +174,20 @@ def test_a_book_cut_in_half_while_its_wal_exists_is_one_line(tmp_path: Path) -> 
         assert "is damaged" in line and "backup" in line
     assert not out.exists()
     assert {p.name: p.read_bytes() for p in crashed.iterdir()} == before
+
+
+def test_a_report_on_a_book_missing_a_table_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "b.kamdesk"
+    with Book.open(path, create=True) as book:
+        create_account(book, {"name": "Acme", "currency": "CNY"})
+    with closing(sqlite3.connect(path)) as db:  # another program broke its schema
+        db.execute("DROP TABLE search_member")
+        db.commit()
+
+    line = kamdesk_fails(
+        "report", "account-summary", "--book", str(path), "--account", "Acme",
+        "-o", str(tmp_path / "a.pdf"), home=tmp_path / "home",
+    )  # fmt: skip
+
+    assert "is damaged (no such table: search_member)" in line
+    assert not (tmp_path / "a.pdf").exists()
