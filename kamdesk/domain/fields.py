@@ -29,6 +29,10 @@ class FieldKind(Enum):
     TEAM_MEMBER = auto()
     TEAM_MEMBERS = auto()
     EMAIL = auto()
+    #: A calendar date (an expected close), stored as ``datetime.date``.
+    DATE = auto()
+    #: A whole percentage, 0 to 100 (a deal's probability).
+    PERCENT = auto()
 
 
 #: Longest single-line text a name or title may hold: anything longer is a slip (a paste

@@ -6,6 +6,7 @@ that field; nothing is saved unless every field passes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
@@ -60,6 +61,14 @@ def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | N
         if value > MAX_AMOUNT_MINOR:
             return _("{field} is too large.").format(field=_(spec.label))
         return None
+    if kind is FieldKind.PERCENT:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            return _("{field} must be a whole number from 0 to 100.").format(field=_(spec.label))
+        return None
+    if kind is FieldKind.DATE:
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            return _("Enter a date such as 2026-12-31.")
+        return None
     if kind is FieldKind.SCORE:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
             return _("{field} must be between 1 and 5.").format(field=_(spec.label))
@@ -108,6 +117,13 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
         return ""
     if spec.kind is FieldKind.TEAM_MEMBERS:
         return tuple(sorted(set(value or ())))
+    if spec.kind is FieldKind.DATE and isinstance(value, str):
+        try:  # the change log and the reader carry dates as ISO text
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            return value  # refused by check_field with a message
+    if value == "" and spec.kind in (FieldKind.DATE, FieldKind.PERCENT):
+        return None
     return value
 
 
@@ -133,11 +149,14 @@ def parent_choice(kind: VocabularyKind | None, code: str) -> str | None:
     """The choice ``code`` belongs to in the field that narrows it, if the rules know one.
 
     A force's prefix names its buying role (E-DB and E-PB are forces of the economic
-    buyer). Codes a team added itself have no known parent and fit any choice.
+    buyer); a deal stage's prefix names its stage model ("compass.intent" is a stage of
+    the sales compass). Codes a team added itself have no known parent and fit any choice.
     """
     if kind is VocabularyKind.FORCE and code:
         role = FORCE_ROLE.get(code.split("-", 1)[0])
         return str(role) if role is not None else None
+    if kind is VocabularyKind.DEAL_STAGE and "." in code:
+        return code.split(".", 1)[0]
     return None
 
 

@@ -32,6 +32,10 @@ class VocabularyKind(StrEnum):
     ATTITUDE = "attitude"
     DECISION_STYLE = "decision_style"
     TEAM_ROLE = "team_role"
+    STAGE_MODEL = "stage_model"
+    DEAL_STAGE = "deal_stage"
+    DEAL_STATUS = "deal_status"
+    OUTCOME_REASON = "outcome_reason"
 
 
 class BuyingRole(StrEnum):
@@ -87,6 +91,11 @@ class Term(NamedTuple):
         import uuid
 
         return str(uuid.uuid5(uuid.UUID(VOCABULARY_NAMESPACE), f"{self.kind.value}:{self.code}"))
+
+
+def terms(kind: VocabularyKind, *rows: tuple[str, str, str]) -> list[Term]:
+    """Seed entries of one list, from (code, English label, Chinese label) rows."""
+    return [Term(kind, code, en, zh) for code, en, zh in rows]
 
 
 def _terms(kind: VocabularyKind, *rows: tuple[str, str, str]) -> list[Term]:

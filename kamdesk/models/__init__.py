@@ -19,6 +19,9 @@ from kamdesk.models.tables import (
     new_id,
     utc_now,
 )
+from kamdesk.models.opportunity import Opportunity
+
+SYNCED_TABLES["opportunity"] = Opportunity
 
 __all__ = [
     "SYNCED_TABLES",
@@ -27,6 +30,7 @@ __all__ = [
     "BookMeta",
     "ChangeLogEntry",
     "Coverage",
+    "Opportunity",
     "Record",
     "Stakeholder",
     "TeamMember",

@@ -1,0 +1,28 @@
+"""The kinds of record declared as data (see ``kamdesk.kinds.base``), by name.
+
+Adding a kind: write its declaration module here, its table in ``kamdesk.models``, its
+Alembic revision, and add it to ``KINDS`` below. Nothing else needs to know of it.
+"""
+
+from __future__ import annotations
+
+from kamdesk.kinds.base import Kind, ListColumn, MergeGroup, ParentLink
+from kamdesk.kinds.opportunity import OPPORTUNITY
+
+#: Every declared kind, in the order their tabs appear.
+KINDS: tuple[Kind, ...] = (OPPORTUNITY,)
+
+_BY_NAME = {k.name: k for k in KINDS}
+
+
+def kind(name: str) -> Kind:
+    """The kind called ``name`` (KeyError for an unknown one)."""
+    return _BY_NAME[name]
+
+
+def shown_on(parent: str) -> list[Kind]:
+    """The kinds listed on ``parent``'s page, in tab order."""
+    return sorted((k for k in KINDS if k.shown_on == parent), key=lambda k: k.position)
+
+
+__all__ = ["KINDS", "Kind", "ListColumn", "MergeGroup", "ParentLink", "kind", "shown_on"]

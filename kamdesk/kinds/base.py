@@ -1,0 +1,103 @@
+"""What declaring a kind of record says: its fields, where it hangs, how it is listed.
+
+A kind of record (a deal, a visit, an objection…) is declared once, in its own module
+under ``kamdesk.kinds``, and the generic parts read the declaration: the ops that create,
+edit, delete and restore (``kamdesk.ops.kinds``), the reader (``BookReader.records_of``),
+the change log (every ``Record`` table is synced), the forms and undo, the lists on the
+account page (``kamdesk.ui.record_list``) and the PDF tables. A new kind then writes only
+what is its own: its table (``kamdesk.models``), its migration, a rule or a screen.
+
+This module imports no table: a declaration names its table through a function, so the
+window's first paint does not wait for SQLModel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from kamdesk.domain.fields import FieldSpec, field_map
+from kamdesk.domain.vocabulary import Term
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from kamdesk.models import Record
+
+#: A rule on the values alone (the stored ones merged with the new): field → message.
+ValueCheck = Callable[[Mapping[str, Any]], dict[str, str]]
+#: A rule that needs the book: (session, record id or None, changed values) → messages.
+BookCheck = Callable[["Session", "str | None", dict[str, Any]], dict[str, str]]
+#: Called in the same transaction after a record was created or changed:
+#: (session, the record, the values that changed, as they were before).
+AfterWrite = Callable[["Session", "Record", dict[str, Any]], None]
+#: Values a form fills in when the user edits one field (a stage gives its probability):
+#: (the field just edited, every value in the form) → values to suggest.
+Suggest = Callable[[str, Mapping[str, Any]], dict[str, Any]]
+
+
+class ParentLink(NamedTuple):
+    """The record a record belongs to: the parent kind and the column holding its id."""
+
+    kind: str
+    column: str
+
+
+class MergeGroup(NamedTuple):
+    """Fields that only make sense together (an amount and its currency): synced as one."""
+
+    name: str
+    fields: tuple[str, ...]
+
+
+class ListColumn(NamedTuple):
+    """A column of the kind's list: the field shown, and its share of the width."""
+
+    field: str
+    share: float = 0.15
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record, declared once."""
+
+    #: The table name, also the kind's name in the change log and in sync.
+    name: str
+    #: "deal", "visit": the word in messages ("This deal no longer exists").
+    label: str
+    #: "Deals": the title of its list.
+    plural: str
+    fields: tuple[FieldSpec, ...]
+    #: The table, imported when first needed.
+    model: Callable[[], type[Record]]
+    parent: ParentLink | None = None
+    #: The order of its list: columns, each with NULLs last; the id breaks ties.
+    order_by: tuple[str, ...] = ("name",)
+    list_columns: tuple[ListColumn, ...] = ()
+    #: Fields whose text the account's search finds.
+    search_text: tuple[str, ...] = ()
+    merge_groups: tuple[MergeGroup, ...] = ()
+    #: The vocabulary it brings (seeded by its migration, renameable like any other).
+    vocabulary: tuple[Term, ...] = ()
+    checks: tuple[ValueCheck, ...] = ()
+    book_check: BookCheck | None = None
+    after_write: AfterWrite | None = None
+    suggest: Suggest | None = None
+    #: What a new record's form starts with (a new deal starts at the first stage).
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: The field that names a record in messages and undo texts.
+    title_field: str = "name"
+    #: The kind whose page lists these records (a tab per kind), and the tab's place.
+    shown_on: str | None = None
+    position: int = 100
+
+    @property
+    def specs(self) -> dict[str, FieldSpec]:
+        """The field declarations by name."""
+        return field_map(self.fields)
+
+    def merge_group_of(self, field: str) -> MergeGroup | None:
+        """The group ``field`` merges with, if any."""
+        return next((g for g in self.merge_groups if field in g.fields), None)
