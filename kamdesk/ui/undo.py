@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
-from kamdesk.errors import BookLockedError, KamdeskError
+from kamdesk.errors import BookLockedError, EditConflictError, KamdeskError
 from kamdesk.i18n import _
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.store.book import Book
@@ -106,6 +106,16 @@ class RecordCommand(QUndoCommand):
             stack = self._context.undo_stack
             QTimer.singleShot(0, stack.redo if undoing else stack.undo)
             self._tell(error, undoing)
+        except EditConflictError:
+            # Someone changed the same field since: their value stays, and this step can
+            # no longer be taken without undoing their work.
+            self.setObsolete(True)
+            message = (
+                _("Cannot undo “{action}”: it was changed elsewhere since; that change stays.")
+                if undoing
+                else _("Cannot redo “{action}”: it was changed elsewhere since; that change stays.")
+            )
+            self._context.signals.notice_did_post.emit(message.format(action=self.text()))
         except KamdeskError as error:
             # The record is gone or the change no longer fits: drop the command rather
             # than let the stack claim something about the book that is not true.
@@ -139,13 +149,17 @@ def edit_command(
     text: str,
     announce: Callable[[], None],
 ) -> RecordCommand:
-    """The command for an edit that replaced ``before`` with ``after``."""
+    """The command for an edit that replaced ``before`` with ``after``.
+
+    Undo and redo say what they expect to find (``base``): a field someone else changed
+    since is theirs now, and undo refuses rather than silently put the old value back.
+    """
     changed_after = {k: v for k, v in after.items() if k in before}
     return RecordCommand(
         context,
         text,
-        lambda: actions.update(context.book, record_id, changed_after),
-        lambda: actions.update(context.book, record_id, before),
+        lambda: actions.update(context.book, record_id, changed_after, base=before),
+        lambda: actions.update(context.book, record_id, before, base=changed_after),
         announce,
     )
 

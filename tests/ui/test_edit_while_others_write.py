@@ -107,3 +107,44 @@ def test_keeping_mine_saves_what_i_typed_and_cancel_saves_nothing(
     )
     stored = context.reader.account(seed.bank)
     assert stored is not None and stored["name"] == "Blue River Bank Group"
+
+
+def test_undo_never_puts_back_a_value_someone_changed_since(
+    window: MainWindow, user: User, book: Book, seed: Seed, context: AppContext
+) -> None:
+    open_bank(window, user)
+
+    def fill(dialog: QDialog) -> None:
+        choose(field(dialog, QComboBox, "tier"), "A")
+        user.click(button(dialog, SAVE))
+
+    user.answer(lambda: user.press(window, Qt.Key_F2), fill)
+    accounts.update_account(book, seed.bank, {"tier": "C", "notes": "Tier reviewed"})
+
+    user.press(window, Qt.Key_Z, Qt.ControlModifier)
+
+    stored = context.reader.account(seed.bank)
+    assert stored is not None
+    assert (stored["tier"], stored["notes"]) == ("C", "Tier reviewed")
+    assert window.statusBar().currentMessage() == (
+        f"Cannot undo “Edit account {BANK}”: it was changed elsewhere since; that change stays."
+    )
+
+
+def test_undo_of_one_field_leaves_a_field_changed_elsewhere(
+    window: MainWindow, user: User, book: Book, seed: Seed, context: AppContext
+) -> None:
+    open_bank(window, user)
+
+    def fill(dialog: QDialog) -> None:
+        choose(field(dialog, QComboBox, "tier"), "A")
+        user.click(button(dialog, SAVE))
+
+    user.answer(lambda: user.press(window, Qt.Key_F2), fill)
+    accounts.update_account(book, seed.bank, {"notes": "Board meets on Friday"})
+
+    user.press(window, Qt.Key_Z, Qt.ControlModifier)
+
+    stored = context.reader.account(seed.bank)
+    assert stored is not None
+    assert (stored["tier"], stored["notes"]) == ("B", "Board meets on Friday")
