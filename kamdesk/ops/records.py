@@ -35,6 +35,9 @@ RecordCheck = Callable[["Session", "str | None", dict[str, Any]], dict[str, str]
 ExtraWrite = Callable[["Session", str, dict[str, Any]], dict[str, Any]]
 #: Reads those fields as stored: (session, record id) → values.
 ExtraRead = Callable[["Session", str], dict[str, Any]]
+#: Work that follows a write in its transaction (a deal's stage history): (session, the
+#: record as written, the values that changed as they were before).
+AfterWrite = Callable[["Session", "Record", dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ class RecordKind:
     write_extra: ExtraWrite | None = None
     #: The stored values of the extra fields, for telling an edit made elsewhere.
     read_extra: ExtraRead | None = None
+    #: Called in the same transaction after ``create`` (every field "before" is None) and
+    #: after an ``update`` that changed something (the replaced values).
+    after_write: AfterWrite | None = None
+    #: Fields that only make sense together (an amount and its currency): an edit of one
+    #: is refused if another was changed elsewhere meanwhile (see ``update``).
+    merge_groups: tuple[tuple[str, ...], ...] = ()
 
     @property
     def specs(self) -> dict[str, FieldSpec]:
@@ -108,7 +117,7 @@ def check(book: Book, kind: RecordKind, record_id: str | None, values: Mapping[s
     Lets a form re-word its messages (after a language switch) without saving.
     """
     cleaned = _checked(book, kind, values)
-    with book.write() as session:  # reads only: nothing is flushed, nothing logged
+    with book.read() as session:  # no write lock: a form checks as the user types
         _run_check(kind, session, record_id, cleaned)
 
 
@@ -131,6 +140,12 @@ def create(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> str:
         session.flush()
         if kind.write_extra is not None and extras:
             kind.write_extra(session, record.id, extras)
+        if kind.after_write is not None:
+            kind.after_write(
+                session,
+                record,
+                {spec.name: None for spec in kind.fields if spec.name not in kind.extra_fields},
+            )
         return record.id
 
 
@@ -153,7 +168,9 @@ def update(
     if another window or program changed it meanwhile. If a field the user changed was
     changed there too (its stored value is now neither ``base`` nor the user's value),
     nothing at all is written and ``EditConflictError`` gives, per field, the value the
-    form started from, the stored one and the user's. To keep the user's value, call
+    form started from, the stored one and the user's. Fields of one merge group count
+    together: changing the amount is refused too if the currency was changed elsewhere
+    (and given in ``base``), as the conflict of the currency. To keep the user's value, call
     again with that field's ``base`` replaced by the stored value (``conflict.theirs``);
     to keep the stored one, call again without the field. A field absent from ``base``
     counts as changed by the user and is written unchecked. Without ``base`` every given
@@ -192,6 +209,8 @@ def update(
         extras = {k: v for k, v in cleaned.items() if k in kind.extra_fields}
         if kind.write_extra is not None and extras:
             before.update(kind.write_extra(session, record_id, extras))
+        if kind.after_write is not None and before:
+            kind.after_write(session, record, before)
         return before
 
 
@@ -202,8 +221,20 @@ def _refuse_conflicts(
     mine: Mapping[str, Any],
     started: Mapping[str, Any],
 ) -> None:
-    """Raise EditConflictError if a field in ``mine`` was changed since ``started``."""
+    """Raise EditConflictError if a field in ``mine`` was changed since ``started``.
+
+    A field the user left alone but that merges with one they changed (the currency of
+    an amount) counts as theirs too: its value in the form is the one they meant.
+    """
     specs = kind.specs
+    partners = {
+        name: started[name]
+        for group in kind.merge_groups
+        if any(member in mine for member in group)
+        for name in group
+        if name not in mine and name in started
+    }
+    mine = {**mine, **partners}
     stored: dict[str, Any] = {
         name: getattr(record, name) for name in mine if name not in kind.extra_fields
     }

@@ -28,6 +28,7 @@ from kamdesk.errors import (
     BookLockedError,
     BookNotFoundError,
     DiskFullError,
+    KamdeskError,
     NewerBookError,
     NotABookError,
     ReadOnlyBookError,
@@ -37,12 +38,14 @@ from kamdesk.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 from kamdesk.sync.clock import HybridLogicalClock
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL, Engine
+    from sqlalchemy.engine import URL, Connection, Engine
     from sqlmodel import Session
 
     from kamdesk.store.changelog import ChangeRecorder
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: Execution option of a connection whose transactions only read (see ``Book.read``).
+READ_ONLY_OPTION = "kamdesk_read_only"
 #: How long a write waits for another program's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 3000
 #: How long opening waits to see whether another program holds the write lock (s).
@@ -439,8 +442,11 @@ def _transactional_engine(db_path: Path) -> Engine:
         dbapi.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: object) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+    def _on_begin(connection: Connection) -> None:
+        # A look that only reads (checking a form) must not take the write lock, or it
+        # would wait behind, and then fail like, another program's write.
+        reading = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -793,7 +799,7 @@ class Book:
         if reason is not None:
             error = NewerBookError if self.is_newer else ReadOnlyBookError
             raise error(reason)
-        from sqlalchemy.exc import DatabaseError, OperationalError
+        from sqlalchemy.exc import DatabaseError
         from sqlmodel import Session
 
         engine, recorder = self._writer()
@@ -803,29 +809,63 @@ class Book:
                 recorder.attach(session)
                 with session.begin():
                     yield session
-        except OperationalError as error:
-            if _is_locked(error.orig) if isinstance(error.orig, sqlite3.Error) else False:
-                raise BookLockedError(
-                    _(
-                        "The book is being written by another program; your change was not "
-                        "saved. Try again in a moment."
-                    )
-                ) from error
-            if disk_is_full(error, self.path.parent):
-                raise _nothing_saved(self.path) from error
-            if "readonly" in str(error):
-                raise ReadOnlyBookError(
-                    _("The book became read-only; your change was not saved.")
-                ) from error
-            raise
         except DatabaseError as error:
-            # Damage found only now (a bad page the opening check could not see); other
-            # database errors (a broken constraint) are the caller's to handle.
-            if "malformed" in str(error.orig) or "not a database" in str(error.orig):
-                raise damaged_book_error(self.path, error.orig) from error
-            raise
+            mapped = self._write_failed(error.orig)
+            if mapped is None:
+                raise
+            raise mapped from error
+        except sqlite3.Error as error:
+            # The change log and the search index write through the connection's own
+            # cursor, so SQLite's errors can arrive unwrapped (a full disk mid-flush).
+            mapped = self._write_failed(error)
+            if mapped is None:
+                raise
+            raise mapped from error
         finally:
             recorder.log_changes = True
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session that only reads, in one consistent snapshot, without the write lock.
+
+        For checks a form makes as the user types: nothing is flushed, and the session
+        rolls back at the end.
+        """
+        reason = self.read_only_reason
+        if reason is not None:
+            error = NewerBookError if self.is_newer else ReadOnlyBookError
+            raise error(reason)
+        from sqlmodel import Session
+
+        engine, _recorder = self._writer()
+        with (
+            engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection,
+            Session(bind=connection, autoflush=False) as session,
+        ):
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def _write_failed(self, error: BaseException | None) -> KamdeskError | None:
+        """The user's message for a write SQLite refused; None for a caller's mistake."""
+        if not isinstance(error, sqlite3.Error):
+            return None
+        if _is_locked(error):
+            return BookLockedError(
+                _(
+                    "The book is being written by another program; your change was not "
+                    "saved. Try again in a moment."
+                )
+            )
+        if disk_is_full(error, self.path.parent):
+            return _nothing_saved(self.path)
+        if "readonly" in str(error):
+            return ReadOnlyBookError(_("The book became read-only; your change was not saved."))
+        if "malformed" in str(error) or "not a database" in str(error):
+            # Damage found only now (a bad page the opening check could not see).
+            return damaged_book_error(self.path, error)
+        return None  # a broken constraint or the like: the caller's to handle
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of the whole file: ``["ok"]`` when the book is sound."""

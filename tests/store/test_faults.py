@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 import kamdesk
 from kamdesk.errors import DiskFullError, NotABookError
 from kamdesk.ops.accounts import create_account
+from kamdesk.ops.stakeholders import create_stakeholder
 from kamdesk.store.book import Book, create_book
 from kamdesk.store.reader import BookReader
 
@@ -235,6 +237,23 @@ def test_a_write_when_the_disk_fills_up_saves_nothing_and_says_so(small_disk: Pa
         assert reader.account_count() == kept + 1
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_full_disk_met_by_the_change_log_mid_flush_says_so(small_disk: Path) -> None:
+    # With a tiny page cache SQLite spills pages mid-transaction. A small new stakeholder
+    # re-indexes its account's long texts through the connection's own cursor (the
+    # change log and the search index write there), so the error comes from that cursor.
+    path = make_book(small_disk / "b.kamdesk")
+    with Book.open(path) as book:
+        engine, _recorder = book._writer()
+        event.listen(engine, "connect", lambda db, _r: db.execute("PRAGMA cache_size = 10"))
+        account = create_account(book, {"name": "Acme", "notes": "备注" * 9000, "currency": "CNY"})
+        people = BookReader(book.db).stakeholders
+        fill(small_disk)
+        with pytest.raises(DiskFullError, match="disk is full; nothing was saved"):
+            for i in range(50):
+                create_stakeholder(book, account, {"name": f"Person {i}"})
+        assert len(people(account)) < 50
 
 
 # --- read-only folders and files -----------------------------------------------------------
