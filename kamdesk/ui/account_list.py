@@ -228,6 +228,8 @@ class AccountListPanel(QWidget):
         self._first_paint = _AfterFirstPaint(self.table.viewport(), self._finish_startup)
 
         self.tree: QTreeView | None = None
+        #: The search or filters changed while the list tab was shown.
+        self._tree_is_stale = False
         self.tabs = QTabWidget()
         self.tabs.addTab(self.table, "")
         self.tabs.addTab(QWidget(), "")  # the tree is built the first time it is shown
@@ -396,6 +398,8 @@ class AccountListPanel(QWidget):
     # The tree --------------------------------------------------------------
 
     def _on_tab(self, index: int) -> None:
+        if index == 1 and self.tree is not None and self._tree_is_stale:
+            self._filter_tree()
         if index == 1 and self.tree is None:
             self.tree = QTreeView()
             self.tree.setObjectName("account_tree")
@@ -415,11 +419,18 @@ class AccountListPanel(QWidget):
     _EXPAND_UP_TO = 300
 
     def _filter_tree(self) -> None:
-        """Give the tree the list's search and filters, and open the groups to the matches."""
+        """Give the tree the list's search and filters, and open the groups to the matches.
+
+        Only while the tree is shown: typing on the list tab must not pay for the tree.
+        """
         assert self.tree is not None
+        if self.tabs.currentIndex() != 1:
+            self._tree_is_stale = True
+            return
+        self._tree_is_stale = False
         tree_model = self.tree.model()
         assert isinstance(tree_model, _tree_model_class())
-        tree_model.set_query(self.model.query)
+        tree_model.set_query(self.model.query, self.model.ids())
         shown = tree_model.shown_count()
         if shown is not None and shown <= self._EXPAND_UP_TO:
             self.tree.expandAll()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTableWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.main_window import MainWindow
@@ -266,3 +267,22 @@ def test_f1_lists_every_shortcut_of_the_window(window: MainWindow, user: User) -
 def test_ctrl_q_quits(window: MainWindow, user: User) -> None:
     user.press(window, Qt.Key_Q, CTRL)
     assert not window.isVisible()
+
+
+def test_typing_on_the_list_tab_leaves_the_tree_alone_until_it_is_shown(
+    window: MainWindow, user: User, qtbot: QtBot
+) -> None:
+    panel = window.account_list
+    panel.tabs.setCurrentIndex(1)
+    panel.tabs.setCurrentIndex(0)
+    tree = panel.tree
+    assert tree is not None
+    resets: list[int] = []
+    tree.model().modelReset.connect(lambda: resets.append(1))
+
+    user.type(panel.search, "Acme")
+
+    assert resets == []  # the list's keystrokes did not rebuild the hidden tree
+    panel.tabs.setCurrentIndex(1)
+    assert resets == [1]
+    assert rows(tree) == [ACME]

@@ -148,6 +148,10 @@ class AccountTableModel(TitledTableModel):
         """How many accounts match now."""
         return len(self._ids)
 
+    def ids(self) -> list[str]:
+        """The ids of the accounts shown, in order."""
+        return list(self._ids)
+
     def account_id(self, row: int) -> str | None:
         """The id shown on ``row``."""
         return self._ids[row] if 0 <= row < len(self._ids) else None

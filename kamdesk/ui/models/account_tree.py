@@ -10,6 +10,8 @@ the status bar's "4 of 31" is what both tabs show.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
@@ -52,22 +54,32 @@ class AccountTreeModel(QAbstractItemModel):
         #: (the matches and the groups above them). None when nothing is filtered.
         self._matches: frozenset[str] | None = None
         self._shown: frozenset[str] | None = None
+        self._given_matches: Sequence[str] | None = None
+        self._parent_of: dict[str, str | None] | None = None
+        self._shown_children: Counter[str | None] = Counter()
         self._load_children(self._root)
         context.signals.account_did_change.connect(self.refresh)
 
-    def set_query(self, query: AccountQuery) -> None:
-        """Show only the accounts matching ``query`` (the order aside), under their groups."""
+    def set_query(self, query: AccountQuery, matches: Sequence[str] | None = None) -> None:
+        """Show only the accounts matching ``query`` (the order aside), under their groups.
+
+        ``matches`` are those accounts' ids when the caller has them already (the list
+        just read them), which saves reading them again.
+        """
         query = query._replace(sort=AccountSort.NAME, descending=False)  # the tree: by name
         if query != self._query:
             self._query = query
+            self._given_matches = matches
             self.refresh()
 
     def shown_count(self) -> int | None:
         """How many accounts a search or filter leaves in the tree; None when unfiltered."""
         return None if self._shown is None else len(self._shown)
 
-    def refresh(self, *_args: object) -> None:
-        """Forget everything and read the top level again."""
+    def refresh(self, *args: object) -> None:
+        """Forget everything and read the top level again (after an edit: the groups too)."""
+        if args:  # an account changed: where it sits may have changed too
+            self._parent_of = None
         self.beginResetModel()
         self._root = _Node(None, None, 0)
         self._rows = {}
@@ -80,8 +92,11 @@ class AccountTreeModel(QAbstractItemModel):
             self._matches = self._shown = None
             return
         reader = self._context.reader
-        matches = frozenset(reader.account_ids(self._query))
-        parent_of = reader.parents()
+        given, self._given_matches = self._given_matches, None
+        matches = frozenset(given if given is not None else reader.account_ids(self._query))
+        if self._parent_of is None:  # read once, until an account changes
+            self._parent_of = reader.parents()
+        parent_of = self._parent_of
         shown = set(matches)
         for account_id in matches:
             parent = parent_of.get(account_id)
@@ -89,6 +104,8 @@ class AccountTreeModel(QAbstractItemModel):
                 shown.add(parent)
                 parent = parent_of.get(parent)
         self._matches, self._shown = matches, frozenset(shown)
+        # How many shown accounts sit under each: known from the map, with no query.
+        self._shown_children = Counter(parent_of.get(a) for a in shown)
 
     def retranslate(self) -> None:
         """Re-label after a language switch."""
@@ -98,10 +115,10 @@ class AccountTreeModel(QAbstractItemModel):
     def _load_children(self, node: _Node) -> None:
         reader = self._context.reader
         ids = self._visible(reader.child_ids(node.account_id))
-        counts = reader.child_counts(ids)
-        if self._shown is not None:
-            counts = {i: len(self._visible(reader.child_ids(i))) if counts.get(i) else 0
-                      for i in ids}  # fmt: skip
+        if self._shown is None:
+            counts = reader.child_counts(ids)
+        else:
+            counts = {i: self._shown_children.get(i, 0) for i in ids}
         node.children = []
         for row, account_id in enumerate(ids):
             child = _Node(account_id, node, row)
