@@ -4,6 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (what Alem
 the tests build the schema from).
 """
 
+from kamdesk.models.opportunity import Opportunity, StageChange
 from kamdesk.models.tables import (
     SYNCED_TABLES,
     UNLOGGED_COLUMNS,
@@ -19,9 +20,9 @@ from kamdesk.models.tables import (
     new_id,
     utc_now,
 )
-from kamdesk.models.opportunity import Opportunity
 
 SYNCED_TABLES["opportunity"] = Opportunity
+SYNCED_TABLES["stage_change"] = StageChange
 
 __all__ = [
     "SYNCED_TABLES",
@@ -32,6 +33,7 @@ __all__ = [
     "Coverage",
     "Opportunity",
     "Record",
+    "StageChange",
     "Stakeholder",
     "TeamMember",
     "VocabularyTerm",

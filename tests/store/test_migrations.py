@@ -141,6 +141,7 @@ def test_an_upgrade_that_fails_half_way_leaves_no_half_schema(tmp_path: Path) ->
 
 def test_a_new_book_holds_the_default_vocabulary(tmp_path: Path) -> None:
     from kamdesk.domain.vocabulary import DEFAULT_VOCABULARY
+    from kamdesk.kinds import KINDS
 
     with Book.open(tmp_path / "new.kamdesk", create=True) as book:
         seeded = {
@@ -149,7 +150,7 @@ def test_a_new_book_holds_the_default_vocabulary(tmp_path: Path) -> None:
         }
     assert seeded == {
         (term.id, term.kind.value, str(term.code), term.label_en, term.label_zh)
-        for term in DEFAULT_VOCABULARY
+        for term in (*DEFAULT_VOCABULARY, *(t for k in KINDS for t in k.vocabulary))
     }
 
 
