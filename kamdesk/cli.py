@@ -146,6 +146,10 @@ def _run_app(book: Path, args: argparse.Namespace) -> int:
     )
 
 
+#: SQLite's result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
+_DAMAGE_CODES = frozenset({11, 26})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     # Startup allocates many long-lived objects (modules, Qt types and enums); collecting
@@ -165,12 +169,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KamdeskError as error:
         return _fail(error.message)
     except sqlite3.DatabaseError as error:
-        # Opening checked the book; a read that still fails (a table missing, a page
-        # damaged since) is the book's fault, and is said as such, never as a traceback.
+        # Opening checked the book; a read that still fails is said in one line, never as
+        # a traceback. Only real damage points at the backups: restoring an old copy is
+        # the wrong advice for anything else (a lock, a table this version lacks).
+        from kamdesk.i18n import _
         from kamdesk.store.book import damaged_book_error
 
-        book = Path(args.book) if args.book else _default_book()
-        return _fail(damaged_book_error(book.expanduser().absolute(), error).message)
+        book = (Path(args.book) if args.book else _default_book()).expanduser().absolute()
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF in _DAMAGE_CODES:
+            return _fail(damaged_book_error(book, error).message)
+        return _fail(_("Cannot read {path}: {reason}").format(path=book, reason=error))
     except OSError as error:
         # A folder of our own that cannot be made: a read-only or full home folder.
         from kamdesk.i18n import _

@@ -189,5 +189,23 @@ def test_a_report_on_a_book_missing_a_table_is_one_line(tmp_path: Path) -> None:
         "-o", str(tmp_path / "a.pdf"), home=tmp_path / "home",
     )  # fmt: skip
 
-    assert "is damaged (no such table: search_member)" in line
+    assert line == f"kamdesk: Cannot read {path}: no such table: search_member\n"
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_a_report_on_a_book_damaged_after_opening_points_at_the_backups(tmp_path: Path) -> None:
+    path = tmp_path / "b.kamdesk"
+    with Book.open(path, create=True) as book:
+        create_account(book, {"name": "Acme", "currency": "CNY", "notes": "x" * 19000})
+    with closing(sqlite3.connect(path)) as db:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+    with path.open("r+b") as book_file:  # scribble over every page but the first two
+        book_file.seek(4096 * 2)
+        book_file.write(b"\xff" * 4096 * (pages - 2))
+
+    line = kamdesk_fails(
+        "report", "account-summary", "--book", str(path), "--account", "Acme",
+        "-o", str(tmp_path / "a.pdf"), home=tmp_path / "home",
+    )  # fmt: skip
+
+    assert "is damaged" in line and "backup" in line
