@@ -243,3 +243,14 @@ def test_shortening_runs_gives_the_library_s_own_answer(text: str) -> None:
     expected = [i for i, allowed in enumerate(line_break_breakables(text)) if allowed and i]
 
     assert uax14_breaks(text) == expected
+
+
+def test_the_unicode_line_breaking_is_in_place_in_this_reportlab() -> None:
+    # The wrapping rides on two ReportLab internals: if a release renames them, the
+    # replacement would be skipped and English words would break mid-word again.
+    from kamdesk.reports import linebreak
+
+    apply_line_breaking()
+
+    assert paragraph.cjkFragSplit is linebreak._cjk_frag_split
+    assert textsplit.dumbSplit is linebreak._dumb_split
