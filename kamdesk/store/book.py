@@ -464,6 +464,15 @@ def _run_migrations(db_path: Path, target: str = "head") -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, target)
+            if target == "head":
+                # The search index is derived data, laid out and filled by this version's
+                # code: it is rebuilt once the schema is at head, in the same transaction,
+                # never by a migration (an older one would write a newer layout).
+                from kamdesk.store.search import rebuild_index
+
+                dbapi = connection.connection.dbapi_connection
+                assert dbapi is not None
+                rebuild_index(dbapi.cursor())  # type: ignore[arg-type]  # sqlite3 underneath
     finally:
         engine.dispose()
 
