@@ -1,0 +1,72 @@
+"""The pipeline's read: every live deal of a live account, in one query, on plain sqlite3.
+
+The pipeline window opens on a book of 10,000 accounts and some 30,000 deals, so this
+reads them as ``reader.py`` reads accounts: the standard library's sqlite3, one query,
+no ORM objects. The stage models and their stage order come from the deal's declaration
+(``kamdesk.kinds.opportunity``), the one place they are written down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from kamdesk.domain.pipeline import Deal
+from kamdesk.domain.vocabulary import VocabularyKind
+from kamdesk.kinds.opportunity import OPPORTUNITY, STAGE_PROBABILITY
+
+# A deal whose owner has left the team counts as having none (as an account's does), and
+# its account's sort key is its pinyin one, from the search index.
+_DEALS_SQL = """
+SELECT o.id, o.name, o.account_id, a.name,
+       CASE WHEN m.id IS NULL THEN '' ELSE o.owner_id END, COALESCE(m.name, ''),
+       o.stage_model, o.stage, o.status, o.amount_minor, o.currency, o.probability,
+       o.expected_close, COALESCE(d.sort_key, '')
+FROM opportunity o
+JOIN account a ON a.id = o.account_id AND a.deleted_at IS NULL
+LEFT JOIN team_member m ON m.id = o.owner_id AND m.deleted_at IS NULL
+LEFT JOIN search_doc d ON d.account_id = a.id
+WHERE o.deleted_at IS NULL
+ORDER BY o.expected_close IS NULL, o.expected_close, o.name, o.id
+"""
+
+
+def pipeline_deals(db: sqlite3.Connection) -> list[Deal]:
+    """Every live deal of a live account, soonest expected close first (undated last).
+
+    A deal with no probability of its own is weighted by its stage's.
+    """
+    return [
+        Deal(
+            id=row[0],
+            name=row[1],
+            account_id=row[2],
+            account_name=row[3],
+            owner_id=row[4],
+            owner_name=row[5],
+            stage_model=row[6],
+            stage=row[7],
+            status=row[8],
+            amount_minor=row[9],
+            currency=row[10],
+            probability=STAGE_PROBABILITY.get(row[7], 0) if row[11] is None else row[11],
+            expected_close=dt.date.fromisoformat(row[12]) if row[12] else None,
+            account_sort_key=row[13],
+        )
+        for row in db.execute(_DEALS_SQL)
+    ]
+
+
+def stage_models() -> tuple[str, ...]:
+    """The stage models a deal can follow, in the order they are offered."""
+    return tuple(t.code for t in OPPORTUNITY.vocabulary if t.kind == VocabularyKind.STAGE_MODEL)
+
+
+def stages_of(stage_model: str) -> tuple[str, ...]:
+    """The stages of ``stage_model``, first to last (as the declaration lists them)."""
+    prefix = f"{stage_model}."
+    return tuple(
+        t.code
+        for t in OPPORTUNITY.vocabulary
+        if t.kind == VocabularyKind.DEAL_STAGE and t.code.startswith(prefix)
+    )
