@@ -593,40 +593,57 @@ class Book:
         self._sidecars_to_remove: list[Path] = []
         uri = self._reading_uri(new_sidecars)
         try:
-            #: Autocommit connection for reads: each query sees the latest committed data.
-            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            self.db = self._connect(uri)
         except sqlite3.Error as error:
-            raise BookError(
-                _("{path} cannot be opened: {reason}").format(path=path, reason=error)
-            ) from error
-        try:
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            if read_only_cause is not None:
-                # A newer book is read through a normal connection (see below): make
-                # sure it never writes.
-                self.db.execute("PRAGMA query_only = ON")
-                self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error as error:
-            self.close()
-            if disk_is_full(error, path.parent):
+            if read_only_cause == "full" and disk_is_full(error, path.parent):
+                # Not even the -shm fits: read the file as it is now (as immutable, which
+                # needs no -shm). It is a snapshot; reopening once there is room sees more.
+                _remove_sidecars(path, new_sidecars or [])
+                try:
+                    self.db = self._connect(_immutable_uri(path))
+                except sqlite3.Error as again:
+                    raise _cannot_open_on_full_disk(path) from again
+            elif disk_is_full(error, path.parent):
                 raise _cannot_open_on_full_disk(path) from error
-            raise damaged_book_error(path, error) from error
+            elif isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
+                raise BookError(
+                    _("{path} cannot be opened: {reason}").format(path=path, reason=error)
+                ) from error
+            else:
+                raise damaged_book_error(path, error) from error
+
+    def _connect(self, uri: str) -> sqlite3.Connection:
+        """The autocommit connection for reads: each query sees the latest committed data."""
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("PRAGMA foreign_keys = ON")
+            if self._read_only_cause is not None:
+                # A newer book, or one on a full disk, may be read through a normal
+                # connection (see ``_reading_uri``): make sure it never writes.
+                db.execute("PRAGMA query_only = ON")
+                db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _reading_uri(self, new_sidecars: list[Path] | None) -> str:
         """How to connect for reading, so a book we only read gets no -wal/-shm left beside it.
 
-        A writable book uses a normal connection; so does a newer book on a writable
-        disk, since a newer KAMDesk may be writing it meanwhile: SQLite itself removes the
-        -wal/-shm when the last connection closes. A book that is read-only on disk (or on
-        a full disk) is read as immutable when no -wal lies beside it, since then nobody
-        is writing it (a read-only file cannot be written; a full disk takes nothing);
+        A writable book uses a normal connection; so does a newer book or one on a full
+        disk, when the file itself is writable, since another program may write it
+        meanwhile: SQLite itself removes the -wal/-shm when the last connection closes. A
+        book that is read-only on disk is read as immutable when no -wal lies beside it,
+        since then nobody is writing it (a read-only file cannot be written);
         with a -wal, it is read through that WAL (``mode=ro``), and a -shm we had to
         create for that is removed on close, unless another program holds it by then.
         """
         path = self.path
         cause = self._read_only_cause
-        if cause is None or (cause == "newer" and not _file_is_read_only(path)):
+        if cause is None or (cause in ("newer", "full") and not _file_is_read_only(path)):
+            # Another program may write it meanwhile (a newer KAMDesk; anyone, once the
+            # disk has room again): read it live, never as an immutable file.
             return _uri(path)
         if not wal_in_use(path):
             return _immutable_uri(path)
