@@ -7,11 +7,17 @@ re-labels the form but leaves every value as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtCore import QDate, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap, QValidator
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -20,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,10 +37,14 @@ from kamdesk.domain.vocabulary import TIERS
 from kamdesk.formatting import COMMON_CURRENCIES
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.formatting import amount_text, parse_amount
+from kamdesk.ui.formatting import amount_text, date_text, parse_amount
+from kamdesk.ui.values import as_date
 
 #: (id, label) choices for fields that point at another record.
 Choices = Callable[[], Sequence[tuple[str, str]]]
+#: Values to fill in as the user edits a field: (the field edited, every value shown) →
+#: values for other fields (a deal's stage gives its probability). See ``Kind.suggest``.
+Suggest = Callable[[str, Mapping[str, Any]], Mapping[str, Any]]
 
 ERROR_STYLE = "color: #C62828;"
 #: A field whose value was refused: outlined in the message's red, until it is fixed.
@@ -47,6 +58,176 @@ _PASTE_LIMIT = 10_000_000
 _REFERENCE_KINDS = frozenset(
     {FieldKind.ACCOUNT, FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER, FieldKind.SCORE}
 )
+
+
+# Dates ------------------------------------------------------------------------
+
+#: 2026-12-31, 2026/12/31, 2026.12.31 and 2026年12月31日: year first, in any language.
+_YEAR_FIRST = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+#: 12/31/2026: the American order, the one the English screens use.
+_MONTH_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+#: "Dec 31, 2026" (the medium date shown) and its usual variants, with English month names.
+_NAMED_MONTH_FORMATS = (
+    "MMM d, yyyy", "MMMM d, yyyy", "MMM d yyyy", "MMMM d yyyy", "d MMM yyyy", "d MMMM yyyy",
+)  # fmt: skip
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date a user typed, or None for an empty field.
+
+    Takes the medium date the app shows in either language ("Dec 31, 2026",
+    "2026年12月31日"), ISO dates and the usual numeric forms, so a date copied from the
+    screen or typed the short way both work. Raises ValueError when it is not a date.
+    """
+    from PySide6.QtCore import QLocale
+
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return None
+    parts: tuple[int, int, int] | None = None
+    if found := _YEAR_FIRST.match(cleaned):
+        parts = (int(found[1]), int(found[2]), int(found[3]))
+    elif found := _MONTH_FIRST.match(cleaned):
+        parts = (int(found[3]), int(found[1]), int(found[2]))
+    if parts is not None:
+        try:
+            return dt.date(*parts)
+        except ValueError as error:  # the 31st of February
+            raise ValueError(text) from error
+    english = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    for pattern in _NAMED_MONTH_FORMATS:
+        date = english.toDate(cleaned, pattern)
+        if date.isValid():
+            return dt.date(date.year(), date.month(), date.day())
+    raise ValueError(text)
+
+
+def _calendar_icon() -> QIcon:
+    """A small calendar page, drawn: no icon theme is needed (and none exists offscreen)."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#555555"), 1.2))
+    painter.drawRoundedRect(QRectF(1.5, 2.5, 13, 12), 1.5, 1.5)
+    painter.fillRect(QRectF(2, 3, 12, 3), QColor("#555555"))
+    for row in range(2):
+        for column in range(3):
+            painter.fillRect(QRectF(4 + column * 3.2, 8 + row * 3, 2, 2), QColor("#555555"))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class DateEdit(QLineEdit):
+    """A date field: type a date, or pick one from the calendar (the icon, or Alt+Down).
+
+    It may be left empty (no date yet). What it shows is the medium date of the current
+    language; what it gives back is a ``datetime.date``.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setClearButtonEnabled(True)
+        self.calendar_action = QAction(_calendar_icon(), "", self)
+        self.calendar_action.triggered.connect(self.show_calendar)
+        self.addAction(self.calendar_action, QLineEdit.ActionPosition.TrailingPosition)
+        self._calendar: QCalendarWidget | None = None
+        self.retranslate()
+
+    def date(self) -> dt.date | None:
+        """The date typed or picked; raises ValueError when the text is not a date."""
+        return parse_date(self.text())
+
+    def set_date(self, value: dt.date | None) -> None:
+        """Show ``value`` in the medium format (nothing for None)."""
+        self.setText(date_text(value))
+
+    def retranslate(self) -> None:
+        """Show the date, and the example, in the current language's medium format."""
+        self.setPlaceholderText(date_text(dt.date(dt.date.today().year, 12, 31)))
+        self.calendar_action.setToolTip(_("Choose from a calendar (Alt+Down)"))
+        try:
+            shown = self.date()
+        except ValueError:
+            return  # half typed: left as it is
+        if shown is not None and self.text() != date_text(shown):
+            self.set_date(shown)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Override QWidget.keyPressEvent: Alt+Down (or F4) opens the calendar."""
+        key, alt = event.key(), event.modifiers() & Qt.KeyboardModifier.AltModifier
+        if (key == Qt.Key.Key_Down and alt) or key == Qt.Key.Key_F4:
+            self.show_calendar()
+            return
+        super().keyPressEvent(event)
+
+    def show_calendar(self) -> None:
+        """Open the calendar under the field, on the date shown (or today)."""
+        if self._calendar is None:
+            self._calendar = QCalendarWidget(self)
+            self._calendar.setWindowFlags(Qt.WindowType.Popup)
+            self._calendar.setObjectName("date_calendar")
+            self._calendar.setGridVisible(True)
+            self._calendar.clicked.connect(self._picked)
+            self._calendar.activated.connect(self._picked)
+        try:
+            shown = self.date() or dt.date.today()
+        except ValueError:
+            shown = dt.date.today()
+        self._calendar.setSelectedDate(QDate(shown.year, shown.month, shown.day))
+        self._calendar.adjustSize()
+        self._calendar.move(self.mapToGlobal(QPoint(0, self.height())))
+        self._calendar.show()
+        self._calendar.setFocus()
+
+    def _picked(self, date: QDate) -> None:
+        self.set_date(dt.date(date.year(), date.month(), date.day()))
+        if self._calendar is not None:
+            self._calendar.hide()
+        self.setFocus()
+
+
+class PercentSpinBox(QSpinBox):
+    """A whole percentage, 0 to 100, that may also be empty (shown as "—").
+
+    Emptying the text empties the field, as it does in a text field, rather than putting
+    the old number back.
+    """
+
+    #: The value that stands for "no percentage": below the range, shown as its dash.
+    EMPTY = -1
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(self.EMPTY, 100)
+        self.setSuffix("%")
+        self.setSpecialValueText("—")
+        self.setValue(self.EMPTY)
+        self.setAccelerated(True)
+
+    def percent(self) -> int | None:
+        """The percentage, or None when empty."""
+        self.interpretText()
+        return None if self.value() == self.EMPTY else self.value()
+
+    def set_percent(self, value: int | None) -> None:
+        """Show ``value`` (empty for None)."""
+        self.setValue(self.EMPTY if value is None else int(value))
+
+    def _number_part(self, text: str) -> str:
+        return text.replace(self.suffix(), "").replace(self.specialValueText(), "").strip()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """Override QAbstractSpinBox.validate: an empty field is a value (no percentage)."""
+        if not self._number_part(text):
+            return QValidator.State.Acceptable, text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> int:
+        """Override QSpinBox.valueFromText: nothing typed means no percentage."""
+        if not self._number_part(text):
+            return self.EMPTY
+        return super().valueFromText(text)
 
 
 class FieldEditor:
@@ -86,13 +267,15 @@ class FieldEditor:
         return bool(self.widget.property("has_error"))
 
 
-def _on_edit(widget: QWidget, signal: SignalInstance) -> None:
-    """Emit ``signal`` (with no arguments) whenever the user changes what ``widget`` holds."""
+def _on_edit(widget: QWidget, then: Callable[[], object]) -> None:
+    """Call ``then`` (with no arguments) whenever what ``widget`` holds changes."""
 
     def callback(*_args: object) -> None:
-        signal.emit()
+        then()
 
-    if isinstance(widget, QLineEdit | QPlainTextEdit):
+    if isinstance(widget, QSpinBox):
+        widget.valueChanged.connect(callback)
+    elif isinstance(widget, QLineEdit | QPlainTextEdit):
         widget.textChanged.connect(callback)
     elif isinstance(widget, QCheckBox):
         widget.toggled.connect(callback)
@@ -116,14 +299,21 @@ class RecordForm(QWidget):
         specs: Sequence[FieldSpec],
         *,
         choices: dict[FieldKind, Choices] | None = None,
+        suggest: Suggest | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._context = context
         self._choices = choices or {}
+        self._suggest = suggest
         self.editors: dict[str, FieldEditor] = {}
         self._currency = "CNY"
         self._loading = False
+        #: Above 0 while the form itself changes values (narrowing, suggestions): such
+        #: changes are not the user's and suggest nothing.
+        self._filling = 0
+        #: Fields the user changed in this form: a suggestion never overwrites them.
+        self._touched: set[str] = set()
         layout = QFormLayout()
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in specs:
@@ -132,8 +322,9 @@ class RecordForm(QWidget):
             layout.addRow(editor.label, editor.container)
             self._fill_choices(editor)
         self._connect_narrowing()
-        for editor in self.editors.values():
-            _on_edit(editor.widget, self.edited)
+        for name, editor in self.editors.items():
+            _on_edit(editor.widget, self.edited.emit)
+            _on_edit(editor.widget, partial(self._user_edited, name))
         self.setStyleSheet(FIELD_ERROR_STYLE)
         # Rows keep their natural height; spare room goes below the last one.
         outer = QVBoxLayout(self)
@@ -154,6 +345,10 @@ class RecordForm(QWidget):
             return QCheckBox()
         if kind is FieldKind.TEAM_MEMBERS:
             return QListWidget()
+        if kind is FieldKind.DATE:
+            return DateEdit()
+        if kind is FieldKind.PERCENT:
+            return PercentSpinBox()
         if kind in (FieldKind.CHOICE, FieldKind.TIER, FieldKind.SCORE, FieldKind.ACCOUNT,
                     FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER):  # fmt: skip
             combo = QComboBox()
@@ -248,9 +443,14 @@ class RecordForm(QWidget):
         combo = editor.widget
         assert isinstance(combo, QComboBox)
         code = str(combo.currentData() or "")
-        if code and not choice_fits(editor.spec.vocabulary, code, self._parent_code(editor.spec)):
-            combo.setCurrentIndex(0)  # the user changed the role: the old force goes
-        self._fill_choices(editor)
+        with self._filling_in():
+            if code and not choice_fits(
+                editor.spec.vocabulary, code, self._parent_code(editor.spec)
+            ):
+                combo.setCurrentIndex(0)  # the user changed the role: the old force goes
+                # What the user chose there is gone, so a suggestion may fill it again.
+                self._touched.discard(editor.spec.name)
+            self._fill_choices(editor)
 
     def _on_child_chosen(self, editor: FieldEditor, parent_combo: QComboBox) -> None:
         combo = editor.widget
@@ -259,7 +459,44 @@ class RecordForm(QWidget):
         if parent is not None and not self._loading and parent_combo.currentData() != parent:
             found = parent_combo.findData(parent)
             if found >= 0:
-                parent_combo.setCurrentIndex(found)
+                with self._filling_in():
+                    parent_combo.setCurrentIndex(found)
+
+    # Suggestions -------------------------------------------------------------
+
+    @contextmanager
+    def _filling_in(self) -> Iterator[None]:
+        """Changes made inside are the form's own, not the user's."""
+        self._filling += 1
+        try:
+            yield
+        finally:
+            self._filling -= 1
+
+    def _user_edited(self, name: str) -> None:
+        """The user changed ``name``: remember it, and fill in what its new value suggests.
+
+        A field the user changed themselves is never overwritten: a probability typed
+        by hand stays when the stage moves on.
+        """
+        if self._loading or self._filling:
+            return
+        self._touched.add(name)
+        if self._suggest is None:
+            return
+        suggested = self._suggest(name, self.values()[0])
+        fill = {k: v for k, v in suggested.items() if k in self.editors and k not in self._touched}
+        if fill:
+            with self._filling_in():
+                self._set_values(fill)
+
+    def set_suggest(self, suggest: Suggest | None) -> None:
+        """What fills in fields as the user edits (see ``Kind.suggest``)."""
+        self._suggest = suggest
+
+    def touched(self) -> frozenset[str]:
+        """The fields the user changed in this form (not those filled in for them)."""
+        return frozenset(self._touched)
 
     @staticmethod
     def _fit_member_list(widget: QListWidget) -> None:
@@ -280,6 +517,10 @@ class RecordForm(QWidget):
             if editor.spec.kind is FieldKind.MONEY:
                 assert isinstance(editor.widget, QLineEdit)
                 editor.widget.setPlaceholderText(amount_text(0, self._currency))
+            if isinstance(editor.widget, DateEdit):
+                # The date shown follows the language ("Dec 31, 2026" → "2026年12月31日").
+                with self._filling_in():
+                    editor.widget.retranslate()
 
     # Values ----------------------------------------------------------------
 
@@ -347,6 +588,10 @@ class RecordForm(QWidget):
                 widget.setCurrentIndex(max(found, 0))
             elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.MONEY:
                 widget.setText(amount_text(value, self._currency))
+            elif isinstance(widget, DateEdit):
+                widget.set_date(as_date(value))
+            elif isinstance(widget, PercentSpinBox):
+                widget.set_percent(None if value in (None, "") else int(value))
             elif isinstance(widget, QLineEdit):
                 widget.setText(str(value or ""))
 
@@ -377,6 +622,15 @@ class RecordForm(QWidget):
                     unreadable[name] = _("Enter an amount such as {example}.").format(
                         example=amount_text(123456789, self._currency)
                     )
+            elif isinstance(widget, DateEdit):
+                try:
+                    values[name] = widget.date()
+                except ValueError:
+                    unreadable[name] = _("Enter a date such as {example}.").format(
+                        example=date_text(dt.date(dt.date.today().year, 12, 31))
+                    )
+            elif isinstance(widget, PercentSpinBox):
+                values[name] = widget.percent()
             elif isinstance(widget, QLineEdit):
                 values[name] = widget.text()
         return values, unreadable

@@ -18,6 +18,9 @@ class AppSignals(QObject):
     account_did_come_back = Signal(str)
     #: A stakeholder of an account changed, coverage included: (account id).
     stakeholders_did_change = Signal(str)
+    #: A record of a declared kind (``kamdesk.kinds``) was created, edited, deleted or
+    #: restored: (kind name, id of the account it belongs to).
+    records_did_change = Signal(str, str)
     #: A team member was created, edited, deleted or restored.
     team_did_change = Signal()
     #: The user switched the language: (language code).

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from kamdesk.domain.fields import FieldKind, FieldSpec
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.formatting import money_text
+from kamdesk.ui.formatting import date_text, money_text, qlocale
 
 
 def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping[str, Any]) -> str:
@@ -22,6 +23,10 @@ def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping
             return context.label(spec.vocabulary.value, str(value or ""))
         case FieldKind.MONEY:
             return money_text(value, str(record.get("currency") or "CNY"))
+        case FieldKind.DATE:
+            return date_text(as_date(value))
+        case FieldKind.PERCENT:
+            return "" if value is None else percent_text(int(value))
         case FieldKind.FLAG:
             return _("Yes") if value else _("No")
         case FieldKind.TEAM_MEMBER:
@@ -36,3 +41,23 @@ def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping
             return person.name if person else ""
         case _:
             return "" if value is None else str(value)
+
+
+def percent_text(value: int) -> str:
+    """``60%``: a whole percentage with the locale's digits and sign."""
+    locale = qlocale()
+    return f"{locale.toString(value)}{locale.percent()}"
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A stored date as a date: the change log and older reads may carry ISO text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
