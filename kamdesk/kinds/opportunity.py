@@ -19,6 +19,8 @@ from kamdesk.i18n import N_, _
 from kamdesk.kinds.base import Kind, ListColumn, MergeGroup, ParentLink
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from kamdesk.models import Record
 
 
@@ -57,6 +59,28 @@ def suggest(edited: str, values: Mapping[str, Any]) -> dict[str, Any]:
     if edited == "status" and values.get("status") in ("won", "lost"):
         return {"probability": 100 if values["status"] == "won" else 0}
     return {}
+
+
+def record_stage_change(session: Session, deal: Record, before: dict[str, Any]) -> None:
+    """Add the deal's move to its stage history, in the transaction that moved it.
+
+    A new deal's first entry comes from "" (every value of a new record is "before"
+    None); an edit that leaves the stage alone adds nothing. An undone stage change is a
+    move back, and is kept as one: the history says what the deal went through.
+    """
+    if "stage" not in before:
+        return
+    from kamdesk.models.opportunity import Opportunity, StageChange
+
+    assert isinstance(deal, Opportunity)
+    session.add(
+        StageChange(
+            opportunity_id=deal.id,
+            account_id=deal.account_id,
+            from_stage=before["stage"] or "",
+            to_stage=deal.stage,
+        )
+    )
 
 
 def _reason_needs_an_outcome(values: Mapping[str, Any]) -> dict[str, str]:
@@ -99,6 +123,7 @@ OPPORTUNITY = Kind(
     search_text=("name", "notes"),
     merge_groups=(MergeGroup("amount", ("amount_minor", "currency")),),
     checks=(_reason_needs_an_outcome,),
+    after_write=record_stage_change,
     suggest=suggest,
     defaults={
         "stage_model": "compass",
