@@ -3,9 +3,12 @@
 The recorder hooks the SQLAlchemy session of a unit of work. Before a flush it stamps
 ``updated_at`` on rows that really changed; after the flush it compares each synced
 row's loaded and new values, and appends one entry per field that differs, stamped with
-the book's hybrid logical clock and device id. Because the entries go through the same
-connection inside the same transaction, a rolled-back edit leaves no entry, and a
-committed one always has its entries. It also keeps the search index in step.
+the book's hybrid logical clock and device id. Fields a kind declares as one merge group
+(a deal's amount and currency) are one entry, named after the group, holding all of
+them: they carry one clock, so another device takes them together or not at all.
+Because the entries go through the same connection inside the same transaction, a
+rolled-back edit leaves no entry, and a committed one always has its entries. It also
+keeps the search index in step.
 
 The log only sees what goes through the unit of work, so every other way of writing a
 synced table is refused with ``UnloggedWriteError`` (and the transaction rolls back):
@@ -29,6 +32,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from kamdesk.errors import UnloggedWriteError
 from kamdesk.i18n import _
+from kamdesk.kinds import KINDS, MergeGroup
 from kamdesk.models import SYNCED_TABLES, UNLOGGED_COLUMNS, Record, Stakeholder, utc_now
 from kamdesk.store import pinyin, search  # noqa: F401  (pinyin: loaded with the write path)
 from kamdesk.sync.clock import HybridLogicalClock
@@ -37,13 +41,31 @@ _ACCOUNT_SEARCH_COLUMNS = frozenset({*search.ACCOUNT_TEXT_COLUMNS, "deleted_at"}
 _STAKEHOLDER_SEARCH_COLUMNS = frozenset(
     {*search.STAKEHOLDER_TEXT_COLUMNS, "deleted_at", "account_id"}
 )
+#: For each kind whose text joins its account's search document: the column holding the
+#: account, and the logged columns (a merge group by its name) that re-index it.
+_KIND_SEARCH_COLUMNS: dict[str, tuple[str, frozenset[str]]] = {
+    k.name: (
+        column,
+        frozenset(
+            {*k.search_text, "deleted_at", column}
+            | {g.name for g in k.merge_groups if set(g.fields) & set(k.search_text)}
+        ),
+    )
+    for k, column in search.searched_kinds()
+}
+
+
+def _jsonable(value: object) -> str:
+    # Dates and times as ISO 8601 text (a datetime is a date too): what the reader and
+    # ``rules.clean_value`` read back.
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot go in the change log")
 
 
 def encode_value(value: Any) -> str:
-    """A field value as the JSON text the log (and later sync) carries."""
-    if isinstance(value, dt.datetime):
-        value = value.isoformat()
-    return json.dumps(value, ensure_ascii=False)
+    """A field value (or a merge group's values) as the JSON text the log and sync carry."""
+    return json.dumps(value, ensure_ascii=False, default=_jsonable)
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,9 @@ class FieldChange:
     is_insert: bool
     #: The flushed object itself (the search index needs a stakeholder's account).
     record: Record = field(compare=False, repr=False)
+    #: The value it had before (None for a new row): a record moved to another account
+    #: leaves that account's search document too.
+    previous: Any = field(default=None, compare=False, repr=False)
 
 
 def _column_defaults(model: type[Record]) -> dict[str, Any]:
@@ -70,6 +95,8 @@ def _column_defaults(model: type[Record]) -> dict[str, Any]:
 _DEFAULTS: dict[str, dict[str, Any]] = {
     name: _column_defaults(model) for name, model in SYNCED_TABLES.items()
 }
+#: The merge groups of each declared kind's table that has some.
+_MERGE_GROUPS: dict[str, tuple[MergeGroup, ...]] = {k.name: k.merge_groups for k in KINDS}
 
 
 def _table_of(obj: object) -> str | None:
@@ -95,18 +122,21 @@ def changed_fields(session: Session) -> list[FieldChange]:
             continue
         defaults = _DEFAULTS[table]
         row_id = obj.id
+        inserted: list[FieldChange] = []
         for key in _column_keys(obj):
             if key in UNLOGGED_COLUMNS or key == "id":
                 continue
             value = getattr(obj, key)
             if key in defaults and value == defaults[key]:
                 continue
-            changes.append(FieldChange(table, row_id, key, value, is_insert=True, record=obj))
+            inserted.append(FieldChange(table, row_id, key, value, is_insert=True, record=obj))
+        changes.extend(_merged(inserted))
     for obj in session.dirty:
         table = _table_of(obj)
         if table is None:
             continue
         state = inspect(obj)
+        updated: list[FieldChange] = []
         for key in _column_keys(obj):
             if key in UNLOGGED_COLUMNS:
                 continue
@@ -122,8 +152,38 @@ def changed_fields(session: Session) -> list[FieldChange]:
             )
             new = history.added[0]
             if old != new:
-                changes.append(FieldChange(table, obj.id, key, new, is_insert=False, record=obj))
+                updated.append(
+                    FieldChange(table, obj.id, key, new, False, record=obj, previous=old)
+                )
+        changes.extend(_merged(updated))
     return changes
+
+
+def _merged(changes: list[FieldChange]) -> list[FieldChange]:
+    """One row's changes with each merge group's fields folded into one entry.
+
+    The entry is named after the group and holds every field of it as it is now (a JSON
+    object), whichever of them changed: the amount never travels without its currency.
+    """
+    groups = _MERGE_GROUPS.get(changes[0].table, ()) if changes else ()
+    if not groups:
+        return changes
+    folded: list[FieldChange] = []
+    done: set[str] = set()
+    for change in changes:
+        group = next((g for g in groups if change.column in g.fields), None)
+        if group is None:
+            folded.append(change)
+        elif group.name not in done:
+            done.add(group.name)
+            record = change.record
+            value = {name: getattr(record, name) for name in group.fields}
+            folded.append(
+                FieldChange(
+                    change.table, change.row_id, group.name, value, change.is_insert, record
+                )
+            )
+    return folded
 
 
 #: Set in a connection's ``info`` while the unit of work flushes through it: the only time
@@ -297,6 +357,15 @@ class ChangeRecorder:
                 record = change.record
                 assert isinstance(record, Stakeholder)
                 accounts.add(record.account_id)
+                if change.column == "account_id" and change.previous:
+                    accounts.add(change.previous)  # moved: gone from the old account's
+            elif change.table in _KIND_SEARCH_COLUMNS:
+                # A deal's name or notes, or a deal made, deleted or restored.
+                column, watched = _KIND_SEARCH_COLUMNS[change.table]
+                if change.column in watched:
+                    accounts.add(getattr(change.record, column))
+                    if change.column == column and change.previous:
+                        accounts.add(change.previous)
             elif change.column in search.REFERENCED_TEXT_COLUMNS.get(change.table, ()):
                 # An owner renamed or gone, an industry relabelled: their accounts' text.
                 accounts.update(search.reindex_referenced(db, change.table, change.row_id))

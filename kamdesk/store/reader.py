@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from kamdesk.domain.fields import FieldKind
 from kamdesk.domain.vocabulary import VocabularyKind
+from kamdesk.kinds import Kind
 from kamdesk.store.search import MATCHING_DOCS_SQL, match_expression
 
 
@@ -109,6 +111,57 @@ class StakeholderRow(NamedTuple):
     def name(self) -> str:
         """The stakeholder's name."""
         return str(self.values["name"])
+
+
+class RecordRow(NamedTuple):
+    """One record of a declared kind (a deal): its fields by name, decoded."""
+
+    id: str
+    #: The record it belongs to (a deal's account), or None for a kind with no parent.
+    parent_id: str | None
+    values: dict[str, Any]
+
+
+def _decoder(kind: FieldKind) -> Callable[[Any], Any] | None:
+    """How a field of ``kind`` turns from what SQLite returns into what forms expect."""
+    if kind is FieldKind.DATE:
+        return lambda raw: None if raw is None else dt.date.fromisoformat(str(raw)[:10])
+    if kind is FieldKind.FLAG:
+        return lambda raw: None if raw is None else bool(raw)
+    return None
+
+
+def _record_select(kind: Kind) -> str:
+    """``SELECT id, <parent>, <fields…> FROM <table> r``, from the declaration alone."""
+    parent = f"r.{kind.parent.column}" if kind.parent is not None else "NULL"
+    fields = "".join(f", r.{spec.name}" for spec in kind.fields)
+    return f"SELECT r.id, {parent}{fields} FROM {kind.name} r"
+
+
+_TEXT_KINDS = frozenset({FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.EMAIL})
+
+
+def _record_order(kind: Kind) -> str:
+    """The kind's list order: each column with NULLs last (text in any case), then the id."""
+    specs = kind.specs
+    terms = []
+    for column in kind.order_by:
+        spec = specs.get(column)
+        collate = " COLLATE NOCASE" if spec is not None and spec.kind in _TEXT_KINDS else ""
+        terms.append(f"r.{column} IS NULL, r.{column}{collate}")
+    return ", ".join([*terms, "r.id"])
+
+
+def _record_rows(kind: Kind, raw_rows: Iterable[Sequence[Any]]) -> list[RecordRow]:
+    names = [spec.name for spec in kind.fields]
+    decoders = [(i, d) for i, spec in enumerate(kind.fields) if (d := _decoder(spec.kind))]
+    rows = []
+    for raw in raw_rows:
+        values = list(raw[2:])
+        for i, decode in decoders:
+            values[i] = decode(values[i])
+        rows.append(RecordRow(raw[0], raw[1], dict(zip(names, values, strict=True))))
+    return rows
 
 
 class TeamMemberRow(NamedTuple):
@@ -355,6 +408,39 @@ class BookReader:
         if row is None:
             return None
         return next(s for s in self.stakeholders(row[0]) if s.id == stakeholder_id)
+
+    def records_of(self, kind: Kind, parent_id: str) -> list[RecordRow]:
+        """The live records of ``kind`` under ``parent_id`` (an account's deals), in order.
+
+        The order is the kind's (``Kind.order_by``): a deal list by expected close, the
+        deals with no date last, then by name.
+        """
+        assert kind.parent is not None, f"a {kind.name} belongs to no other record"
+        sql = (
+            f"{_record_select(kind)} WHERE r.{kind.parent.column} = ? AND r.deleted_at IS NULL "
+            f"ORDER BY {_record_order(kind)}"
+        )
+        return _record_rows(kind, self.db.execute(sql, (parent_id,)))
+
+    def record_of(self, kind: Kind, record_id: str) -> RecordRow | None:
+        """One live record of ``kind`` (what its edit form shows), or None."""
+        sql = f"{_record_select(kind)} WHERE r.id = ? AND r.deleted_at IS NULL"
+        rows = _record_rows(kind, self.db.execute(sql, (record_id,)))
+        return rows[0] if rows else None
+
+    def count_of(self, kind: Kind, parent_ids: Sequence[str]) -> dict[str, int]:
+        """How many live records of ``kind`` each of ``parent_ids`` has (0 for none)."""
+        assert kind.parent is not None, f"a {kind.name} belongs to no other record"
+        column = kind.parent.column
+        counts: dict[str, int] = dict.fromkeys(parent_ids, 0)
+        for start in range(0, len(parent_ids), 500):
+            chunk = list(parent_ids[start : start + 500])
+            sql = (
+                f"SELECT {column}, COUNT(*) FROM {kind.name} WHERE deleted_at IS NULL AND "
+                f"{column} IN ({', '.join('?' * len(chunk))}) GROUP BY {column}"
+            )
+            counts.update(dict(self.db.execute(sql, chunk).fetchall()))
+        return counts
 
     def team_members(self) -> list[TeamMemberRow]:
         """Our live team members, by name (in pinyin)."""

@@ -11,6 +11,10 @@ column of their own (see kamdesk.store.pinyin): "huadong", "hdzz" and "wl" find
 华东制造集团 and 王磊 by the same prefix match. Only names: the pinyin of notes would let
 "wang" find every note that mentions a network (网络, "wangluo").
 
+The texts of the records declared under an account (a deal's name and notes: each
+kind's ``search_text``) join its document too, so "the Shanghai rollout" finds the
+account that deal is with.
+
 The index lives in ``search_doc`` (one row per live account, with the keys its name and
 its owner's sort by), ``search_fts`` (the text of the account and its people),
 ``search_person`` and ``search_member`` (the keys each live stakeholder's and team
@@ -25,6 +29,8 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from functools import cache
+
+from kamdesk.kinds import KINDS, Kind
 
 _CJK_RANGES = (
     "\u3040-\u30ff"  # kana
@@ -88,6 +94,25 @@ REFERENCED_TEXT_COLUMNS: dict[str, frozenset[str]] = {
 
 Db = sqlite3.Connection | sqlite3.Cursor
 
+
+def searched_kinds() -> list[tuple[Kind, str]]:
+    """The declared kinds whose text joins their account's document, and their account column."""
+    return [
+        (k, k.parent.column)
+        for k in KINDS
+        if k.parent is not None and k.parent.kind == "account" and k.search_text
+    ]
+
+
+@cache
+def _kind_text_sql() -> tuple[str, ...]:
+    """One SELECT per searched kind: the texts of an account's live records of it."""
+    return tuple(
+        f"SELECT {', '.join(k.search_text)} FROM {k.name} WHERE {column} = ? AND deleted_at IS NULL"
+        for k, column in searched_kinds()
+    )
+
+
 _ACCOUNT_DOCUMENT_SQL = """
 SELECT a.name, a.notes, COALESCE(o.name, ''), COALESCE(v.label_en, a.industry),
        COALESCE(v.label_zh, '')
@@ -103,8 +128,9 @@ def reindex_account(db: Db, account_id: str) -> None:
 
     One document per account holds the account's own texts, its owner's name, its
     industry (in English and Chinese, so "manu" and "制造" both find it) and the texts of
-    its live stakeholders: a match is then an account, with no join over every person,
-    and the words of a query may be found across the account and its people ("华东 王").
+    its live stakeholders and deals (each kind's ``search_text``): a match is then an
+    account, with no join over every person, and the words of a query may be found
+    across the account and its people ("华东 王", "华东 rollout").
     A deleted account is dropped from the index.
     """
     from kamdesk.store import pinyin  # loads pypinyin: kept off the startup path
@@ -130,6 +156,11 @@ def reindex_account(db: Db, account_id: str) -> None:
         texts.extend(person)
         names.append(person[0])
         people.append((person_id, account_id, pinyin.sort_key(person[0])))
+    # Words only, not pinyin: a deal's name is no person's, and the pinyin of its words
+    # would let "wang" find every deal about a network (网络, "wangluo").
+    for sql in _kind_text_sql():
+        for record_texts in db.execute(sql, (account_id,)):
+            texts.extend(text for text in record_texts if text)
     # OR REPLACE: a person moved here from another account takes their key along.
     db.executemany(
         "INSERT OR REPLACE INTO search_person (stakeholder_id, account_id, sort_key) "
