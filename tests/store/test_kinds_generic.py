@@ -507,3 +507,32 @@ def test_rebuilding_the_index_keeps_the_deals_text(book: Book, acme: str) -> Non
         rebuild_index(connection.cursor())  # type: ignore[arg-type]  # sqlite3 underneath
 
     assert found(book, "Shanghai rollout") == [acme]
+
+
+def test_a_deal_moved_to_another_account_is_found_only_there(book: Book, acme: str) -> None:
+    from kamdesk.models import Opportunity
+
+    beta = create_account(book, {"name": "Beta Logistics", "currency": "CNY"})
+    deal_id = new_deal(book, acme, "the Shanghai rollout")
+    with book.write() as session:  # as a change from another device would move it
+        stored = session.get(Opportunity, deal_id)
+        assert stored is not None
+        stored.account_id = beta
+
+    assert found(book, "shanghai rollout") == [beta]
+    assert deals(book, acme) == []
+    assert deals(book, beta) == ["the Shanghai rollout"]
+
+
+def test_a_person_moved_to_another_account_is_found_only_there(book: Book, acme: str) -> None:
+    from kamdesk.models import Stakeholder
+    from kamdesk.ops.stakeholders import create_stakeholder
+
+    beta = create_account(book, {"name": "Beta Logistics", "currency": "CNY"})
+    person = create_stakeholder(book, acme, {"name": "Zhou Xiaoming"})
+    with book.write() as session:
+        stored = session.get(Stakeholder, person)
+        assert stored is not None
+        stored.account_id = beta
+
+    assert found(book, "xiaoming") == [beta]
