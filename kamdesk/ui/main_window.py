@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(self.account_list.focus_search, keys.Find)
         self.pdf_action = self._action(self.show_summary_pdf, keys.Print)
         self.team_action = self._action(self.show_team, "Ctrl+T")
+        self.pipeline_action = self._action(self.show_pipeline, "Ctrl+Shift+P")
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.find_action)
         self.team_menu = bar.addMenu("")
         self.team_menu.addAction(self.team_action)
+        self.team_menu.addAction(self.pipeline_action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
@@ -337,6 +339,22 @@ class MainWindow(QMainWindow):
 
         TeamDialog(self.context, self).exec()
 
+    def show_pipeline(self) -> None:
+        """Team → Pipeline (Ctrl+Shift+P): every open deal by stage, and the forecast.
+
+        One pipeline window, kept open beside this one; double-clicking a deal in it
+        selects the deal's account here.
+        """
+        from kamdesk.ui.pipeline import PipelineWindow
+
+        pipeline = self.findChild(PipelineWindow)
+        if pipeline is None:
+            pipeline = PipelineWindow(self.context, self)
+            pipeline.account_requested.connect(self._show_again)
+        pipeline.show()
+        pipeline.raise_()
+        pipeline.activateWindow()
+
     def show_settings(self) -> None:
         """Open the settings (Ctrl+,)."""
         from kamdesk.ui.settings_dialog import SettingsDialog
@@ -389,6 +407,7 @@ class MainWindow(QMainWindow):
         self.find_action.setText(_("Find"))
         self.pdf_action.setText(_("Account summary PDF…"))
         self.team_action.setText(_("Team members…"))
+        self.pipeline_action.setText(_("Pipeline…"))
         self.settings_action.setText(_("Settings…"))
         self.quit_action.setText(_("Quit"))
         self.shortcuts_action.setText(_("Keyboard shortcuts"))
