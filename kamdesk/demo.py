@@ -24,6 +24,7 @@ the app would open it.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 import uuid
@@ -35,7 +36,8 @@ from typing import Any
 from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
 from kamdesk.errors import BookError, DiskFullError, KamdeskError
 from kamdesk.i18n import _
-from kamdesk.models import Account, Coverage, Stakeholder, TeamMember
+from kamdesk.kinds.opportunity import FIRST_STAGE, STAGE_PROBABILITY
+from kamdesk.models import Account, Coverage, Opportunity, StageChange, Stakeholder, TeamMember
 from kamdesk.store.book import (
     Book,
     check_can_create,
@@ -70,6 +72,7 @@ class DemoSummary:
     stakeholders: int
     team_members: int
     coverage: int
+    deals: int = 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -1012,11 +1015,13 @@ _SEEDS: tuple[_AccountSeed, ...] = (
 
 @dataclass
 class _Bundle:
-    """One account with its stakeholders and their coverage, ready to add to a session."""
+    """One account with its people, coverage and deals, ready to add to a session."""
 
     account: Account
     stakeholders: list[Stakeholder]
     coverage: list[Coverage]
+    deals: list[Opportunity] = field(default_factory=list)
+    stage_changes: list[StageChange] = field(default_factory=list)
 
 
 @dataclass
@@ -1726,15 +1731,358 @@ def _flagship_people(
     return list(people.values()), coverage
 
 
-def _bundles(rng: random.Random, team: _Team, total: int) -> Iterator[_Bundle]:
-    """Every account with its people, in the order they can be written."""
+def _bundles(rng: random.Random, team: _Team, total: int, deals: _DealMaker) -> Iterator[_Bundle]:
+    """Every account with its people and deals, in the order they can be written."""
     for draft in _account_drafts(rng, team, total):
         if draft.seed_key == "hd_hq":
             people, coverage = _flagship_people(rng, draft, team)
         else:
             crew = _AccountTeam.choose(rng, team, draft)
             people, coverage = _generated_people(rng, draft, crew)
-        yield _Bundle(_to_account(rng, draft), people, coverage)
+        bundle = _Bundle(_to_account(rng, draft), people, coverage)
+        deals.add_to(bundle, draft, team)
+        yield bundle
+
+
+# ---------------------------------------------------------------------------------------
+# Deals
+# ---------------------------------------------------------------------------------------
+
+#: The stages of each stage model, in order; the last one is where a won deal ends.
+_STAGES: dict[str, tuple[str, ...]] = {
+    model: tuple(code for code in STAGE_PROBABILITY if code.startswith(f"{model}."))
+    for model in FIRST_STAGE
+}
+#: Industries that buy by project and tender (立项、招投标): their deals mostly follow the
+#: six-stage project model; the rest mostly the sales compass.
+_PROJECT_INDUSTRIES = frozenset({"government", "energy", "education", "telecom", "healthcare"})
+_WIN_REASONS: tuple[str, ...] = ("value", "relationship", "solution_fit")
+_LOSS_REASONS: tuple[str, ...] = ("price", "competitor", "no_decision", "solution_fit")
+
+#: Deal names by industry, (Chinese, English) pairs; any industry may also draw from "".
+_DEAL_NAMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "": (
+        ("数据中台建设", "Data platform build-out"),
+        ("运维服务续约", "Managed services renewal"),
+        ("CRM 升级", "CRM upgrade"),
+        ("信创适配改造", "Domestic-stack migration"),
+        ("年度框架协议续签", "Framework agreement renewal"),
+        ("数据治理咨询", "Data governance consulting"),
+    ),
+    "manufacturing": (
+        ("MES 二期扩容", "MES phase 2 expansion"),
+        ("质量追溯系统", "Quality traceability system"),
+        ("设备预测性维护", "Predictive maintenance pilot"),
+        ("智能排产", "Advanced production scheduling"),
+        ("WMS 新仓上线", "WMS for the new warehouse"),
+    ),
+    "finance": (
+        ("监管报送平台", "Regulatory reporting platform"),
+        ("等保三级整改", "Security compliance remediation"),
+        ("核心系统灾备", "Core banking disaster recovery"),
+        ("智能风控", "Risk scoring engine"),
+    ),
+    "internet": (
+        ("云资源成本优化", "Cloud cost optimisation"),
+        ("研发效能平台", "Developer productivity suite"),
+        ("实时数仓", "Real-time data warehouse"),
+    ),
+    "government": (
+        ("一网通办二期", "One-stop online services, phase 2"),
+        ("政务云迁移", "Government cloud migration"),
+        ("城市运行监测平台", "City operations dashboard"),
+    ),
+    "energy": (
+        ("光伏电站运维平台", "Solar park monitoring rollout"),
+        ("设备巡检数字化", "Digital equipment inspections"),
+        ("能耗管理系统", "Energy management system"),
+    ),
+    "healthcare": (
+        ("耗材管理二期", "Medical supplies tracking, phase 2"),
+        ("医保控费分析", "Claims cost analytics"),
+        ("互联网医院平台", "Online clinic platform"),
+    ),
+    "retail": (
+        ("新店数字化套件", "New-store digital kit"),
+        ("会员营销平台", "Loyalty and promotions platform"),
+        ("全渠道库存", "Omnichannel inventory"),
+    ),
+    "logistics": (
+        ("车队远程监控", "Fleet telematics rollout"),
+        ("运输管理系统", "Transport management system"),
+        ("跨境物流追踪", "Cross-border shipment tracking"),
+        ("仓储自动化", "Warehouse automation"),
+    ),
+    "education": (
+        ("智慧校园", "Smart campus"),
+        ("教务系统升级", "Student records upgrade"),
+    ),
+    "telecom": (
+        ("网络运维外包续约", "Network operations outsourcing renewal"),
+        ("5G 专网运维", "Private 5G network operations"),
+        ("客服中心智能化", "Contact centre automation"),
+    ),
+}
+
+#: A deal's notes, often none: (Chinese, English) by status.
+_DEAL_NOTES: dict[str, _Pool] = {
+    "open": (
+        ("", "", "客户要求下月前提交方案和报价。", "预算已批，等待招标公告。",
+         "竞争对手报价低约15%，需强调上线周期和服务。", "技术交流已完成，下一步安排样板客户参观。"),
+        ("", "", "Proposal and quote due before next month.",
+         "Budget approved; waiting for the tender notice.",
+         "A competitor is about 15% cheaper: stress time to go-live and support.",
+         "Technical workshop done; next, a reference visit."),
+    ),
+    "won": (
+        ("", "合同已签，交付团队已进场。", "以价值和案例胜出，价格未让步。"),
+        ("", "Contract signed; delivery team on site.",
+         "Won on value and references, no discount."),
+    ),
+    "lost": (
+        ("", "客户选择了低价方案，半年后复盘。", "项目推迟到明年，保持联系。"),
+        ("", "They chose the cheaper bid; review in six months.",
+         "Project pushed to next year; keep in touch."),
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _DealSeed:
+    """A hand-written deal of one of the 30 demo accounts."""
+
+    name: str
+    model: str
+    stage: str
+    status: str = "open"
+    #: The amount in major units of the account's currency.
+    amount: int = 0
+    reason: str = ""
+    notes: str = ""
+
+
+#: The deals the hand-shaped accounts' notes speak of, by account key.
+_DEAL_SEEDS: dict[str, tuple[_DealSeed, ...]] = {
+    "hd_hq": (
+        _DealSeed("MES 二期（质量追溯）", "project", "project.approval", amount=4_800_000,
+                  notes="二期正在立项，总部信息中心牵头；预算11月上报，次年3月批复。"),
+        _DealSeed("MES 一期", "project", "project.implementation", "won", 6_200_000, "value",
+                  notes="一期已上线，作为集团标杆。"),
+    ),
+    "hd_sz": (
+        _DealSeed("苏州工厂平台采购", "compass", "compass.closing", "won", 1_600_000,
+                  "solution_fit"),
+    ),
+    "hd_wx": (
+        _DealSeed("无锡分公司 MES 替换", "compass", "compass.intent", amount=2_200_000,
+                  notes="启明科技合同2026年到期，先从生产部找教练。"),
+        _DealSeed("无锡分公司 MES（集团框架）", "compass", "compass.commercial", "lost", 1_900_000,
+                  "competitor", "跟随集团框架买了启明科技，我们当时没有察觉。"),
+    ),
+    "hd_nb": (
+        _DealSeed("MES 二期扩容", "compass", "compass.solution", amount=1_350_000,
+                  notes="厂长对苏州案例很感兴趣，安排参观苏州工厂。"),
+    ),
+    "xb_hq": (
+        _DealSeed("框架协议续签", "compass", "compass.commercial", amount=9_000_000,
+                  notes="新任信息总监倾向自研，需要重建关系。"),
+    ),
+    "xb_xa": (
+        _DealSeed("光伏电站运维平台", "project", "project.implementation", "won", 820_000,
+                  "relationship"),
+    ),
+    "nw_hq": (
+        _DealSeed("Global tracking platform", "compass", "compass.solution", amount=1_800_000,
+                  notes="The new COO wants one tracking platform for all regions by next year."),
+        _DealSeed("Fleet telematics rollout", "compass", "compass.commercial", amount=640_000),
+    ),
+    "nw_rt": (
+        _DealSeed("Rotterdam renewal", "compass", "compass.closing", amount=420_000,
+                  notes="Compares every renewal with local vendors."),
+    ),
+    "jnbank": (
+        _DealSeed("等保三级整改", "project", "project.tender", amount=3_600_000,
+                  notes="监管检查后科技部要求所有系统通过等保三级复测。"),
+    ),
+    "jiangbei": (
+        _DealSeed("一网通办二期", "project", "project.proposal", amount=2_400_000,
+                  notes="已纳入明年预算，需配合做好信创适配证明材料。"),
+    ),
+    "nanling": (
+        _DealSeed("网络运维外包续约", "compass", "compass.commercial", amount=2_800_000,
+                  notes="竞争对手已在接触运维部。"),
+    ),
+    "brightwater": (
+        _DealSeed("Risk committee vendor review", "compass", "compass.closing", amount=350_000),
+        _DealSeed("Branch analytics pilot", "compass", "compass.solution", "lost", 180_000,
+                  "price"),
+    ),
+    "helios": (
+        _DealSeed("Solar park monitoring rollout", "project", "project.negotiation",
+                  amount=160_000, notes="Head of operations wants results before winter."),
+    ),
+    "orbital": (
+        _DealSeed("Managed network services", "compass", "compass.intent", amount=900_000,
+                  notes="The incumbent contract ends next year."),
+    ),
+}  # fmt: skip
+
+#: How many deals a generated account has: 0 to 3, most one or none.
+_DEAL_COUNTS: tuple[int, ...] = (0, 1, 2, 3)
+_DEAL_COUNT_WEIGHTS: tuple[int, ...] = (35, 35, 20, 10)
+#: A deal's size as a share of the account's yearly revenue with us.
+_DEAL_SHARE = (0.08, 0.6)
+
+
+class _DealMaker:
+    """The deals of each account, dated around one day, from a stream of their own."""
+
+    def __init__(self, rng: random.Random, today: dt.date) -> None:
+        self.rng = rng
+        self.today = today
+
+    def add_to(self, bundle: _Bundle, draft: _AccountDraft, team: _Team) -> None:
+        """Give the account of ``bundle`` its deals and their stage histories."""
+        if draft.org_level is OrgLevel.GROUP:
+            return  # a group buys through its HQ and branches
+        # The deals a hand-shaped account's notes speak of, else made up like any other's.
+        seeds = _DEAL_SEEDS.get(draft.seed_key)
+        for seed in seeds or self._generated(draft):
+            self._write(bundle, draft, team, seed)
+
+    def _generated(self, draft: _AccountDraft) -> list[_DealSeed]:
+        rng = self.rng
+        count = rng.choices(_DEAL_COUNTS, weights=_DEAL_COUNT_WEIGHTS)[0]
+        if draft.lifecycle == "prospect":
+            count = min(count, 1)
+        names = rng.sample(_DEAL_NAMES.get(draft.industry, ()) + _DEAL_NAMES[""], count)
+        seeds = []
+        noted: set[str] = set()  # the same remark twice on one account reads as a glitch
+        for zh_name, en_name in names:
+            project = draft.industry in _PROJECT_INDUSTRIES
+            model = "project" if rng.random() < (0.8 if project else 0.25) else "compass"
+            stages = _STAGES[model]
+            status = "open"
+            if draft.lifecycle != "prospect":
+                status = _weighted(rng, ("open", "won", "lost"), (62, 24, 14))
+            if status == "won":
+                stage, reason = stages[-1], rng.choice(_WIN_REASONS)
+            elif status == "lost":
+                stage, reason = rng.choice(stages[:-1]), rng.choice(_LOSS_REASONS)
+            else:
+                # Funnel-shaped: more deals early than late.
+                weights = [len(stages) - i for i in range(len(stages))]
+                if draft.lifecycle == "prospect":
+                    weights = [*weights[:2], *(0 for _ in stages[2:])]
+                stage, reason = rng.choices(stages, weights=weights)[0], ""
+            note = _pick(rng, _DEAL_NOTES[status], draft.zh)
+            note = "" if note in noted else note
+            noted.add(note)
+            seeds.append(
+                _DealSeed(
+                    zh_name if draft.zh else en_name,
+                    model,
+                    stage,
+                    status,
+                    self._amount(draft),
+                    reason,
+                    note,
+                )
+            )
+        return seeds
+
+    def _amount(self, draft: _AccountDraft) -> int:
+        """A deal's size in major units, rounded as a quote would be."""
+        rng = self.rng
+        if draft.revenue_major:
+            base = float(draft.revenue_major)
+        elif draft.quantile is not None:
+            base = _REVENUE_FLOOR_CNY * float(draft.quantile ** (-1 / _PARETO_ALPHA))
+            base /= _CNY_PER_UNIT[draft.currency]
+        else:  # a prospect: a first deal of a few hundred thousand CNY
+            base = rng.uniform(300_000, 1_500_000) / _CNY_PER_UNIT[draft.currency]
+        amount = base * rng.uniform(*_DEAL_SHARE)
+        step = 10_000 if draft.currency == "CNY" else 1_000
+        return max(step, round(amount / step) * step)
+
+    def _write(self, bundle: _Bundle, draft: _AccountDraft, team: _Team, seed: _DealSeed) -> None:
+        rng = self.rng
+        history = self._history(seed)
+        closed = seed.status != "open"
+        last = history[-1][1].date()
+        if closed:
+            expected_close = last + dt.timedelta(days=rng.randint(0, 20))
+            expected_close = min(expected_close, self.today)
+            probability = 100 if seed.status == "won" else 0
+        else:
+            # Early stages close later: one to four quarters out.
+            position = _STAGES[seed.model].index(seed.stage) / len(_STAGES[seed.model])
+            ahead = rng.randint(20, 120) + round((1 - position) * rng.randint(60, 240))
+            expected_close = self.today + dt.timedelta(days=ahead)
+            probability = STAGE_PROBABILITY[seed.stage]
+            if rng.random() < 0.2:  # the rep's own judgement
+                probability = max(5, min(95, probability + rng.choice((-10, -5, 5, 10))))
+        owner = draft.owner_id
+        if owner is None or rng.random() < 0.15:
+            owner = rng.choice(team.any_with_role("account_manager", draft.zh)).id
+        started = history[0][1]
+        deal = Opportunity(
+            account_id=draft.id,
+            name=seed.name,
+            owner_id=owner,
+            amount_minor=(seed.amount or self._amount(draft)) * 100,
+            currency=draft.currency,
+            expected_close=expected_close,
+            stage_model=seed.model,
+            stage=seed.stage,
+            probability=probability,
+            status=seed.status,
+            outcome_reason=seed.reason,
+            notes=seed.notes,
+            created_at=started,
+        )
+        bundle.deals.append(deal)
+        before = ""
+        for stage, moment in history:
+            bundle.stage_changes.append(
+                StageChange(
+                    opportunity_id=deal.id,
+                    account_id=draft.id,
+                    from_stage=before,
+                    to_stage=stage,
+                    changed_at=moment,
+                    created_at=moment,
+                )
+            )
+            before = stage
+
+    def _history(self, seed: _DealSeed) -> list[tuple[str, dt.datetime]]:
+        """The stages the deal went through up to its own, each with when it got there.
+
+        Each stage took one to eight weeks; an open deal reached its stage a few days to
+        a few months ago, a closed one closed within the last nine months. Now and then a
+        deal went back a stage (the customer reopened the evaluation) and on again.
+        """
+        rng = self.rng
+        stages = _STAGES[seed.model]
+        path = list(stages[: stages.index(seed.stage) + 1])
+        if len(path) >= 3 and rng.random() < 0.08:
+            turn = rng.randint(1, len(path) - 1)
+            path[turn + 1 : turn + 1] = [path[turn - 1], path[turn]]
+        back = rng.randint(2, 75) if seed.status == "open" else rng.randint(15, 270)
+        day = self.today - dt.timedelta(days=back)
+        days: list[dt.date] = [day]
+        for _stage in path[1:]:
+            day -= dt.timedelta(days=rng.randint(7, 56))
+            days.append(day)
+        # In office hours in China (01:00 to 10:00 UTC), oldest first.
+        return [
+            (
+                stage,
+                dt.datetime.combine(day, dt.time(rng.randint(1, 9), rng.randint(0, 59)), dt.UTC),
+            )
+            for stage, day in zip(path, reversed(days), strict=True)
+        ]
 
 
 # ---------------------------------------------------------------------------------------
@@ -1755,37 +2103,47 @@ def _write_batch(book: Book, batch: list[_Bundle]) -> None:
         session.add_all([bundle.account for bundle in batch])
         session.flush()
         session.add_all([person for bundle in batch for person in bundle.stakeholders])
+        session.add_all([deal for bundle in batch for deal in bundle.deals])
         session.flush()
         session.add_all([row for bundle in batch for row in bundle.coverage])
+        session.add_all([row for bundle in batch for row in bundle.stage_changes])
 
 
 def _fill(
-    book: Book, accounts: int, seed: int, progress: Callable[[int, int], None] | None
+    book: Book,
+    accounts: int,
+    seed: int,
+    progress: Callable[[int, int], None] | None,
+    today: dt.date,
 ) -> DemoSummary:
     rng = random.Random(seed)
     team = _make_team(rng, accounts)
     with book.write() as session:
         session.add_all(team.members)
-    done = stakeholders = coverage = 0
+    done = stakeholders = coverage = deals = 0
     batch: list[_Bundle] = []
 
     def write_batch() -> None:
-        nonlocal done, stakeholders, coverage, batch
+        nonlocal done, stakeholders, coverage, deals, batch
         _write_batch(book, batch)
         done += len(batch)
         stakeholders += sum(len(b.stakeholders) for b in batch)
         coverage += sum(len(b.coverage) for b in batch)
+        deals += sum(len(b.deals) for b in batch)
         batch = []
         if progress is not None:
             progress(done, accounts)
 
-    for bundle in _bundles(rng, team, accounts):
+    # Deals draw from a stream of their own, so the accounts and people of a seed stay
+    # what they were before books had deals (screenshots and benchmarks compare them).
+    maker = _DealMaker(random.Random(f"{seed}:deals"), today)
+    for bundle in _bundles(rng, team, accounts, maker):
         batch.append(bundle)
         if len(batch) >= BATCH_ACCOUNTS:
             write_batch()
     if batch:
         write_batch()
-    return DemoSummary(done, stakeholders, len(team.members), coverage)
+    return DemoSummary(done, stakeholders, len(team.members), coverage, deals)
 
 
 def _no_room(path: Path) -> DiskFullError:
@@ -1802,11 +2160,15 @@ def write_demo_book(
     *,
     seed: int = 7,
     progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> DemoSummary:
     """Write a new book at ``path`` filled with ``accounts`` demo accounts.
 
-    The first 30 accounts are the hand-shaped demo; more are generated. ``progress`` is
-    called with (accounts written, accounts asked for) after each transaction. Refuses
+    The first 30 accounts are the hand-shaped demo; more are generated. Deals are dated
+    around ``today`` (the current UTC date by default): their stage history in the months
+    before it, their expected close in the quarters after it (or before, once closed).
+    ``progress`` is called with (accounts written, accounts asked for) after each
+    transaction. Refuses
     with ``BookError`` when ``path`` exists (a demo must never overwrite a real book),
     when its folder is missing or read-only, and with ``DiskFullError`` when the disk
     fills up; on any failure nothing is left at ``path``, nor beside it. Temporary files
@@ -1824,7 +2186,8 @@ def write_demo_book(
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.demo")
     try:
         with Book.open(partial, create=True) as book:
-            summary = _fill(book, accounts, seed, progress)
+            day = today if today is not None else dt.datetime.now(dt.UTC).date()
+            summary = _fill(book, accounts, seed, progress, day)
             # Fold the WAL into the file, so the renamed book is complete on its own.
             book.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         try:

@@ -239,3 +239,98 @@ def test_0003_downgrades_to_the_layout_0002_reads(tmp_path: Path) -> None:
     with Book.open(path) as book:  # and upgrades again
         assert book.revision == SCHEMA_HEAD
         assert BookReader(book.db).account_ids(AccountQuery(text="hdzz")) == ["acc-1"]
+
+
+def test_a_0003_book_gains_deals_and_their_lists_in_both_languages(tmp_path: Path) -> None:
+    from kamdesk.kinds import kind
+    from kamdesk.ops.kinds import create_record, update_record
+
+    path = tmp_path / "b.kamdesk"
+    create_book(path, revision="0003")
+    insert_old_account(path)
+
+    with Book.open(path) as book:
+        assert book.revision == SCHEMA_HEAD
+        assert book.backup_path is not None
+        vocabulary = BookReader(book.db).vocabulary()
+        labels = {
+            list_name: [(t.code, t.label_en, t.label_zh) for t in vocabulary[list_name]]
+            for list_name in ("stage_model", "deal_stage", "deal_status", "outcome_reason")
+        }
+        assert labels["stage_model"] == [
+            ("compass", "Sales compass (4 stages)", "销售罗盘（四阶段）"),
+            ("project", "Project sales (6 stages)", "项目型销售（六阶段）"),
+        ]
+        assert labels["deal_stage"][:4] == [
+            ("compass.intent", "Intent", "意向"),
+            ("compass.solution", "Solution", "方案"),
+            ("compass.commercial", "Commercial", "商务"),
+            ("compass.closing", "Closing", "成交"),
+        ]
+        assert [code for code, _en, _zh in labels["deal_stage"][4:]] == [
+            "project.development",
+            "project.approval",
+            "project.proposal",
+            "project.tender",
+            "project.negotiation",
+            "project.implementation",
+        ]
+        assert ("project.tender", "Tender / bid", "招投标") in labels["deal_stage"]
+        assert labels["deal_status"] == [
+            ("open", "Open", "进行中"),
+            ("won", "Won", "赢单"),
+            ("lost", "Lost", "丢单"),
+        ]
+        assert ("price", "Price", "价格") in labels["outcome_reason"]
+        assert len(labels["outcome_reason"]) == 6
+        # The old account takes a deal, which moves on like any other.
+        deal = kind("opportunity")
+        deal_id = create_record(book, deal, "acc-1", {"name": "MES 二期扩容", "currency": "CNY"})
+        update_record(book, deal, deal_id, {"stage": "compass.solution"})
+        stages = book.db.execute(
+            "SELECT from_stage, to_stage FROM stage_change ORDER BY changed_at"
+        ).fetchall()
+        assert stages == [("", "compass.intent"), ("compass.intent", "compass.solution")]
+        assert book.integrity_check() == ["ok"]
+
+
+def test_0004_downgrades_to_a_book_0003_reads_and_upgrades_again(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from kamdesk.kinds import kind
+    from kamdesk.ops.kinds import create_record
+    from kamdesk.store.book import sqlite_url
+
+    path = tmp_path / "b.kamdesk"
+    create_book(path, revision="0003")
+    insert_old_account(path)
+    with Book.open(path) as book:
+        create_record(book, kind("opportunity"), "acc-1", {"name": "MES", "currency": "CNY"})
+        terms_before = book.db.execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0]
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(sqlite_url(path))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003")
+    finally:
+        engine.dispose()
+
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert not {"opportunity", "stage_change"} & tables
+        kinds = {r[0] for r in db.execute("SELECT DISTINCT kind FROM vocabulary")}
+        assert not {"stage_model", "deal_stage", "deal_status", "outcome_reason"} & kinds
+        assert db.execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0] == terms_before - 21
+        # No entry is left in the change log for rows the book no longer has.
+        logged = {r[0] for r in db.execute("SELECT DISTINCT table_name FROM change_log")}
+        assert logged <= {"account", "stakeholder", "team_member", "coverage", "vocabulary"}
+        assert db.execute("SELECT name FROM account").fetchall() == [("华东制造集团苏州分公司",)]
+    with Book.open(path) as book:
+        assert book.revision == SCHEMA_HEAD
+        assert book.db.execute("SELECT COUNT(*) FROM opportunity").fetchone() == (0,)
+        assert book.integrity_check() == ["ok"]

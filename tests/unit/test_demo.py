@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import re
 import sqlite3
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
 import kamdesk.demo
 from kamdesk.demo import DemoSummary, write_demo_book
+from kamdesk.domain.deals import days_per_stage
 from kamdesk.domain.fields import ACCOUNT_FIELDS, STAKEHOLDER_FIELDS, TEAM_MEMBER_FIELDS
-from kamdesk.domain.rules import check_values
+from kamdesk.domain.rules import check_narrowed_choices, check_values
 from kamdesk.domain.vocabulary import DEFAULT_VOCABULARY, FORCE_ROLE, VocabularyKind
 from kamdesk.errors import BookError
+from kamdesk.kinds.opportunity import FIRST_STAGE, OPPORTUNITY
 from kamdesk.store.book import Book
 from kamdesk.store.reader import ACCOUNT_COLUMNS, STAKEHOLDER_COLUMNS, AccountQuery, BookReader
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 LEVEL_RANK = {"executive": 0, "middle": 1, "staff": 2}
+#: The day the demo books of these tests are dated around.
+TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoSummary]:
     path = tmp_path_factory.mktemp("demo") / "demo.kamdesk"
-    return path, write_demo_book(path)
+    return path, write_demo_book(path, today=TODAY)
 
 
 @pytest.fixture
@@ -287,8 +293,9 @@ def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, .
 
 def test_same_seed_same_content(tmp_path: Path, demo: tuple[Path, DemoSummary]) -> None:
     again = tmp_path / "again.kamdesk"
-    write_demo_book(again)
+    write_demo_book(again, today=TODAY)
     assert _content(again) == _content(demo[0])
+    assert _deals(again) == _deals(demo[0])
     other = tmp_path / "other.kamdesk"
     write_demo_book(other, seed=8)
     accounts, people = _content(other)
@@ -317,3 +324,127 @@ def test_larger_book_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         # Generated groups hang together too: every parent is a live account.
         parents = reader.parents()
         assert all(p is None or p in parents for p in parents.values())
+
+
+def _deals(path: Path) -> list[tuple[object, ...]]:
+    """Deals and their stage histories in the order they were written (ids left out)."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(
+            "SELECT a.name, o.name, o.stage, o.status, o.amount_minor, o.expected_close, "
+            "(SELECT group_concat(s.to_stage || '@' || s.changed_at, ' ') FROM stage_change s "
+            "WHERE s.opportunity_id = o.id) FROM opportunity o "
+            "JOIN account a ON a.id = o.account_id ORDER BY o.rowid"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+class _Move(NamedTuple):
+    to_stage: str
+    changed_at: dt.datetime
+
+
+def _deal_rows(book: Book) -> list[dict[str, Any]]:
+    columns = ["id", "account_id", *OPPORTUNITY.specs]
+    rows = book.db.execute(f"SELECT {', '.join(columns)} FROM opportunity").fetchall()
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def test_accounts_have_up_to_three_deals_in_their_own_language_and_currency(
+    book: Book, reader: BookReader
+) -> None:
+    accounts = {
+        r[0]: r[1:] for r in _rows(book.db, "SELECT id, name, currency, org_level FROM account")
+    }
+    deals = _deal_rows(book)
+    per_account: dict[str, int] = {}
+    for deal in deals:
+        name, currency, org_level = accounts[deal["account_id"]]
+        per_account[deal["account_id"]] = per_account.get(deal["account_id"], 0) + 1
+        assert org_level != "group", "a group buys through its members"
+        assert deal["currency"] == currency
+        assert deal["amount_minor"] > 0
+        if CJK.search(str(name)):
+            assert CJK.search(deal["name"]), (name, deal["name"])
+        else:
+            assert deal["name"].isascii(), (name, deal["name"])
+    assert max(per_account.values()) <= 3
+    # Some accounts have none: a pipeline is not a list of every account.
+    members = [a for a, (_n, _c, level) in accounts.items() if level != "group"]
+    assert 0 < len(per_account) < len(members)
+    names = {deal["name"] for deal in deals}
+    assert {"MES 二期扩容", "Fleet telematics rollout"} <= names
+    assert {deal["currency"] for deal in deals} == {"CNY", "USD", "EUR"}
+
+
+def test_deals_are_open_won_or_lost_on_both_stage_models(book: Book) -> None:
+    deals = _deal_rows(book)
+    assert {d["status"] for d in deals} == {"open", "won", "lost"}
+    assert {d["stage_model"] for d in deals} == set(FIRST_STAGE)
+    for deal in deals:
+        assert deal["stage"].startswith(f"{deal['stage_model']}."), deal
+        if deal["status"] == "open":
+            assert deal["outcome_reason"] == ""
+            # Closing in the quarters ahead.
+            close = dt.date.fromisoformat(deal["expected_close"])
+            assert TODAY < close <= TODAY + dt.timedelta(days=366), deal
+            assert 0 < deal["probability"] < 100
+        else:
+            assert deal["outcome_reason"], deal
+            assert deal["probability"] == (100 if deal["status"] == "won" else 0)
+            assert dt.date.fromisoformat(deal["expected_close"]) <= TODAY
+    won_reasons = {d["outcome_reason"] for d in deals if d["status"] == "won"}
+    lost_reasons = {d["outcome_reason"] for d in deals if d["status"] == "lost"}
+    assert "competitor" in lost_reasons and "value" in won_reasons
+
+
+def test_every_deal_passes_the_form_checks(book: Book, reader: BookReader) -> None:
+    vocabulary = reader.vocabulary()
+
+    def known(kind: str) -> set[str]:
+        return {term.code for term in vocabulary.get(kind, [])}
+
+    specs = OPPORTUNITY.specs
+    for deal in _deal_rows(book):
+        values = {name: deal[name] for name in specs}
+        values["expected_close"] = dt.date.fromisoformat(values["expected_close"])
+        assert check_values(specs, values, known) == {}, values
+        assert check_narrowed_choices(specs, values, {}) == {}, values
+        for rule in OPPORTUNITY.checks:
+            assert rule(values) == {}, values
+
+
+def test_every_deal_has_its_stage_history_over_the_past_months(book: Book) -> None:
+    histories: dict[str, list[tuple[str, str, dt.datetime]]] = {}
+    for deal_id, before, after, moment in book.db.execute(
+        "SELECT opportunity_id, from_stage, to_stage, changed_at FROM stage_change "
+        "ORDER BY opportunity_id, changed_at"
+    ):
+        histories.setdefault(deal_id, []).append(
+            (before, after, dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC))
+        )
+    deals = _deal_rows(book)
+    assert set(histories) == {d["id"] for d in deals}
+    now = dt.datetime.combine(TODAY, dt.time(), dt.UTC)
+    oldest = now
+    for deal in deals:
+        history = histories[deal["id"]]
+        # From nowhere into the first stage, each move from where the last one went,
+        # ending where the deal is now.
+        assert history[0][:2] == ("", FIRST_STAGE[deal["stage_model"]])
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(history))
+        assert history[-1][1] == deal["stage"]
+        assert all(moment < now for _b, _a, moment in history)
+        oldest = min(oldest, history[0][2])
+        spent = days_per_stage([_Move(a, m) for _b, a, m in history], now)
+        assert spent[-1].current and spent[-1].stage == deal["stage"]
+        assert all(t.days >= 7 for t in spent[:-1]), spent
+    assert oldest < now - dt.timedelta(days=180)
+    logged = {
+        r[0]
+        for r in _rows(
+            book.db, "SELECT DISTINCT row_id FROM change_log WHERE table_name = 'stage_change'"
+        )
+    }
+    assert len(logged) == sum(len(h) for h in histories.values())
