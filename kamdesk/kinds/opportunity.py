@@ -103,7 +103,7 @@ OPPORTUNITY = Kind(
         FieldSpec("expected_close", N_("Expected close"), F.DATE),
         FieldSpec("stage_model", N_("Stage model"), F.CHOICE, True, V.STAGE_MODEL),
         FieldSpec("stage", N_("Stage"), F.CHOICE, True, V.DEAL_STAGE, narrowed_by="stage_model"),
-        FieldSpec("probability", N_("Probability (%)"), F.PERCENT),
+        FieldSpec("probability", N_("Probability"), F.PERCENT),  # the field shows its "%"
         FieldSpec("status", N_("Status"), F.CHOICE, True, V.DEAL_STATUS),
         FieldSpec(
             "outcome_reason", N_("Win or loss reason"), F.CHOICE, vocabulary=V.OUTCOME_REASON

@@ -1,4 +1,7 @@
-"""The right panel: one account's profile, its stakeholders and their coverage."""
+"""The right panel: one account's profile, its stakeholders and their coverage.
+
+Beside the people, a tab for each kind of record kept at an account (its deals…).
+"""
 
 from __future__ import annotations
 
@@ -26,10 +29,12 @@ from PySide6.QtWidgets import (
 from kamdesk.domain.coverage import decision_maker_coverage, is_decision_maker
 from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
 from kamdesk.i18n import _
+from kamdesk.kinds import shown_on
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
 from kamdesk.ui.formatting import date_time_text, qlocale
 from kamdesk.ui.models.stakeholder_table import Column, StakeholderTableModel
+from kamdesk.ui.record_list import RecordListPanel
 from kamdesk.ui.values import value_text
 
 _PROFILE_FIELDS = [
@@ -157,6 +162,13 @@ class AccountPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("account_tabs")
         self.tabs.addTab(people, "")
+        #: A list per kind of record kept at an account (deals…), after the people.
+        self.record_lists: dict[str, RecordListPanel] = {}
+        for kind in shown_on("account"):
+            panel = RecordListPanel(context, kind)
+            panel.model.modelReset.connect(lambda p=panel: self._title_record_tab(p))
+            self.record_lists[kind.name] = panel
+            self.tabs.addTab(panel, "")
         self.tabs.addTab(self.texts, "")
         details = QWidget()
         details_layout = QVBoxLayout(details)
@@ -187,6 +199,8 @@ class AccountPage(QWidget):
         self._account_id = account_id
         self._reload()
         self.stakeholder_model.show_account(account_id if self._values else None)
+        for panel in self.record_lists.values():
+            panel.show_parent(account_id if self._values else None)
         if moved:  # another account's people start at the left, names in view
             self.stakeholders.horizontalScrollBar().setValue(0)
             self.stakeholders.scrollToTop()
@@ -236,7 +250,7 @@ class AccountPage(QWidget):
                 "process, pain points, suppliers and competitors."
             ),
         )
-        self.tabs.setTabText(1, self._texts_tab_title(len(sections)))
+        self.tabs.setTabText(self.tabs.indexOf(self.texts), self._texts_tab_title(len(sections)))
 
     def _value_text(self, spec: FieldSpec, values: dict[str, Any]) -> str:
         return value_text(self._context, spec, values.get(spec.name), values)
@@ -307,6 +321,27 @@ class AccountPage(QWidget):
         self.stakeholders.setColumnHidden(column, not shown)
         self._fit_people_columns()
 
+    def _title_record_tab(self, panel: RecordListPanel) -> None:
+        """Title the kind's tab with its plural and how many the account has: Deals (3)."""
+        title = _("{records} ({count})").format(
+            records=_(panel.kind.plural), count=panel.model.row_count()
+        )
+        self.tabs.setTabText(self.tabs.indexOf(panel), title)
+
+    def record_list(self, kind_name: str) -> RecordListPanel:
+        """The list of ``kind_name``'s records on this page."""
+        return self.record_lists[kind_name]
+
+    def focused_record_list(self) -> RecordListPanel | None:
+        """The record list holding the keyboard focus, if one does."""
+        return next((p for p in self.record_lists.values() if p.has_focus()), None)
+
+    def new_record(self, kind_name: str) -> str | None:
+        """Show the kind's tab and ask for a new record at the account shown."""
+        panel = self.record_lists[kind_name]
+        self.tabs.setCurrentWidget(panel)
+        return panel.new_record()
+
     @staticmethod
     def _texts_tab_title(count: int) -> str:
         title = _("Procurement, pain points, notes")
@@ -356,6 +391,8 @@ class AccountPage(QWidget):
         if self._values is not None:
             self._fill()
         self._update_stakeholder_state()
+        for panel in self.record_lists.values():
+            self._title_record_tab(panel)
 
     def changeEvent(self, event: QEvent) -> None:
         """Override QWidget.changeEvent: follow a language switch."""

@@ -20,19 +20,24 @@ from kamdesk.domain.fields import (
     FieldKind,
     FieldSpec,
 )
+from kamdesk.domain.rules import clean_value
 from kamdesk.errors import EditConflictError, KamdeskError
 from kamdesk.i18n import _, ngettext
+from kamdesk.kinds import Kind
+from kamdesk.kinds import kind as kind_named
 from kamdesk.ops import accounts, stakeholders, team
+from kamdesk.ops import kinds as kind_ops
 from kamdesk.settings import DEFAULT_CURRENCY
 from kamdesk.ui.conflict_dialog import ConflictDialog
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.forms import Choices
+from kamdesk.ui.forms import Choices, Suggest
 from kamdesk.ui.record_dialog import RecordDialog, Validate
 from kamdesk.ui.undo import (
     ACCOUNT_ACTIONS,
     STAKEHOLDER_ACTIONS,
     TEAM_MEMBER_ACTIONS,
     RecordActions,
+    actions_for,
     create_command,
     delete_command,
     edit_command,
@@ -68,6 +73,7 @@ def _ask_and_create(
     announce: Callable[[str], None],
     values: dict[str, Any] | None = None,
     choices: dict[FieldKind, Choices] | None = None,
+    suggest: Suggest | None = None,
 ) -> str | None:
     """Show an empty form; on Save add the record, record undo, announce; returns its id."""
     if _refuse_if_read_only(context, parent):
@@ -83,6 +89,7 @@ def _ask_and_create(
         validate=validate,
         parent=parent,
     )
+    _let_suggest(dialog, suggest)
     if not dialog.exec() or not created:
         return None
     record_id = created[0]
@@ -108,6 +115,7 @@ def _ask_and_edit(
     undo_text: Callable[[dict[str, Any]], str],
     announce: Announce,
     choices: dict[FieldKind, Choices] | None = None,
+    suggest: Suggest | None = None,
 ) -> bool:
     """Show the record in a form; on Save write what changed and record undo."""
     if _refuse_if_read_only(context, parent):
@@ -139,6 +147,7 @@ def _ask_and_edit(
         context, title, specs, save, values=current, choices=choices, validate=validate,
         parent=parent,
     )  # fmt: skip
+    _let_suggest(dialog, suggest)
     if not dialog.exec() or not changes or not changes[0][0]:
         return False  # cancelled, or saved without changing anything: nothing to undo
     before, after = changes[0]
@@ -147,6 +156,13 @@ def _ask_and_edit(
     )
     announce()
     return True
+
+
+def _let_suggest(dialog: RecordDialog, suggest: Suggest | None) -> None:
+    """Let the dialog's forms fill in what the user's edits suggest."""
+    if suggest is not None:
+        for form in (dialog.main_form, dialog.details_form):
+            form.set_suggest(suggest)
 
 
 def _delete(
@@ -416,4 +432,137 @@ def delete_team_member(context: AppContext, parent: QWidget | None, member_id: s
         actions=TEAM_MEMBER_ACTIONS,
         undo_text=_("Delete team member {name}").format(name=name),
         announce=context.signals.team_did_change.emit,
+    )
+
+
+# Records of a declared kind (deals, and the kinds after them) ----------------------
+
+
+def record_choices(
+    context: AppContext, account_id: str | None, exclude: str | None = None
+) -> dict[FieldKind, Choices]:
+    """What the drop-downs naming other records offer in a form of a record at an account."""
+    return {
+        FieldKind.TEAM_MEMBER: _member_choices(context),
+        FieldKind.TEAM_MEMBERS: _member_choices(context),
+        FieldKind.STAKEHOLDER: lambda: [
+            (s.id, s.name)
+            for s in (context.reader.stakeholders(account_id) if account_id else [])
+            if s.id != exclude
+        ],
+        FieldKind.ACCOUNT: lambda: [
+            (i, name) for i, name in context.reader.account_names() if i != exclude
+        ],
+    }
+
+
+def account_of(context: AppContext, kind: Kind, parent_id: str | None) -> str:
+    """The account a record under ``parent_id`` belongs to (its parent, or the parent's)."""
+    while kind.parent is not None and parent_id:
+        if kind.parent.kind == "account":
+            return parent_id
+        kind = kind_named(kind.parent.kind)
+        row = context.reader.record_of(kind, parent_id)
+        parent_id = row.parent_id if row is not None else None
+    return ""
+
+
+def _title(kind: Kind, values: dict[str, Any]) -> str:
+    return str(values.get(kind.title_field) or "")
+
+
+def _new_values(context: AppContext, kind: Kind, account_id: str) -> dict[str, Any]:
+    """A new record's form: the kind's defaults, and the account's currency for money."""
+    values = dict(kind.defaults)
+    account = context.reader.account(account_id) if account_id else None
+    currency = (account or {}).get("currency") or context.settings.get(DEFAULT_CURRENCY)
+    for spec in kind.fields:
+        if spec.kind is FieldKind.CURRENCY and not values.get(spec.name):
+            values[spec.name] = currency
+    return values
+
+
+def new_record(
+    context: AppContext,
+    parent: QWidget | None,
+    kind: Kind,
+    parent_id: str | None,
+    values: dict[str, Any] | None = None,
+) -> str | None:
+    """Ask for a new record of ``kind`` under ``parent_id`` and add it; returns its id.
+
+    The form starts with the kind's defaults (a deal at the first stage) and the
+    account's currency, and fills in what the user's choices suggest as they go.
+    """
+    account_id = account_of(context, kind, parent_id)
+
+    def announce(_record_id: str) -> None:
+        context.signals.records_did_change.emit(kind.name, account_id)
+
+    def undo_text(record_id: str) -> str:
+        row = context.reader.record_of(kind, record_id)
+        return _("Add {record} {name}").format(
+            record=_(kind.label), name=_title(kind, row.values) if row else ""
+        )
+
+    return _ask_and_create(
+        context,
+        parent,
+        title=lambda: _("New {record}").format(record=_(kind.label)),
+        specs=kind.fields,
+        create=lambda typed: kind_ops.create_record(context.book, kind, parent_id, typed),
+        validate=lambda typed: kind_ops.check_record(context.book, kind, parent_id, None, typed),
+        actions=actions_for(kind),
+        undo_text=undo_text,
+        announce=announce,
+        values={**_new_values(context, kind, account_id), **(values or {})},
+        choices=record_choices(context, account_id),
+        suggest=kind.suggest,
+    )
+
+
+def edit_record(context: AppContext, parent: QWidget | None, kind: Kind, record_id: str) -> bool:
+    """Open a record of ``kind`` for editing; True if something changed."""
+    row = context.reader.record_of(kind, record_id)
+    if row is None:
+        return False
+    account_id = account_of(context, kind, row.parent_id)
+    # As the ops store them (a date as a date), so an untouched field never counts as
+    # changed.
+    current = {s.name: clean_value(s, row.values.get(s.name)) for s in kind.fields}
+    return _ask_and_edit(
+        context,
+        parent,
+        record_id,
+        title=lambda: _("Edit {record}").format(record=_(kind.label)),
+        specs=kind.fields,
+        current=current,
+        validate=lambda typed: kind_ops.check_record(
+            context.book, kind, row.parent_id, record_id, typed
+        ),
+        actions=actions_for(kind),
+        undo_text=lambda after: _("Edit {record} {name}").format(
+            record=_(kind.label), name=_title(kind, {**current, **after})
+        ),
+        announce=lambda: context.signals.records_did_change.emit(kind.name, account_id),
+        choices=record_choices(context, account_id, record_id),
+        suggest=kind.suggest,
+    )
+
+
+def delete_record(context: AppContext, parent: QWidget | None, kind: Kind, record_id: str) -> bool:
+    """Delete a record of ``kind`` (undo brings it back)."""
+    row = context.reader.record_of(kind, record_id)
+    if row is None:
+        return False
+    account_id = account_of(context, kind, row.parent_id)
+    name = _title(kind, row.values)
+    return _delete(
+        context,
+        parent,
+        record_id,
+        name=name,
+        actions=actions_for(kind),
+        undo_text=_("Delete {record} {name}").format(record=_(kind.label), name=name),
+        announce=lambda: context.signals.records_did_change.emit(kind.name, account_id),
     )

@@ -132,7 +132,17 @@ class DateEdit(QLineEdit):
         self.calendar_action.triggered.connect(self.show_calendar)
         self.addAction(self.calendar_action, QLineEdit.ActionPosition.TrailingPosition)
         self._calendar: QCalendarWidget | None = None
+        self.editingFinished.connect(self._tidy)
         self.retranslate()
+
+    def _tidy(self) -> None:
+        """Once typed, a date reads as every date does: 2026-12-31 becomes Dec 31, 2026."""
+        try:
+            typed = self.date()
+        except ValueError:
+            return  # left as typed, for its message
+        if typed is not None and self.text() != date_text(typed):
+            self.set_date(typed)
 
     def date(self) -> dt.date | None:
         """The date typed or picked; raises ValueError when the text is not a date."""

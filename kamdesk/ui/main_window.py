@@ -24,13 +24,21 @@ from PySide6.QtWidgets import (
 
 from kamdesk import __version__
 from kamdesk.errors import KamdeskError
-from kamdesk.i18n import _, ngettext
+from kamdesk.i18n import N_, _, ngettext
 from kamdesk.ui.account_list import AccountListPanel
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.shortcuts import key_sequences
 
 if TYPE_CHECKING:
     from kamdesk.ui.account_page import AccountPage
+    from kamdesk.ui.record_list import RecordListPanel
+
+#: A "New …" action per kind of record listed on the account page: (kind name, key, menu
+#: text). Named here rather than read from ``kamdesk.kinds``, so the window's first paint
+#: does not wait for the declarations.
+NEW_RECORD_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("opportunity", "Ctrl+Shift+D", N_("New deal…")),
+)
 
 
 def _editing() -> ModuleType:
@@ -121,6 +129,14 @@ class MainWindow(QMainWindow):
             page.stakeholders.addActions(
                 [self.edit_action, self.new_stakeholder_action, self.delete_action]
             )
+            native = QKeySequence.SequenceFormat.NativeText
+            for kind_name, panel in page.record_lists.items():
+                new_action = self.new_record_actions.get(kind_name)
+                panel.set_keys(
+                    new=new_action.shortcut().toString(native) if new_action else "",
+                    edit=self.edit_action.shortcut().toString(native),
+                    delete=self.delete_action.shortcut().toString(native),
+                )
             self.right_side.addWidget(page)
             self._account_page = page
         return self._account_page
@@ -133,6 +149,10 @@ class MainWindow(QMainWindow):
 
     def _current_stakeholder_id(self) -> str | None:
         return self._account_page.current_stakeholder_id() if self._account_page else None
+
+    def _focused_record_list(self) -> RecordListPanel | None:
+        """The deal list (or another kind's) on the account page, when it has the focus."""
+        return self._account_page.focused_record_list() if self._account_page else None
 
     # Actions -----------------------------------------------------------------
 
@@ -149,6 +169,11 @@ class MainWindow(QMainWindow):
         self.new_account_action = self._action(self.new_account, keys.New)
         self.new_stakeholder_action = self._action(self.new_stakeholder, "Ctrl+Shift+N")
         self.new_branch_action = self._action(self.new_branch, "Ctrl+Alt+N")
+        #: "New deal…" and the like: kind name → action.
+        self.new_record_actions = {
+            kind_name: self._action(lambda _c=False, k=kind_name: self.new_record(k), key)
+            for kind_name, key, _text in NEW_RECORD_ACTIONS
+        }
         self.edit_action = self._action(self.edit_current, "F2")
         self.delete_action = self._action(self.delete_current, keys.Delete)
         self.find_action = self._action(self.account_list.focus_search, keys.Find)
@@ -170,7 +195,10 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(stack.canUndo())
         self.redo_action.setEnabled(stack.canRedo())
         if self.context.book.read_only_reason:
-            edits = (self.new_account_action, self.new_stakeholder_action, self.edit_action)
+            edits = (
+                self.new_account_action, self.new_stakeholder_action, self.edit_action,
+                *self.new_record_actions.values(),
+            )  # fmt: skip
             for action in (*edits, self.delete_action, self.undo_action, self.redo_action):
                 action.setEnabled(False)
 
@@ -186,6 +214,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions(
             [self.new_account_action, self.new_branch_action, self.new_stakeholder_action]
         )
+        self.file_menu.addActions(list(self.new_record_actions.values()))
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.pdf_action)
         self.file_menu.addSeparator()
@@ -227,7 +256,7 @@ class MainWindow(QMainWindow):
         writable = not self.context.book.read_only_reason
         for action in (
             self.new_stakeholder_action, self.new_branch_action, self.edit_action,
-            self.delete_action,
+            self.delete_action, *self.new_record_actions.values(),
         ):  # fmt: skip
             action.setEnabled(writable)
 
@@ -286,12 +315,23 @@ class MainWindow(QMainWindow):
         if account_id:
             _editing().new_stakeholder(self.context, self, account_id)
 
-    def edit_current(self) -> None:
-        """F2: the stakeholder under the cursor if their table has focus, else the account.
+    def new_record(self, kind_name: str) -> None:
+        """Add a record of ``kind_name`` (a deal: Ctrl+Shift+D) to the selected account."""
+        text = next(t for k, _key, t in NEW_RECORD_ACTIONS if k == kind_name)
+        account_id = self._selected_account(_plain_action_text(_(text)))
+        if account_id:
+            self.account_page.new_record(kind_name)
 
-        With the focus in the stakeholder table and no row under the cursor, nothing
-        happens: a key meant for a person must never act on the whole account.
+    def edit_current(self) -> None:
+        """F2: the stakeholder or deal under the cursor if its table has focus, else the account.
+
+        With the focus in such a table and no row under the cursor, nothing happens: a
+        key meant for a person must never act on the whole account.
         """
+        records = self._focused_record_list()
+        if records is not None:
+            records.edit_current()
+            return
         if self._stakeholders_have_focus():
             stakeholder_id = self._current_stakeholder_id()
             if stakeholder_id:
@@ -300,7 +340,11 @@ class MainWindow(QMainWindow):
         self.edit_account()
 
     def delete_current(self) -> None:
-        """Delete: the stakeholder when the stakeholder table has focus, else the account."""
+        """Delete: the stakeholder (or deal…) when its table has focus, else the account."""
+        records = self._focused_record_list()
+        if records is not None:
+            records.delete_current()
+            return
         if self._stakeholders_have_focus():
             stakeholder_id = self._current_stakeholder_id()
             if stakeholder_id:
@@ -402,6 +446,8 @@ class MainWindow(QMainWindow):
         self.new_account_action.setText(_("New account…"))
         self.new_stakeholder_action.setText(_("New stakeholder…"))
         self.new_branch_action.setText(_("New branch or subsidiary…"))
+        for kind_name, _key, text in NEW_RECORD_ACTIONS:
+            self.new_record_actions[kind_name].setText(_(text))
         self.edit_action.setText(_("Edit…"))
         self.delete_action.setText(_("Delete"))
         self.find_action.setText(_("Find"))
@@ -427,3 +473,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Override QWidget.closeEvent: every edit is already saved; just close."""
         event.accept()
+
+
+def _plain_action_text(text: str) -> str:
+    """An action's menu text as its name in a sentence ("New deal"): without its dots."""
+    return text.rstrip("…").strip()

@@ -18,7 +18,9 @@ from PySide6.QtGui import QUndoCommand
 
 from kamdesk.errors import BookLockedError, EditConflictError, KamdeskError
 from kamdesk.i18n import _
+from kamdesk.kinds import Kind
 from kamdesk.ops import accounts, stakeholders, team
+from kamdesk.ops import kinds as kind_ops
 from kamdesk.store.book import Book
 from kamdesk.ui.context import AppContext
 
@@ -60,6 +62,31 @@ STAKEHOLDER_ACTIONS = RecordActions(
 TEAM_MEMBER_ACTIONS = RecordActions(
     team.update_team_member, team.delete_team_member, team.restore_team_member
 )
+
+_KIND_ACTIONS: dict[str, RecordActions] = {}
+
+
+def actions_for(kind: Kind) -> RecordActions:
+    """How undo writes records of a declared kind (a deal): the generic ops, bound to it."""
+    actions = _KIND_ACTIONS.get(kind.name)
+    if actions is None:
+
+        def update(
+            book: Book,
+            record_id: str,
+            values: Mapping[str, Any],
+            /,
+            *,
+            base: Mapping[str, Any] | None = None,
+        ) -> dict[str, Any]:
+            return kind_ops.update_record(book, kind, record_id, values, base=base)
+
+        actions = _KIND_ACTIONS[kind.name] = RecordActions(
+            update,
+            lambda book, record_id: kind_ops.delete_record(book, kind, record_id),
+            lambda book, record_id: kind_ops.restore_record(book, kind, record_id),
+        )
+    return actions
 
 
 class RecordCommand(QUndoCommand):
