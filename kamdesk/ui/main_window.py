@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from kamdesk.ui.record_list import RecordListPanel
 
 #: A "New …" action per kind of record listed on the account page: (kind name, key, menu
-#: text). Named here rather than read from ``kamdesk.kinds``, so the window's first paint
-#: does not wait for the declarations.
+#: text). The keys are the window's to give out, each once (Help → Keyboard shortcuts
+#: lists them), so they are named here beside the others rather than in the declarations.
 NEW_RECORD_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("opportunity", "Ctrl+Shift+D", N_("New deal…")),
 )
