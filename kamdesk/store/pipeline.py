@@ -36,25 +36,21 @@ def pipeline_deals(db: sqlite3.Connection) -> list[Deal]:
 
     A deal with no probability of its own is weighted by its stage's.
     """
-    return [
-        Deal(
-            id=row[0],
-            name=row[1],
-            account_id=row[2],
-            account_name=row[3],
-            owner_id=row[4],
-            owner_name=row[5],
-            stage_model=row[6],
-            stage=row[7],
-            status=row[8],
-            amount_minor=row[9],
-            currency=row[10],
-            probability=STAGE_PROBABILITY.get(row[7], 0) if row[11] is None else row[11],
-            expected_close=dt.date.fromisoformat(row[12]) if row[12] else None,
-            account_sort_key=row[13],
-        )
-        for row in db.execute(_DEALS_SQL)
-    ]
+    dates: dict[str, dt.date] = {}  # a few hundred distinct days among thousands of deals
+    deals = []
+    for row in db.execute(_DEALS_SQL):
+        probability = row[11]
+        if probability is None:
+            probability = STAGE_PROBABILITY.get(row[7], 0)
+        close = row[12]
+        if close:
+            day = dates.get(close)
+            if day is None:
+                day = dates[close] = dt.date.fromisoformat(close)
+        else:
+            day = None
+        deals.append(Deal._make((*row[:11], probability, day, row[13])))
+    return deals
 
 
 def stage_models() -> tuple[str, ...]:

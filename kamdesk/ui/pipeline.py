@@ -67,7 +67,7 @@ from kamdesk.store.pipeline import pipeline_deals, stage_models, stages_of
 from kamdesk.ui.account_list import FilterButton
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
-from kamdesk.ui.formatting import date_text, money_text
+from kamdesk.ui.formatting import date_text, money_text, qlocale
 from kamdesk.ui.models.base import (
     ALIGN_RIGHT_VCENTER,
     DISPLAY_ROLE,
@@ -82,6 +82,9 @@ _CURRENCY_SEPARATOR = " · "
 _CARD_WIDTH = 230
 _COLUMN_MARGIN = 6
 _LINE_GAP = 2
+#: Cards a column shows, soonest close first; the table lists every deal. More cards than
+#: this are more than anyone scrolls through, and would make a large book's board slow.
+CARDS_PER_COLUMN = 200
 _GREY = "#6D6D6D"
 _INK = "#1F2328"
 # Explicit colours, not the palette's: the cards sit on the column's own grey whatever
@@ -221,12 +224,27 @@ class StageColumnView(QFrame):
         layout.setSpacing(6)
         layout.addWidget(self.header)
         layout.addWidget(self.cards, 1)
+        self.more = QLabel()
+        self.more.setObjectName("stage_more")
+        self.more.setStyleSheet(f"color: {_GREY};")
+        self.more.hide()
+        layout.addWidget(self.more)
 
     def show_column(
         self, label: str, deals: tuple[Deal, ...], figures: Figures, currency: str
     ) -> None:
         """Show the stage's deals and its count, amount and weighted amount."""
-        self.model.set_deals(deals)
+        self.model.set_deals(deals[:CARDS_PER_COLUMN])
+        hidden = len(deals) - CARDS_PER_COLUMN
+        self.more.setVisible(hidden > 0)
+        if hidden > 0:
+            self.more.setText(
+                ngettext(
+                    "{count} more deal: see the Table tab",
+                    "{count} more deals: see the Table tab",
+                    hidden,
+                ).format(count=qlocale().toString(hidden))
+            )
         count = ngettext("{count} deal", "{count} deals", figures.deal_count).format(
             count=figures.deal_count
         )

@@ -231,3 +231,16 @@ def test_the_shortcut_is_listed_once(window: MainWindow) -> None:
     keys = [k.toString() for a in window.actions() for k in a.shortcuts()]
     assert keys.count("Ctrl+Shift+P") == 1
     assert window.pipeline_action in window.team_menu.actions()
+
+
+def test_a_long_column_shows_its_first_cards_and_says_how_many_more(
+    monkeypatch: pytest.MonkeyPatch, pipeline: PipelineWindow
+) -> None:
+    monkeypatch.setattr("kamdesk.ui.pipeline.CARDS_PER_COLUMN", 1)
+    pipeline.refresh()
+    column = next(c for c in pipeline.columns if c.stage == "compass.commercial")
+    assert [line.split("\n")[0] for line in rows(column.cards)] == ["Robot cells"]
+    assert not column.more.isHidden()
+    assert column.more.text() == "1 more deal: see the Table tab"
+    assert "2 deals" in column.header.text()  # the figures count every deal
+    assert len(rows(pipeline.table)) == 3
