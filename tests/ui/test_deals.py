@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +24,27 @@ from pytestqt.qtbot import QtBot
 from kamdesk.i18n import _
 from kamdesk.kinds.opportunity import OPPORTUNITY
 from kamdesk.ops import kinds as kind_ops
+from kamdesk.settings import Settings
 from kamdesk.store.book import Book
 from kamdesk.ui.account_page import AccountPage
+from kamdesk.ui.app import build_context
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.record_list import RecordListPanel
 
-from .conftest import ACME, BANK, Seed, User, choose, error_label, field, rows, switch_language
+from .conftest import (
+    ACME,
+    BANK,
+    Seed,
+    User,
+    choose,
+    error_label,
+    field,
+    open_window,
+    rows,
+    seed_book,
+    switch_language,
+)
 
 CTRL = Qt.ControlModifier
 CTRL_SHIFT = Qt.ControlModifier | Qt.ShiftModifier
@@ -123,6 +139,12 @@ def test_ctrl_shift_d_adds_a_deal_typed_straight_into_its_name(
     stored = context.reader.records_of(OPPORTUNITY, seed.acme)[0].values
     assert stored["expected_close"] == dt.date(2026, 12, 31)
     assert stored["amount_minor"] == 120_000_000
+
+    assert window.undo_action.text() == "Undo Add deal Robot line 3"
+    user.press(window, Qt.Key_Z, CTRL)
+    assert deals_tab(page) == "Deals (0)"
+    user.press(window, Qt.Key_Z, CTRL_SHIFT)
+    assert shown(deals, "name") == ["Robot line 3"]
 
 
 def test_the_stage_sets_the_probability_unless_the_user_typed_one(
@@ -435,3 +457,38 @@ def test_deals_tab_screenshot(
         if b.isVisible() and b.text() and b.width() < b.sizeHint().width()
     ]
     assert clipped == []
+
+
+@pytest.fixture
+def read_only_window(
+    qtbot: QtBot, tmp_path: Path, template_book_file: Path, settings: Settings
+) -> Iterator[MainWindow]:
+    """The seeded book with one deal, marked read-only on disk, in the window."""
+    path = tmp_path / "shared.kamdesk"
+    shutil.copyfile(template_book_file, path)
+    with Book.open(path) as writable:
+        add_deal(writable, seed_book(writable).acme, "Paint shop")
+    path.chmod(0o444)
+    try:
+        with Book.open(path, create=True) as book:
+            yield from open_window(qtbot, build_context(book, settings))
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_read_only_book_lists_its_deals_and_offers_no_edits(
+    read_only_window: MainWindow, user: User
+) -> None:
+    window = read_only_window
+    page = open_account(window, user, ACME)
+    deals = deals_of(page)
+    page.tabs.setCurrentWidget(deals)
+    assert shown(deals, "name") == ["Paint shop"]
+    assert not window.new_record_actions["opportunity"].isEnabled()
+    user.expect_no_dialog(lambda: user.press(window, Qt.Key_D, CTRL_SHIFT))
+    said: list[str] = []
+
+    user.answer(lambda: user.click(deals.add_button), lambda box: said.append(box.text()))
+
+    assert said == [window.context.book.read_only_reason]
+    assert shown(deals, "name") == ["Paint shop"]
