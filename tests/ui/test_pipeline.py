@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.qtbot import QtBot
 
-from kamdesk.models.opportunity import Opportunity
+from kamdesk.kinds.opportunity import OPPORTUNITY
+from kamdesk.ops.kinds import create_record
 from kamdesk.settings import DEFAULT_CURRENCY
 from kamdesk.store.book import Book
 from kamdesk.ui.main_window import MainWindow
@@ -22,12 +23,8 @@ from .conftest import Seed, User, menu_action, rows, switch_language
 
 
 def add_deal(book: Book, account_id: str, **values: Any) -> str:
-    """A deal written in one transaction, as the app writes one."""
-    with book.write() as session:
-        deal = Opportunity(account_id=account_id, **values)
-        session.add(deal)
-        session.flush()
-        return deal.id
+    """A deal added through the same action as the app's New deal form."""
+    return create_record(book, OPPORTUNITY, account_id, values)
 
 
 @pytest.fixture
@@ -197,7 +194,9 @@ def test_double_clicking_a_deal_selects_its_account(
 def test_a_new_deal_shows_up_at_once(
     pipeline: PipelineWindow, window: MainWindow, book: Book, seed: Seed
 ) -> None:
-    add_deal(book, seed.wuxi, name="Line 3", amount_minor=100, stage="compass.solution")
+    add_deal(
+        book, seed.wuxi, name="Line 3", amount_minor=100, currency="CNY", stage="compass.solution"
+    )
     window.context.signals.records_did_change.emit("opportunity", seed.wuxi)
     assert board(pipeline)["compass.solution"][1] == ["Line 3"]
 
