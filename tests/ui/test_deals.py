@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QLineEdit,
+    QRadioButton,
     QSpinBox,
 )
 from pytestqt.qtbot import QtBot
@@ -28,6 +29,7 @@ from kamdesk.settings import Settings
 from kamdesk.store.book import Book
 from kamdesk.ui.account_page import AccountPage
 from kamdesk.ui.app import build_context
+from kamdesk.ui.conflict_dialog import ConflictDialog
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.record_list import RecordListPanel
@@ -492,3 +494,31 @@ def test_a_read_only_book_lists_its_deals_and_offers_no_edits(
 
     assert said == [window.context.book.read_only_reason]
     assert shown(deals, "name") == ["Paint shop"]
+
+
+def test_a_close_date_changed_elsewhere_meanwhile_is_asked_about_in_medium_dates(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    deal = add_deal(book, seed.acme, "Paint shop", expected_close=dt.date(2026, 12, 15))
+    page = open_account(window, user, ACME)
+    deals = deals_of(page)
+    page.tabs.setCurrentWidget(deals)
+    user.click_row(deals.table, 0)
+    asked: list[list[str]] = []
+
+    def keep_mine(ask: ConflictDialog) -> None:
+        asked.append([b.text() for b in ask.findChildren(QRadioButton)])
+        ask.accept()
+
+    def fill(dialog: QDialog) -> None:
+        # Another window moves the date while this form is open.
+        kind_ops.update_record(book, OPPORTUNITY, deal, {"expected_close": dt.date(2027, 1, 20)})
+        retype(user, field(dialog, QLineEdit, "expected_close"), "2027-02-28")
+        user.answer(lambda: user.press(dialog, Qt.Key_S, CTRL), keep_mine, kind=ConflictDialog)
+
+    user.answer(lambda: user.press(deals.table, Qt.Key_F2), fill)
+
+    assert asked == [["Jan 20, 2027", "Feb 28, 2027"]]
+    stored = context.reader.record_of(OPPORTUNITY, deal)
+    assert stored is not None and stored.values["expected_close"] == dt.date(2027, 2, 28)
+    assert shown(deals, "expected_close") == ["Feb 28, 2027"]
