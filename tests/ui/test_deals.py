@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QDialog,
     QLineEdit,
+    QMenu,
     QRadioButton,
     QSpinBox,
 )
@@ -522,3 +523,28 @@ def test_a_close_date_changed_elsewhere_meanwhile_is_asked_about_in_medium_dates
     stored = context.reader.record_of(OPPORTUNITY, deal)
     assert stored is not None and stored.values["expected_close"] == dt.date(2027, 2, 28)
     assert shown(deals, "expected_close") == ["Feb 28, 2027"]
+
+
+def test_a_right_click_on_a_deal_offers_its_actions_with_their_keys(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    add_deal(book, seed.acme, "Paint shop")
+    page = open_account(window, user, ACME)
+    deals = deals_of(page)
+    page.tabs.setCurrentWidget(deals)
+    offered: list[tuple[str, bool]] = []
+
+    def choose_delete() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        offered.extend((a.text(), a.isEnabled()) for a in menu.actions())
+        next(a for a in menu.actions() if a.text().startswith("Delete")).trigger()
+        menu.close()
+
+    QTimer.singleShot(50, choose_delete)
+    position = deals.table.visualRect(deals.model.index(0, 0)).center()
+    deals.table.customContextMenuRequested.emit(position)  # as a right click does
+
+    assert offered == [("Edit…\tF2", True), ("Add…\tCtrl+Shift+D", True), ("Delete\tDel", True)]
+    assert context.reader.records_of(OPPORTUNITY, seed.acme) == []
+    assert deals_tab(page) == "Deals (0)"
