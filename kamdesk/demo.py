@@ -7,7 +7,8 @@ a minute. The default demo (30 accounts) is therefore hand-shaped around the cas
 the domain notes describe: Chinese and English accounts side by side, a group with
 an HQ and branches where one branch bought from a competitor unnoticed (whitespace),
 ABC tiers that follow the Pareto rule, every buying role, force and attitude, an account
-team that covers the stakeholders level for level, and deliberate coverage gaps.
+team that covers the stakeholders level for level, deliberate coverage gaps, and deals on
+both stage models, open, won and lost, each with the history of its stages.
 
 Larger books (``accounts=10000``) extend the same 30 accounts with generated ones, for
 benchmarks of the list, the search and the startup. Everything is written through
@@ -2095,9 +2096,10 @@ def _write_batch(book: Book, batch: list[_Bundle]) -> None:
 
     The tables have foreign keys but no ORM relationships, so the unit of work does not
     reliably insert accounts before their stakeholders, or stakeholders before their
-    coverage (without the staging below, coverage rows were seen going in first and
-    failing the key check). Flushing in that order, with parents added before children
-    and bosses before their staff within a table, keeps every key valid.
+    coverage, or deals before their stage history (without the staging below, coverage
+    rows were seen going in first and failing the key check). Flushing in that order,
+    with parents added before children and bosses before their staff within a table,
+    keeps every key valid.
     """
     with book.write() as session:
         session.add_all([bundle.account for bundle in batch])
