@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
+    QCalendarWidget,
     QComboBox,
     QDialog,
     QLineEdit,
@@ -548,3 +549,28 @@ def test_a_right_click_on_a_deal_offers_its_actions_with_their_keys(
     assert offered == [("Edit…\tF2", True), ("Add…\tCtrl+Shift+D", True), ("Delete\tDel", True)]
     assert context.reader.records_of(OPPORTUNITY, seed.acme) == []
     assert deals_tab(page) == "Deals (0)"
+
+
+def test_a_close_date_can_be_picked_from_the_calendar_by_keyboard(
+    window: MainWindow, user: User
+) -> None:
+    open_account(window, user, ACME)
+    seen: list[str] = []
+
+    def fill(dialog: QDialog) -> None:
+        close = field(dialog, QLineEdit, "expected_close")
+        close.setFocus()
+        user.type(close, "2026-12-31")
+        user.press(close, Qt.Key_Down, Qt.AltModifier)
+        calendar = QApplication.activePopupWidget()
+        assert isinstance(calendar, QCalendarWidget)
+        days = QApplication.focusWidget()  # the calendar's grid of days has the keyboard
+        assert days is not None and calendar.isAncestorOf(days)
+        user.press(days, Qt.Key_Right)  # the day after
+        user.press(days, Qt.Key_Return)
+        seen.append(close.text())
+        seen.append(str(calendar.isVisible()))
+
+    user.answer(lambda: user.press(window, Qt.Key_D, CTRL_SHIFT), fill)
+
+    assert seen == ["Jan 1, 2027", "False"]
