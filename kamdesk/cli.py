@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sqlite3
 import sys
 import time
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     summary.add_argument("--account", required=True, help="account name or id")
     summary.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+
+    deals = commands.add_parser("deals", help="list the open deals, one per line (tab-separated)")
+    deals.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     return parser
 
 
@@ -106,6 +110,32 @@ def _run_demo(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK if args.no_gui else _run_app(book, args)
+
+
+def _run_deals(args: argparse.Namespace) -> int:
+    """``kamdesk deals``: ID, account, deal, stage, amount, currency, close date per line."""
+    from kamdesk.formatting import minor_to_major
+    from kamdesk.i18n import current_language
+    from kamdesk.store.book import Book
+    from kamdesk.store.pipeline import pipeline_deals
+    from kamdesk.store.reader import BookReader
+
+    with Book.open(args.book) as book:
+        language = current_language().code
+        labels = {t.code: t.label(language) for t in BookReader(book.db).vocabulary()["deal_stage"]}
+        for deal in pipeline_deals(book.db):
+            if deal.status != "open":
+                continue
+            amount = (
+                ""
+                if deal.amount_minor is None
+                else str(minor_to_major(deal.amount_minor, deal.currency))
+            )
+            close = deal.expected_close.isoformat() if deal.expected_close else ""
+            fields = (deal.id, deal.account_name, deal.name, labels.get(deal.stage, deal.stage),
+                      amount, deal.currency, close)  # fmt: skip
+            print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+    return EXIT_OK
 
 
 def _run_report(args: argparse.Namespace) -> int:
@@ -165,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             gc.enable()
             return _run_report(args)
+        if args.command == "deals":
+            gc.enable()
+            return _run_deals(args)
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)
@@ -179,6 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(error, "sqlite_errorcode", 0) & 0xFF in _DAMAGE_CODES:
             return _fail(damaged_book_error(book, error).message)
         return _fail(_("Cannot read {path}: {reason}").format(path=book, reason=error))
+    except BrokenPipeError:
+        # The reader of our output stopped early (``kamdesk deals | head``): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
         # A folder of our own that cannot be made: a read-only or full home folder.
         from kamdesk.i18n import _
