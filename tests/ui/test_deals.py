@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -574,3 +574,28 @@ def test_a_close_date_can_be_picked_from_the_calendar_by_keyboard(
     user.answer(lambda: user.press(window, Qt.Key_D, CTRL_SHIFT), fill)
 
     assert seen == ["Jan 1, 2027", "False"]
+
+
+def test_a_right_click_on_the_deal_headers_hides_and_shows_columns(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    add_deal(book, seed.acme, "Paint shop")
+    page = open_account(window, user, ACME)
+    deals = deals_of(page)
+    page.tabs.setCurrentWidget(deals)
+    status = column_of(deals, "status")
+    offered: list[str] = []
+
+    def untick_status() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        offered.extend(a.text() for a in menu.actions())
+        next(a for a in menu.actions() if a.text() == "Status").trigger()
+        menu.close()
+
+    QTimer.singleShot(50, untick_status)
+    deals.table.horizontalHeader().customContextMenuRequested.emit(QPoint(5, 5))
+
+    assert offered == ["Stage", "Amount", "Expected close", "Probability", "Owner", "Status"]
+    assert deals.table.isColumnHidden(status)
+    assert not deals.table.isColumnHidden(column_of(deals, "owner_id"))
