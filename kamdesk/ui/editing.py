@@ -116,8 +116,12 @@ def _ask_and_edit(
     announce: Announce,
     choices: dict[FieldKind, Choices] | None = None,
     suggest: Suggest | None = None,
+    pages: Callable[[RecordDialog], None] | None = None,
 ) -> bool:
-    """Show the record in a form; on Save write what changed and record undo."""
+    """Show the record in a form; on Save write what changed and record undo.
+
+    ``pages`` adds tabs of the record's own records to the form (a deal's people).
+    """
     if _refuse_if_read_only(context, parent):
         return False
     changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -148,6 +152,8 @@ def _ask_and_edit(
         parent=parent,
     )  # fmt: skip
     _let_suggest(dialog, suggest)
+    if pages is not None:
+        pages(dialog)
     if not dialog.exec() or not changes or not changes[0][0]:
         return False  # cancelled, or saved without changing anything: nothing to undo
     before, after = changes[0]
@@ -547,7 +553,15 @@ def edit_record(context: AppContext, parent: QWidget | None, kind: Kind, record_
         announce=lambda: context.signals.records_did_change.emit(kind.name, account_id),
         choices=record_choices(context, account_id, record_id),
         suggest=kind.suggest,
+        pages=lambda dialog: _record_pages(context, dialog, kind, record_id),
     )
+
+
+def _record_pages(context: AppContext, dialog: RecordDialog, kind: Kind, record_id: str) -> None:
+    # Imported here: the record pages list records with the actions of this module.
+    from kamdesk.ui.deal_page import add_record_pages
+
+    add_record_pages(context, dialog, kind, record_id)
 
 
 def delete_record(context: AppContext, parent: QWidget | None, kind: Kind, record_id: str) -> bool:

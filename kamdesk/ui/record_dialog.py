@@ -49,6 +49,8 @@ class RecordDialog(QDialog):
         self._save = save
         self._validate = validate
         self._showing_errors = False
+        #: Pages beside the form's own (a deal's people), each with its title.
+        self._pages: list[tuple[QWidget, Callable[[], str]]] = []
         short = [s for s in specs if s.kind is not FieldKind.LONG_TEXT]
         long = [s for s in specs if s.kind is FieldKind.LONG_TEXT]
         self.main_form = RecordForm(context, short, choices=choices)
@@ -94,10 +96,25 @@ class RecordDialog(QDialog):
         """Set every text in the current language; typed values stay."""
         self.setWindowTitle(self._title())
         self.tabs.setTabText(0, _("Profile"))
-        if self.tabs.count() > 1:
+        if self.details_form.editors:
             self.tabs.setTabText(1, _("Details"))
+        self.retitle_pages()
         self.main_form.retranslate()
         self.details_form.retranslate()
+
+    def add_page(self, page: QWidget, title: Callable[[], str]) -> None:
+        """Add a tab after the form's own, titled by ``title`` in the current language.
+
+        Such a page lists records that belong to this one (a deal's people): they are
+        kept as they are made, whether the form is then saved or not.
+        """
+        self._pages.append((page, title))
+        self.tabs.addTab(page, title())
+
+    def retitle_pages(self) -> None:
+        """Title the added pages again (their counts changed, or the language)."""
+        for page, title in self._pages:
+            self.tabs.setTabText(self.tabs.indexOf(page), title())
 
     def changeEvent(self, event: QEvent) -> None:
         """Override QWidget.changeEvent: follow a language switch."""
