@@ -29,8 +29,10 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from functools import cache
+from typing import TYPE_CHECKING
 
-from kamdesk.kinds import KINDS, Kind
+if TYPE_CHECKING:
+    from kamdesk.kinds import Kind
 
 _CJK_RANGES = (
     "\u3040-\u30ff"  # kana
@@ -97,6 +99,8 @@ Db = sqlite3.Connection | sqlite3.Cursor
 
 def searched_kinds() -> list[tuple[Kind, str]]:
     """The declared kinds whose text joins their account's document, and their account column."""
+    from kamdesk.kinds import KINDS  # with the first write, not before the first paint
+
     return [
         (k, k.parent.column)
         for k in KINDS
