@@ -22,8 +22,8 @@ from kamdesk.domain.fields import (
 )
 from kamdesk.domain.rules import clean_value
 from kamdesk.errors import EditConflictError, KamdeskError
-from kamdesk.i18n import _, ngettext
-from kamdesk.kinds import Kind
+from kamdesk.i18n import _
+from kamdesk.kinds import Kind, shown_on
 from kamdesk.kinds import kind as kind_named
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.ops import kinds as kind_ops
@@ -260,20 +260,23 @@ def edit_account(context: AppContext, parent: QWidget | None, account_id: str) -
 def delete_account(context: AppContext, parent: QWidget | None, account_id: str) -> bool:
     """Delete an account (undo brings it back, with its stakeholders, and selects it).
 
-    One key press must not take a whole relationship map with it unasked: when people
-    go with the account, the user is asked first.
+    One key press must not take a whole relationship map with it unasked: when people,
+    deals or other records go with the account, the user is asked first.
     """
     name = _account_name(context, account_id)
     if not name:
         return False
     people = len(context.reader.stakeholders(account_id))
-    if people and not _confirm_delete(
+    going = [(_("Stakeholders"), people)] if people else []
+    for kind in shown_on("account"):  # deals, visits…: each kind declared under accounts
+        count = context.reader.count_of(kind, [account_id])[account_id]
+        if count:
+            going.append((_(kind.plural), count))
+    if going and not _confirm_delete(
         parent,
-        ngettext(
-            "Delete {name} and its {count} stakeholder?",
-            "Delete {name} and its {count} stakeholders?",
-            people,
-        ).format(name=name, count=people),
+        _("Delete {name} and what belongs to it ({what})?").format(
+            name=name, what=", ".join(f"{label}: {count}" for label, count in going)
+        ),
     ):
         return False
     signals = context.signals

@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from kamdesk.kinds.opportunity import OPPORTUNITY
+from kamdesk.ops.kinds import create_record
+from kamdesk.store.book import Book
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.pdf_preview import PdfPreviewDialog
@@ -193,7 +196,7 @@ def test_delete_asks_before_taking_the_stakeholders_and_undo_reselects(
         box.reject()
 
     user.answer(lambda: user.press(window, Qt.Key_Delete), cancel, kind=QMessageBox)
-    assert questions == [f"Delete {ACME} and its 2 stakeholders?"]
+    assert questions == [f"Delete {ACME} and what belongs to it (Stakeholders: 2)?"]
     assert ACME in rows(window.account_list.table)
 
     def confirm(box: QMessageBox) -> None:
@@ -210,6 +213,23 @@ def test_delete_asks_before_taking_the_stakeholders_and_undo_reselects(
     assert window.account_list.current_account_id() == seed.acme
     assert window.account_page.title.text() == ACME
     assert rows(window.account_page.stakeholders) == ["Alice Walker", "Brian Stone"]
+
+
+def test_delete_asks_too_when_only_deals_would_go(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    create_record(book, OPPORTUNITY, seed.northwind, {"name": "Fleet rollout", "currency": "CNY"})
+    select(window, user, NORTHWIND)
+    questions: list[str] = []
+
+    def cancel(box: QMessageBox) -> None:
+        questions.append(box.text())
+        box.reject()
+
+    user.answer(lambda: user.press(window, Qt.Key_Delete), cancel, kind=QMessageBox)
+
+    assert questions == [f"Delete {NORTHWIND} and what belongs to it (Deals: 1)?"]
+    assert NORTHWIND in rows(window.account_list.table)
 
 
 def test_delete_of_an_account_without_people_needs_no_question(
