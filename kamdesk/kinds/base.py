@@ -59,6 +59,19 @@ class ListColumn(NamedTuple):
     hidden: bool = False
 
 
+class CopyFrom(NamedTuple):
+    """Fields filled from the record another field names, where the user has not typed.
+
+    A person's buying role on a deal starts as the one on their card.
+    ``reference`` is a field naming a stakeholder (or an account); ``fields`` are read
+    from that record's columns of the same names. A suggestion (``Kind.suggest``) sees
+    the form's values only, so what needs the book is declared here instead.
+    """
+
+    reference: str
+    fields: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of record, declared once."""
@@ -85,6 +98,7 @@ class Kind:
     book_check: BookCheck | None = None
     after_write: AfterWrite | None = None
     suggest: Suggest | None = None
+    copies: tuple[CopyFrom, ...] = ()
     #: What a new record's form starts with (a new deal starts at the first stage).
     defaults: Mapping[str, Any] = field(default_factory=dict)
     #: The field that names a record in messages and undo texts.

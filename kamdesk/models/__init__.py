@@ -4,6 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (what Alem
 the tests build the schema from).
 """
 
+from kamdesk.models.deal_person import DealPerson
 from kamdesk.models.opportunity import Opportunity, StageChange
 from kamdesk.models.tables import (
     SYNCED_TABLES,
@@ -23,6 +24,7 @@ from kamdesk.models.tables import (
 
 SYNCED_TABLES["opportunity"] = Opportunity
 SYNCED_TABLES["stage_change"] = StageChange
+SYNCED_TABLES["deal_person"] = DealPerson
 
 __all__ = [
     "SYNCED_TABLES",
@@ -31,6 +33,7 @@ __all__ = [
     "BookMeta",
     "ChangeLogEntry",
     "Coverage",
+    "DealPerson",
     "Opportunity",
     "Record",
     "StageChange",

@@ -8,7 +8,7 @@ helpers below, once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -27,6 +27,7 @@ from kamdesk.kinds import Kind, shown_on
 from kamdesk.kinds import kind as kind_named
 from kamdesk.ops import accounts, stakeholders, team
 from kamdesk.ops import kinds as kind_ops
+from kamdesk.ops.copies import copied_values
 from kamdesk.settings import DEFAULT_CURRENCY
 from kamdesk.ui.conflict_dialog import ConflictDialog
 from kamdesk.ui.context import AppContext
@@ -42,6 +43,7 @@ from kamdesk.ui.undo import (
     delete_command,
     edit_command,
 )
+from kamdesk.ui.values import value_text
 
 Announce = Callable[[], None]
 
@@ -476,8 +478,25 @@ def account_of(context: AppContext, kind: Kind, parent_id: str | None) -> str:
     return ""
 
 
-def _title(kind: Kind, values: dict[str, Any]) -> str:
-    return str(values.get(kind.title_field) or "")
+def _title(context: AppContext, kind: Kind, values: dict[str, Any]) -> str:
+    # As the list shows it: a person on a deal is named by their name, not their id.
+    spec = kind.specs.get(kind.title_field)
+    value = values.get(kind.title_field)
+    if spec is None or spec.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT):
+        return str(value or "")
+    return value_text(context, spec, value, values)
+
+
+def _suggest(context: AppContext, kind: Kind) -> Suggest | None:
+    """The kind's suggestions, and what a record it names brings (``Kind.copies``)."""
+    if not kind.copies:
+        return kind.suggest
+
+    def suggest(edited: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        found = kind.suggest(edited, values) if kind.suggest is not None else {}
+        return {**found, **copied_values(context.book, kind, edited, values)}
+
+    return suggest
 
 
 def _new_values(context: AppContext, kind: Kind, account_id: str) -> dict[str, Any]:
@@ -511,7 +530,7 @@ def new_record(
     def undo_text(record_id: str) -> str:
         row = context.reader.record_of(kind, record_id)
         return _("Add {record} {name}").format(
-            record=_(kind.label), name=_title(kind, row.values) if row else ""
+            record=_(kind.label), name=_title(context, kind, row.values) if row else ""
         )
 
     return _ask_and_create(
@@ -526,7 +545,7 @@ def new_record(
         announce=announce,
         values={**_new_values(context, kind, account_id), **(values or {})},
         choices=record_choices(context, account_id),
-        suggest=kind.suggest,
+        suggest=_suggest(context, kind),
     )
 
 
@@ -551,11 +570,11 @@ def edit_record(context: AppContext, parent: QWidget | None, kind: Kind, record_
         ),
         actions=actions_for(kind),
         undo_text=lambda after: _("Edit {record} {name}").format(
-            record=_(kind.label), name=_title(kind, {**current, **after})
+            record=_(kind.label), name=_title(context, kind, {**current, **after})
         ),
         announce=lambda: context.signals.records_did_change.emit(kind.name, account_id),
         choices=record_choices(context, account_id, record_id),
-        suggest=kind.suggest,
+        suggest=_suggest(context, kind),
         pages=lambda dialog: _record_pages(context, dialog, kind, record_id),
     )
 
@@ -573,7 +592,7 @@ def delete_record(context: AppContext, parent: QWidget | None, kind: Kind, recor
     if row is None:
         return False
     account_id = account_of(context, kind, row.parent_id)
-    name = _title(kind, row.values)
+    name = _title(context, kind, row.values)
     return _delete(
         context,
         parent,
