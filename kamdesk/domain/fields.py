@@ -33,6 +33,17 @@ class FieldKind(Enum):
     DATE = auto()
     #: A whole percentage, 0 to 100 (a deal's probability).
     PERCENT = auto()
+    #: A moment (a visit's start), stored as an aware ``datetime`` in UTC; a form shows it
+    #: as the wall-clock time of the record's ``time_zone`` field.
+    DATETIME = auto()
+    #: An IANA time zone name ("Asia/Shanghai"), as ``zoneinfo`` knows it.
+    TIME_ZONE = auto()
+    #: Several stakeholders of the record's account (a visit's attendees).
+    STAKEHOLDERS = auto()
+    #: A deal of the record's account.
+    DEAL = auto()
+    #: A question of the team's question bank.
+    QUESTION = auto()
 
 
 #: Longest single-line text a name or title may hold: anything longer is a slip (a paste

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from kamdesk.domain.fields import MAX_AMOUNT_MINOR, FieldKind, FieldSpec
+from kamdesk.domain.visits import zone
 from kamdesk.domain.vocabulary import FORCE_ROLE, TIERS, VocabularyKind
 from kamdesk.i18n import _
 
@@ -69,6 +70,14 @@ def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | N
         if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
             return _("Enter a date such as 2026-12-31.")
         return None
+    if kind is FieldKind.DATETIME:
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return _("Enter a date and time such as 2026-12-31 09:30.")
+        return None
+    if kind is FieldKind.TIME_ZONE:
+        if not isinstance(value, str) or zone(value) is None:
+            return _("Choose a time zone such as Asia/Shanghai.")
+        return None
     if kind is FieldKind.SCORE:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
             return _("{field} must be between 1 and 5.").format(field=_(spec.label))
@@ -105,7 +114,7 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
     """The value as it is stored: text trimmed, empty choices as empty text."""
     if isinstance(value, str):
         value = value.strip()
-        if spec.kind in (FieldKind.ACCOUNT, FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER):
+        if spec.kind in _REFERENCE_KINDS:
             return value or None
     if value is None and spec.kind in (
         FieldKind.TEXT,
@@ -113,10 +122,13 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
         FieldKind.EMAIL,
         FieldKind.CHOICE,
         FieldKind.TIER,
+        FieldKind.TIME_ZONE,
     ):
         return ""
-    if spec.kind is FieldKind.TEAM_MEMBERS:
+    if spec.kind in (FieldKind.TEAM_MEMBERS, FieldKind.STAKEHOLDERS):
         return tuple(sorted(set(value or ())))
+    if spec.kind is FieldKind.DATETIME:
+        return _clean_moment(value)
     if spec.kind is FieldKind.DATE and isinstance(value, str):
         try:  # the change log and the reader carry dates as ISO text
             return dt.date.fromisoformat(value) if value else None
@@ -124,6 +136,35 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
             return value  # refused by check_field with a message
     if value == "" and spec.kind in (FieldKind.DATE, FieldKind.PERCENT):
         return None
+    return value
+
+
+#: Kinds that name one other record by its id: empty is None.
+_REFERENCE_KINDS = frozenset(
+    {
+        FieldKind.ACCOUNT,
+        FieldKind.STAKEHOLDER,
+        FieldKind.TEAM_MEMBER,
+        FieldKind.DEAL,
+        FieldKind.QUESTION,
+    }
+)
+
+
+def _clean_moment(value: Any) -> Any:
+    """A moment as stored: aware, in UTC (ISO text, as the change log carries it, read).
+
+    A naive datetime names no moment: it is kept as it is and refused by check_field.
+    """
+    if isinstance(value, str):
+        if not value:
+            return None
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value  # refused by check_field with a message
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC)
     return value
 
 

@@ -36,6 +36,8 @@ class VocabularyKind(StrEnum):
     DEAL_STAGE = "deal_stage"
     DEAL_STATUS = "deal_status"
     OUTCOME_REASON = "outcome_reason"
+    VISIT_STATUS = "visit_status"
+    QUESTION_TYPE = "question_type"
 
 
 class BuyingRole(StrEnum):

@@ -6,7 +6,7 @@ Alembic revision, and add it to ``KINDS`` below. Nothing else needs to know of i
 
 from __future__ import annotations
 
-from kamdesk.kinds.base import Kind, ListColumn, MergeGroup, ParentLink
+from kamdesk.kinds.base import Kind, LinkSet, ListColumn, MergeGroup, ParentLink
 from kamdesk.kinds.deal_person import DEAL_PERSON
 from kamdesk.kinds.opportunity import OPPORTUNITY
 
@@ -26,4 +26,4 @@ def shown_on(parent: str) -> list[Kind]:
     return sorted((k for k in KINDS if k.shown_on == parent), key=lambda k: k.position)
 
 
-__all__ = ["KINDS", "Kind", "ListColumn", "MergeGroup", "ParentLink", "kind", "shown_on"]
+__all__ = ["KINDS", "Kind", "LinkSet", "ListColumn", "MergeGroup", "ParentLink", "kind", "shown_on"]

@@ -51,6 +51,23 @@ class MergeGroup(NamedTuple):
     fields: tuple[str, ...]
 
 
+class LinkSet(NamedTuple):
+    """A field holding several records of another kind (a visit's attendees).
+
+    Kept as rows of a link table (``table``: ``own_column`` → this record,
+    ``other_column`` → one of ``other_table``), as coverage is: removing one leaves a
+    tombstone, adding it back revives the row. The ops write it, the reader reads it
+    into the record's values as a sorted tuple of ids.
+    """
+
+    field: str
+    table: str
+    own_column: str
+    other_column: str
+    other_table: str
+    model: Callable[[], type[Record]]
+
+
 class ListColumn(NamedTuple):
     """A column of the kind's list: the field shown, and its share of the width."""
 
@@ -106,11 +123,19 @@ class Kind:
     #: The kind whose page lists these records (a tab per kind), and the tab's place.
     shown_on: str | None = None
     position: int = 100
+    #: Fields kept in link tables rather than as columns (see ``LinkSet``).
+    links: tuple[LinkSet, ...] = ()
 
     @property
     def specs(self) -> dict[str, FieldSpec]:
         """The field declarations by name."""
         return field_map(self.fields)
+
+    @property
+    def column_fields(self) -> tuple[FieldSpec, ...]:
+        """The fields that are columns of its table (all but its links)."""
+        linked = {link.field for link in self.links}
+        return tuple(spec for spec in self.fields if spec.name not in linked)
 
     def merge_group_of(self, field: str) -> MergeGroup | None:
         """The group ``field`` merges with, if any."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kamdesk.domain.fields import FieldKind, FieldSpec
 from kamdesk.i18n import N_, _
-from kamdesk.kinds import KINDS, Kind
+from kamdesk.kinds import KINDS, Kind, LinkSet
 from kamdesk.ops import records
 from kamdesk.store.book import Book
 
@@ -39,6 +39,8 @@ _REFERENCES: dict[FieldKind, str] = {
     FieldKind.ACCOUNT: "account",
     FieldKind.STAKEHOLDER: "stakeholder",
     FieldKind.TEAM_MEMBER: "team_member",
+    FieldKind.DEAL: "opportunity",
+    FieldKind.QUESTION: "question",
 }
 
 
@@ -136,6 +138,71 @@ def _parent_field(kind: Kind) -> FieldSpec:
     return FieldSpec(kind.parent.column, _label(kind.parent.kind), field_kind)
 
 
+def _link_rows(session: Session, link: LinkSet, record_id: str) -> list[Record]:
+    """The record's rows of ``link``, tombstones included, to others still live.
+
+    Only those: the form cannot show the others (a person deleted since), so it must not
+    be taken to have removed them (they come back if the person does).
+    """
+    from sqlmodel import col, select
+
+    model = link.model()
+    other = _table(link.other_table)
+    return list(
+        session.exec(
+            select(model)
+            .join(other, col(other.id) == getattr(model, link.other_column))
+            .where(getattr(model, link.own_column) == record_id, col(other.deleted_at).is_(None))
+        ).all()
+    )
+
+
+def _live_links(session: Session, link: LinkSet, record_id: str) -> tuple[str, ...]:
+    rows = _link_rows(session, link, record_id)
+    return tuple(sorted(getattr(r, link.other_column) for r in rows if r.deleted_at is None))
+
+
+def _link_reader(kind: Kind) -> records.ExtraRead:
+    def read(session: Session, record_id: str) -> dict[str, Any]:
+        return {link.field: _live_links(session, link, record_id) for link in kind.links}
+
+    return read
+
+
+def _link_writer(kind: Kind) -> records.ExtraWrite:
+    def write(session: Session, record_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Make each link field exactly its new list; return the lists it replaced."""
+        from kamdesk.models import utc_now
+
+        before: dict[str, Any] = {}
+        for link in kind.links:
+            if link.field not in values:
+                continue
+            wanted = set(values[link.field])
+            rows = _link_rows(session, link, record_id)
+            current = tuple(
+                sorted(getattr(r, link.other_column) for r in rows if r.deleted_at is None)
+            )
+            if set(current) == wanted:
+                continue
+            by_other = {getattr(row, link.other_column): row for row in rows}
+            for other_id in sorted(wanted):
+                row = by_other.get(other_id)
+                if row is None:
+                    session.add(
+                        link.model()(**{link.own_column: record_id, link.other_column: other_id})
+                    )
+                elif row.deleted_at is not None:
+                    row.deleted_at = None
+            for other_id, row in by_other.items():
+                if other_id not in wanted and row.deleted_at is None:
+                    row.deleted_at = utc_now()
+            before[link.field] = current
+        return before
+
+    return write
+
+
 #: Built once per kind: (the kind it was built from, for editing, for creating).
 _BUILT: dict[str, tuple[Kind, records.RecordKind, records.RecordKind]] = {}
 
@@ -150,6 +217,9 @@ def _built(kind: Kind) -> tuple[records.RecordKind, records.RecordKind]:
             check=_checker(kind),
             after_write=kind.after_write,
             merge_groups=tuple(group.fields for group in kind.merge_groups),
+            extra_fields=frozenset(link.field for link in kind.links),
+            write_extra=_link_writer(kind) if kind.links else None,
+            read_extra=_link_reader(kind) if kind.links else None,
         )
         # A new record also names the record it belongs to (which an edit never changes).
         creating = (
@@ -160,6 +230,9 @@ def _built(kind: Kind) -> tuple[records.RecordKind, records.RecordKind]:
                 check=editing.check,
                 after_write=editing.after_write,
                 merge_groups=editing.merge_groups,
+                extra_fields=editing.extra_fields,
+                write_extra=editing.write_extra,
+                read_extra=editing.read_extra,
             )
             if kind.parent is not None
             else editing

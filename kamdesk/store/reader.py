@@ -132,13 +132,38 @@ def _decoder(kind: FieldKind) -> Callable[[Any], Any] | None:
         return lambda raw: None if raw is None else dt.date.fromisoformat(str(raw)[:10])
     if kind is FieldKind.FLAG:
         return lambda raw: None if raw is None else bool(raw)
+    if kind is FieldKind.DATETIME:
+        return _moment
     return None
+
+
+def _moment(raw: Any) -> dt.datetime | None:
+    """A moment as stored (UTC without offset, see ``kamdesk.models.visit``), aware."""
+    if raw is None or raw == "":
+        return None
+    moment = dt.datetime.fromisoformat(str(raw))
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+#: Fields naming a record of a declared kind that may be deleted: a deleted one reads as
+#: none (a visit of a deleted deal loses its link; undoing the deletion brings it back).
+_DECLARED_REFERENCES: dict[FieldKind, str] = {
+    FieldKind.DEAL: "opportunity",
+    FieldKind.QUESTION: "question",
+}
+
+
+def _column_select(spec_name: str, kind: FieldKind) -> str:
+    target = _DECLARED_REFERENCES.get(kind)
+    if target is None:
+        return f"r.{spec_name}"
+    return f"(SELECT t.id FROM {target} t WHERE t.id = r.{spec_name} AND t.deleted_at IS NULL)"
 
 
 def _record_select(kind: Kind) -> str:
     """``SELECT id, <parent>, <fields…> FROM <table> r``, from the declaration alone."""
     parent = f"r.{kind.parent.column}" if kind.parent is not None else "NULL"
-    fields = "".join(f", r.{spec.name}" for spec in kind.fields)
+    fields = "".join(f", {_column_select(spec.name, spec.kind)}" for spec in kind.column_fields)
     return f"SELECT r.id, {parent}{fields} FROM {kind.name} r"
 
 
@@ -157,8 +182,9 @@ def _record_order(kind: Kind) -> str:
 
 
 def _record_rows(kind: Kind, raw_rows: Iterable[Sequence[Any]]) -> list[RecordRow]:
-    names = [spec.name for spec in kind.fields]
-    decoders = [(i, d) for i, spec in enumerate(kind.fields) if (d := _decoder(spec.kind))]
+    columns = kind.column_fields
+    names = [spec.name for spec in columns]
+    decoders = [(i, d) for i, spec in enumerate(columns) if (d := _decoder(spec.kind))]
     rows = []
     for raw in raw_rows:
         values = list(raw[2:])
@@ -424,13 +450,37 @@ class BookReader:
             f"{_record_select(kind)} WHERE r.{kind.parent.column} = ? AND r.deleted_at IS NULL "
             f"ORDER BY {_record_order(kind)}"
         )
-        return _record_rows(kind, self.db.execute(sql, (parent_id,)))
+        return self._with_links(kind, _record_rows(kind, self.db.execute(sql, (parent_id,))))
 
     def record_of(self, kind: Kind, record_id: str) -> RecordRow | None:
         """One live record of ``kind`` (what its edit form shows), or None."""
         sql = f"{_record_select(kind)} WHERE r.id = ? AND r.deleted_at IS NULL"
-        rows = _record_rows(kind, self.db.execute(sql, (record_id,)))
+        rows = self._with_links(kind, _record_rows(kind, self.db.execute(sql, (record_id,))))
         return rows[0] if rows else None
+
+    def all_of(self, kind: Kind) -> list[RecordRow]:
+        """Every live record of a kind with no parent (the question bank), in order."""
+        sql = f"{_record_select(kind)} WHERE r.deleted_at IS NULL ORDER BY {_record_order(kind)}"
+        return self._with_links(kind, _record_rows(kind, self.db.execute(sql)))
+
+    def _with_links(self, kind: Kind, rows: list[RecordRow]) -> list[RecordRow]:
+        """Fill each link field (a visit's attendees) with the ids of its live others."""
+        for link in kind.links:
+            found: dict[str, list[str]] = {}
+            ids = [row.id for row in rows]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                sql = (
+                    f"SELECT l.{link.own_column}, l.{link.other_column} FROM {link.table} l "
+                    f"JOIN {link.other_table} o ON o.id = l.{link.other_column} "
+                    f"AND o.deleted_at IS NULL WHERE l.deleted_at IS NULL "
+                    f"AND l.{link.own_column} IN ({', '.join('?' * len(chunk))})"
+                )
+                for own, other in self.db.execute(sql, chunk):
+                    found.setdefault(own, []).append(other)
+            for row in rows:
+                row.values[link.field] = tuple(sorted(found.get(row.id, ())))
+        return rows
 
     def count_of(self, kind: Kind, parent_ids: Sequence[str]) -> dict[str, int]:
         """How many live records of ``kind`` each of ``parent_ids`` has (0 for none)."""
