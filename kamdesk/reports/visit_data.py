@@ -66,6 +66,8 @@ class BriefingPerson:
     attitude: str = ""
     #: Against us: the card is marked so it stands out.
     opposed: bool = False
+    #: For us: the attitude is shown in green.
+    supportive: bool = False
     #: 1 (little) to 5 (decisive); ``None`` when not assessed.
     influence: int | None = None
     #: What they need from us, most pressing first (business, personal…), one per item.
