@@ -76,6 +76,20 @@ class ListColumn(NamedTuple):
     hidden: bool = False
 
 
+class Tally(NamedTuple):
+    """A column counting a record's records of another kind, done of all ("3/12").
+
+    A deal's milestones ticked of its whole checklist: ``kind`` is the kind counted (its
+    parent is this kind), ``flag`` its field that ticks one off. A list column names the
+    tally by ``name`` as it would a field.
+    """
+
+    name: str
+    label: str
+    kind: str
+    flag: str
+
+
 class CopyFrom(NamedTuple):
     """Fields filled from the record another field names, where the user has not typed.
 
@@ -123,6 +137,8 @@ class Kind:
     #: The kind whose page lists these records (a tab per kind), and the tab's place.
     shown_on: str | None = None
     position: int = 100
+    #: Columns of its list counted from the records under it (a deal's milestones).
+    tallies: tuple[Tally, ...] = ()
     #: Fields kept in link tables rather than as columns (see ``LinkSet``).
     links: tuple[LinkSet, ...] = ()
 

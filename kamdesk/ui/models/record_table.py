@@ -14,6 +14,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from kamdesk.domain.fields import FieldKind, FieldSpec
 from kamdesk.kinds import Kind
 from kamdesk.store.reader import RecordRow
+from kamdesk.store.tallies import tallies
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.models.base import TitledTableModel
 from kamdesk.ui.values import value_text
@@ -30,7 +31,11 @@ class RecordTableModel(TitledTableModel):
     """The live records of ``kind`` under the parent shown (``show_parent``)."""
 
     def __init__(self, context: AppContext, kind: Kind) -> None:
-        specs = kind.specs
+        # A tally (a deal's milestones ticked, "3/12") is listed as a field would be.
+        specs = {
+            **{t.name: FieldSpec(t.name, t.label, FieldKind.TEXT) for t in kind.tallies},
+            **kind.specs,
+        }
         self.kind = kind
         self.columns: tuple[FieldSpec, ...] = tuple(specs[c.field] for c in kind.list_columns)
         super().__init__([spec.label for spec in self.columns])
@@ -60,10 +65,17 @@ class RecordTableModel(TitledTableModel):
         self.beginResetModel()
         reader = self._context.reader
         self._rows = reader.records_of(self.kind, self._parent_id) if self._parent_id else []
+        if self.kind.tallies and self._rows:
+            counted = tallies(reader.db, self.kind, [row.id for row in self._rows])
+            for row in self._rows:
+                row.values.update(counted.get(row.id, {}))
         self.endResetModel()
 
     def _on_records_changed(self, kind_name: str, account_id: str) -> None:
-        if kind_name == self.kind.name and account_id == self._account_id and self._parent_id:
+        # A milestone ticked on a deal changes the deal list's progress too.
+        counted = kind_name in {t.kind for t in self.kind.tallies}
+        mine = kind_name == self.kind.name or counted
+        if mine and account_id == self._account_id and self._parent_id:
             self.reload()
 
     def rows(self) -> list[RecordRow]:
