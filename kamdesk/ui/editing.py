@@ -43,7 +43,7 @@ from kamdesk.ui.undo import (
     delete_command,
     edit_command,
 )
-from kamdesk.ui.values import value_text
+from kamdesk.ui.values import question_text, value_text
 
 Announce = Callable[[], None]
 
@@ -463,6 +463,21 @@ def record_choices(
         ],
         FieldKind.ACCOUNT: lambda: [
             (i, name) for i, name in context.reader.account_names() if i != exclude
+        ],
+        FieldKind.STAKEHOLDERS: lambda: [
+            (s.id, s.name) for s in (context.reader.stakeholders(account_id) if account_id else [])
+        ],
+        FieldKind.DEAL: lambda: [
+            (row.id, str(row.values["name"]))
+            for row in (
+                context.reader.records_of(kind_named("opportunity"), account_id)
+                if account_id
+                else []
+            )
+        ],
+        FieldKind.QUESTION: lambda: [
+            (row.id, question_text(row.values))
+            for row in context.reader.all_of(kind_named("question"))
         ],
     }
 

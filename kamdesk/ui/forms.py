@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from kamdesk.domain.fields import FieldKind, FieldSpec
 from kamdesk.domain.rules import choice_fits, does_not_belong, parent_choice
+from kamdesk.domain.visits import NonexistentTimeError, in_zone, local_zone_name, to_utc
 from kamdesk.domain.vocabulary import TIERS
 from kamdesk.formatting import COMMON_CURRENCIES
 from kamdesk.i18n import _
@@ -56,8 +57,24 @@ _PASTE_LIMIT = 10_000_000
 
 #: Kinds whose empty value is None rather than empty text.
 _REFERENCE_KINDS = frozenset(
-    {FieldKind.ACCOUNT, FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER, FieldKind.SCORE}
+    {
+        FieldKind.ACCOUNT,
+        FieldKind.STAKEHOLDER,
+        FieldKind.TEAM_MEMBER,
+        FieldKind.SCORE,
+        FieldKind.DEAL,
+        FieldKind.QUESTION,
+    }
 )
+#: Combos whose text is the value (typed or picked), not an item's data.
+_TEXT_COMBOS = frozenset({FieldKind.CURRENCY, FieldKind.TIME_ZONE})
+#: The time zones a visit's form offers first (any other IANA name may be typed).
+COMMON_TIME_ZONES = (
+    "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo",
+    "Asia/Seoul", "Asia/Kolkata", "Asia/Dubai", "Europe/London", "Europe/Berlin",
+    "Europe/Paris", "America/New_York", "America/Chicago", "America/Los_Angeles",
+    "Australia/Sydney", "UTC",
+)  # fmt: skip
 
 
 # Dates ------------------------------------------------------------------------
@@ -197,6 +214,71 @@ class DateEdit(QLineEdit):
         self.setFocus()
 
 
+#: "… 09:30" at the end of a date and time: 24-hour, a Chinese colon allowed.
+_TIME_AT_END = re.compile(r"^(.*?)[\sT,，]+(\d{1,2})\s*[:：]\s*(\d{2})$")
+
+
+class DateTimeEdit(DateEdit):
+    """A date and a time of day: ``Dec 8, 2026 09:30`` (24-hour), the calendar for the date.
+
+    It gives back the wall-clock time typed (naive); the form reads it in the record's
+    time zone (see ``RecordForm.values``), so changing the zone keeps the times typed.
+    """
+
+    def _split(self) -> tuple[str, dt.time | None]:
+        text = " ".join(self.text().split())
+        found = _TIME_AT_END.match(text)
+        if found is None:
+            return text, None
+        hour, minute = int(found[2]), int(found[3])
+        if hour > 23 or minute > 59:
+            raise ValueError(text)
+        return found[1], dt.time(hour, minute)
+
+    def date(self) -> dt.date | None:
+        """The date part; raises ValueError when it is not a date."""
+        return parse_date(self._split()[0])
+
+    def wall(self) -> dt.datetime | None:
+        """The date and time typed, or None when empty; ValueError when either is missing."""
+        day_text, time = self._split()
+        day = parse_date(day_text)
+        if day is None and time is None:
+            return None
+        if day is None or time is None:
+            raise ValueError(self.text())
+        return dt.datetime.combine(day, time)
+
+    def set_date(self, value: dt.date | None) -> None:
+        """Show ``value`` as the date, keeping the time typed (09:00 when there is none)."""
+        try:
+            time = self._split()[1]
+        except ValueError:
+            time = None
+        if value is None:
+            self.setText("")
+            return
+        self.set_wall(dt.datetime.combine(value, time or dt.time(9, 0)))
+
+    def set_wall(self, value: dt.datetime | None) -> None:
+        """Show a wall-clock time (nothing for None)."""
+        self.setText("" if value is None else f"{date_text(value.date())} {value:%H:%M}")
+
+    def _tidy(self) -> None:
+        try:
+            typed = self.wall()
+        except ValueError:
+            return  # left as typed, for its message
+        if typed is not None:
+            self.set_wall(typed)
+
+    def retranslate(self) -> None:
+        """Show the time, and the example, in the current language's medium date."""
+        self.setPlaceholderText(f"{date_text(dt.date(dt.date.today().year, 12, 31))} 09:30")
+        self.calendar_action.setToolTip(_("Choose from a calendar (Alt+Down)"))
+        self._tidy()
+
+
 class PercentSpinBox(QSpinBox):
     """A whole percentage, 0 to 100, that may also be empty (shown as "—").
 
@@ -318,6 +400,8 @@ class RecordForm(QWidget):
         self._suggest = suggest
         self.editors: dict[str, FieldEditor] = {}
         self._currency = "CNY"
+        #: The zone a record's times are shown in when the form has no time zone field.
+        self._time_zone = local_zone_name()
         self._loading = False
         #: Above 0 while the form itself changes values (narrowing, suggestions): such
         #: changes are not the user's and suggest nothing.
@@ -353,14 +437,22 @@ class RecordForm(QWidget):
             return text
         if kind is FieldKind.FLAG:
             return QCheckBox()
-        if kind is FieldKind.TEAM_MEMBERS:
+        if kind in (FieldKind.TEAM_MEMBERS, FieldKind.STAKEHOLDERS):
             return QListWidget()
+        if kind is FieldKind.DATETIME:
+            return DateTimeEdit()
         if kind is FieldKind.DATE:
             return DateEdit()
+        if kind is FieldKind.TIME_ZONE:
+            zones = QComboBox()
+            zones.setEditable(True)
+            zones.addItems(list(COMMON_TIME_ZONES))
+            return zones
         if kind is FieldKind.PERCENT:
             return PercentSpinBox()
         if kind in (FieldKind.CHOICE, FieldKind.TIER, FieldKind.SCORE, FieldKind.ACCOUNT,
-                    FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER):  # fmt: skip
+                    FieldKind.STAKEHOLDER, FieldKind.TEAM_MEMBER, FieldKind.DEAL,
+                    FieldKind.QUESTION):  # fmt: skip
             combo = QComboBox()
             if kind is FieldKind.ACCOUNT:
                 combo.setEditable(True)
@@ -385,17 +477,23 @@ class RecordForm(QWidget):
         if isinstance(widget, QListWidget):
             checked = set(self._checked_members(widget))
             widget.clear()
-            for member in self._context.team():
-                item = QListWidgetItem(member.name)
-                item.setData(Qt.ItemDataRole.UserRole, member.id)
+            people = self._choices.get(FieldKind.STAKEHOLDERS)
+            listed = (
+                (people() if people else [])
+                if spec.kind is FieldKind.STAKEHOLDERS
+                else [(member.id, member.name) for member in self._context.team()]
+            )
+            for record_id, name in listed:
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, record_id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(
-                    Qt.CheckState.Checked if member.id in checked else Qt.CheckState.Unchecked
+                    Qt.CheckState.Checked if record_id in checked else Qt.CheckState.Unchecked
                 )
                 widget.addItem(item)
             self._fit_member_list(widget)
             return
-        if not isinstance(widget, QComboBox) or spec.kind is FieldKind.CURRENCY:
+        if not isinstance(widget, QComboBox) or spec.kind in _TEXT_COMBOS:
             return
         current = widget.currentData()
         widget.blockSignals(True)
@@ -566,6 +664,8 @@ class RecordForm(QWidget):
     def _set_values(self, values: dict[str, Any]) -> None:
         if values.get("currency"):
             self.set_currency(str(values["currency"]))
+        if values.get("time_zone"):
+            self._time_zone = str(values["time_zone"])
         for name, value in values.items():
             editor = self.editors.get(name)
             if editor is None:
@@ -586,7 +686,7 @@ class RecordForm(QWidget):
                         first_ticked = item
                 if first_ticked is not None:  # show who covers them without scrolling
                     widget.scrollToItem(first_ticked)
-            elif isinstance(widget, QComboBox) and editor.spec.kind is FieldKind.CURRENCY:
+            elif isinstance(widget, QComboBox) and editor.spec.kind in _TEXT_COMBOS:
                 widget.setCurrentText(str(value or ""))
             elif isinstance(widget, QComboBox):
                 found = widget.findData(value if value != "" else None)
@@ -598,6 +698,13 @@ class RecordForm(QWidget):
                 widget.setCurrentIndex(max(found, 0))
             elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.MONEY:
                 widget.setText(amount_text(value, self._currency))
+            elif isinstance(widget, DateTimeEdit):
+                moment = value if isinstance(value, dt.datetime) else None
+                widget.set_wall(
+                    None
+                    if moment is None
+                    else in_zone(moment, self._time_zone).replace(tzinfo=None)
+                )
             elif isinstance(widget, DateEdit):
                 widget.set_date(as_date(value))
             elif isinstance(widget, PercentSpinBox):
@@ -623,6 +730,8 @@ class RecordForm(QWidget):
                 values[name] = tuple(self._checked_members(widget))
             elif isinstance(widget, QComboBox) and editor.spec.kind is FieldKind.CURRENCY:
                 values[name] = widget.currentText().strip().upper()
+            elif isinstance(widget, QComboBox) and editor.spec.kind is FieldKind.TIME_ZONE:
+                values[name] = widget.currentText().strip()
             elif isinstance(widget, QComboBox):
                 values[name] = self._combo_value(editor, widget, unreadable)
             elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.MONEY:
@@ -632,6 +741,8 @@ class RecordForm(QWidget):
                     unreadable[name] = _("Enter an amount such as {example}.").format(
                         example=amount_text(123456789, self._currency)
                     )
+            elif isinstance(widget, DateTimeEdit):
+                self._read_moment(name, widget, values, unreadable)
             elif isinstance(widget, DateEdit):
                 try:
                     values[name] = widget.date()
@@ -644,6 +755,39 @@ class RecordForm(QWidget):
             elif isinstance(widget, QLineEdit):
                 values[name] = widget.text()
         return values, unreadable
+
+    def _zone_shown(self) -> str:
+        """The time zone the form's times are in: its own field's, or the record's."""
+        editor = self.editors.get("time_zone")
+        if editor is not None and isinstance(editor.widget, QComboBox):
+            return editor.widget.currentText().strip()
+        return self._time_zone
+
+    def _read_moment(
+        self, name: str, widget: DateTimeEdit, values: dict[str, Any], unreadable: dict[str, str]
+    ) -> None:
+        """The moment of the wall-clock time typed, in the form's time zone."""
+        example = _("Enter a date and time such as {example}.").format(
+            example=f"{date_text(dt.date(dt.date.today().year, 12, 31))} 09:30"
+        )
+        try:
+            wall = widget.wall()
+        except ValueError:
+            unreadable[name] = example
+            return
+        if wall is None:
+            values[name] = None
+            return
+        zone_name = self._zone_shown()
+        try:
+            values[name] = to_utc(wall, zone_name)
+        except NonexistentTimeError:
+            unreadable[name] = _(
+                "There is no {time} in {zone} that day: the clocks go forward. "
+                "Choose a time before or after the change."
+            ).format(time=f"{wall:%H:%M}", zone=zone_name)
+        except ValueError:
+            values[name] = wall  # no such zone: that field says so
 
     def _combo_value(
         self, editor: FieldEditor, widget: QComboBox, unreadable: dict[str, str]

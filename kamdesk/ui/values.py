@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from kamdesk.domain.fields import FieldKind, FieldSpec
-from kamdesk.i18n import _
+from kamdesk.domain.visits import in_zone
+from kamdesk.i18n import _, current_language
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.formatting import date_text, money_text, qlocale
+from kamdesk.ui.formatting import date_text, date_time_text, money_text, qlocale
 
 
 def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping[str, Any]) -> str:
@@ -39,8 +40,43 @@ def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping
         case FieldKind.STAKEHOLDER:
             person = context.reader.stakeholder(str(value)) if value else None
             return person.name if person else ""
+        case FieldKind.STAKEHOLDERS:
+            people = [context.reader.stakeholder(str(i)) for i in value or ()]
+            return ", ".join(p.name for p in people if p is not None)
+        case FieldKind.DATETIME:
+            return moment_text(value, str(record.get("time_zone") or "UTC"))
+        case FieldKind.DEAL | FieldKind.QUESTION:
+            return linked_title(context, spec.kind, value)
         case _:
             return "" if value is None else str(value)
+
+
+def moment_text(value: Any, zone_name: str) -> str:
+    """A stored moment at the wall-clock time of ``zone_name``: ``Dec 8, 2026, 9:30 AM``."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    return date_time_text(in_zone(value, zone_name).replace(tzinfo=None))
+
+
+def linked_title(context: AppContext, kind: FieldKind, value: Any) -> str:
+    """The name of the deal, or the text of the bank's question, a record names."""
+    from kamdesk.kinds import kind as kind_named
+
+    if not value:
+        return ""
+    if kind is FieldKind.DEAL:
+        row = context.reader.record_of(kind_named("opportunity"), str(value))
+        return str(row.values["name"]) if row is not None else ""
+    row = context.reader.record_of(kind_named("question"), str(value))
+    return question_text(row.values) if row is not None else ""
+
+
+def question_text(values: Mapping[str, Any]) -> str:
+    """A bank question in the language of the screens (the other one when it has none)."""
+    english, chinese = str(values.get("text_en") or ""), str(values.get("text_zh") or "")
+    if current_language().code.startswith("zh"):
+        return chinese or english
+    return english or chinese
 
 
 def percent_text(value: int) -> str:
