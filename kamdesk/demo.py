@@ -2188,6 +2188,10 @@ def write_demo_book(
     partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}.demo")
     try:
         with Book.open(partial, create=True) as book:
+            if book.read_only:
+                # Made just now in a folder we may write (checked above): only a disk
+                # that filled up while the schema was written leaves it read-only.
+                raise _no_room(path)
             day = today if today is not None else dt.datetime.now(dt.UTC).date()
             summary = _fill(book, accounts, seed, progress, day)
             # Fold the WAL into the file, so the renamed book is complete on its own.

@@ -36,6 +36,7 @@ class VocabularyKind(StrEnum):
     DEAL_STAGE = "deal_stage"
     DEAL_STATUS = "deal_status"
     OUTCOME_REASON = "outcome_reason"
+    COMPETITOR_STANDING = "competitor_standing"
     VISIT_STATUS = "visit_status"
     QUESTION_TYPE = "question_type"
 

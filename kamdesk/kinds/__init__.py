@@ -7,11 +7,12 @@ Alembic revision, and add it to ``KINDS`` below. Nothing else needs to know of i
 from __future__ import annotations
 
 from kamdesk.kinds.base import Kind, LinkSet, ListColumn, MergeGroup, ParentLink
+from kamdesk.kinds.deal_competitor import DEAL_COMPETITOR
 from kamdesk.kinds.deal_person import DEAL_PERSON
 from kamdesk.kinds.opportunity import OPPORTUNITY
 
 #: Every declared kind, in the order their tabs appear.
-KINDS: tuple[Kind, ...] = (OPPORTUNITY, DEAL_PERSON)
+KINDS: tuple[Kind, ...] = (OPPORTUNITY, DEAL_PERSON, DEAL_COMPETITOR)
 
 _BY_NAME = {k.name: k for k in KINDS}
 

@@ -4,6 +4,7 @@ Importing this package registers every table on ``SQLModel.metadata`` (what Alem
 the tests build the schema from).
 """
 
+from kamdesk.models.deal_competitor import DealCompetitor
 from kamdesk.models.deal_person import DealPerson
 from kamdesk.models.opportunity import Opportunity, StageChange
 from kamdesk.models.tables import (
@@ -25,6 +26,7 @@ from kamdesk.models.tables import (
 SYNCED_TABLES["opportunity"] = Opportunity
 SYNCED_TABLES["stage_change"] = StageChange
 SYNCED_TABLES["deal_person"] = DealPerson
+SYNCED_TABLES["deal_competitor"] = DealCompetitor
 
 __all__ = [
     "SYNCED_TABLES",
@@ -33,6 +35,7 @@ __all__ = [
     "BookMeta",
     "ChangeLogEntry",
     "Coverage",
+    "DealCompetitor",
     "DealPerson",
     "Opportunity",
     "Record",

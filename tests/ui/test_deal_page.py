@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QTabWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPlainTextEdit, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from kamdesk.kinds import kind, shown_on
@@ -25,6 +25,7 @@ from .test_deals import add_deal, deals_of, open_account
 CTRL = Qt.ControlModifier
 DEAL = kind("opportunity")
 PERSON = kind("deal_person")
+COMPETITOR = kind("deal_competitor")
 
 
 def tabs_of(dialog: QDialog) -> QTabWidget:
@@ -198,6 +199,35 @@ def test_f2_and_delete_act_on_the_person_under_the_cursor(
     assert back.values["buying_role"] == "COACH"
 
 
+def test_a_competitor_is_added_with_its_standing_and_our_differentiation(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    deal = add_deal(book, seed.acme, "Paint shop")
+
+    def add_sap(dialog: QDialog) -> None:
+        competitors = open_tab(user, dialog, "deal_competitor")
+
+        def fill(form: QDialog) -> None:
+            assert form.windowTitle() == "New competitor"
+            user.type(field(form, QLineEdit, "name"), "SAP")
+            standing = field(form, QComboBox, "standing")
+            assert standing.currentData() == "unknown"
+            choose(standing, "leading")
+            tabs_of(form).setCurrentIndex(1)  # the long texts
+            user.type(field(form, QPlainTextEdit, "differentiation"), "Local team")
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.press(competitors.table, Qt.Key_N, CTRL), fill)
+        assert column(competitors, "name") == ["SAP"]
+        assert column(competitors, "standing") == ["Leading"]
+        assert column(competitors, "differentiation") == ["Local team"]
+        assert "Competitors (1)" in tab_titles(dialog)
+
+    on_deal_page(window, user, "Paint shop", add_sap)
+    [sap] = context.reader.records_of(COMPETITOR, deal)
+    assert (sap.values["standing"], sap.values["differentiation"]) == ("leading", "Local team")
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_deal_page_screenshot(
     window: MainWindow,
@@ -218,6 +248,12 @@ def test_deal_page_screenshot(
     )
     kind_ops.create_record(
         book, PERSON, deal, {"stakeholder_id": seed.brian, "buying_role": "TB", "force": "T-CA"}
+    )
+    kind_ops.create_record(
+        book,
+        COMPETITOR,
+        deal,
+        {"name": "Kuka", "standing": "level", "differentiation": "Our service team is local"},
     )
     folder = Path(os.environ.get("KAMDESK_UI_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
