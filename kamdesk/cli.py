@@ -52,9 +52,25 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     summary.add_argument("--account", required=True, help="account name or id")
     summary.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    briefing = kinds.add_parser("visit-briefing", help="one visit's one-page briefing")
+    briefing.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    briefing.add_argument("--visit", required=True, help="visit id")
+    briefing.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+
+    export = commands.add_parser("export", help="write data from the book for another program")
+    formats = export.add_subparsers(dest="format", required=True)
+    ics = formats.add_parser("ics", help="visits as a calendar file (.ics)")
+    ics.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    ics.add_argument("--visit", help="one visit's id (default: every visit from today on)")
+    ics.add_argument("-o", "--output", type=Path, required=True, help=".ics file to write")
 
     deals = commands.add_parser("deals", help="list the open deals, one per line (tab-separated)")
     deals.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+
+    visits = commands.add_parser("visits", help="list visits, one per line (tab-separated)")
+    visits.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    visits.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: today)")
+    visits.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (default: no end)")
     return parser
 
 
@@ -138,7 +154,89 @@ def _run_deals(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_visits(args: argparse.Namespace) -> int:
+    """``kamdesk visits``: ID, start (ISO 8601 in the visit's zone), account, title per line.
+
+    A visit counts on its own day (in its time zone), as the week view shows it.
+    """
+    import datetime as dt
+
+    from kamdesk.domain.visits import in_zone
+    from kamdesk.i18n import _
+    from kamdesk.store.book import Book
+    from kamdesk.store.visits import visits_between
+
+    days: list[dt.date | None] = []
+    for option, given in (("--from", args.first), ("--to", args.last)):
+        if given is None:
+            days.append(None)
+            continue
+        try:
+            days.append(dt.date.fromisoformat(given))
+        except ValueError:
+            return _fail(
+                _("{option} {value} is not a date: use YYYY-MM-DD, such as 2026-12-31.").format(
+                    option=option, value=given
+                )
+            )
+    first = days[0] or dt.date.today()
+    last = days[1]
+    if last is not None and last < first:
+        return _fail(_("--to {last} is before --from {first}.").format(last=last, first=first))
+    # A day runs from UTC-12 to UTC+14: read a day more on each side, then keep the visits
+    # whose own day is in the range.
+    start = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(), dt.UTC)
+    end = (
+        None
+        if last is None
+        else dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), dt.UTC)
+    )
+    with Book.open(args.book) as book:
+        for visit in visits_between(book.db, start, end):
+            starts = in_zone(visit.starts_at, visit.time_zone)
+            if starts.date() < first or (last is not None and starts.date() > last):
+                continue
+            fields = (visit.id, starts.isoformat(), visit.account_name, visit.title)
+            print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+    return EXIT_OK
+
+
+def _run_visit_briefing(args: argparse.Namespace) -> int:
+    """``kamdesk report visit-briefing``: one visit's one-page briefing PDF."""
+    from kamdesk.i18n import _
+    from kamdesk.ops.briefing import visit_briefing_pdf
+    from kamdesk.ops.reports import branding_from, save_pdf
+    from kamdesk.settings import Settings
+    from kamdesk.store.book import Book
+
+    output: Path = args.output
+    if not output.parent.expanduser().is_dir():
+        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
+    with Book.open(args.book) as book:
+        save_pdf(visit_briefing_pdf(book, args.visit, branding_from(Settings())), output)
+    print(_("Wrote {path}").format(path=output))
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    """``kamdesk export ics``: one visit, or every visit from today on, as a calendar file."""
+    from kamdesk.i18n import _, ngettext
+    from kamdesk.ops.calendar import export_calendar
+    from kamdesk.store.book import Book
+
+    output: Path = args.output
+    if not output.parent.expanduser().is_dir():
+        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
+    with Book.open(args.book) as book:
+        count = export_calendar(book, output, args.visit)
+    message = ngettext("Wrote {count} visit to {path}", "Wrote {count} visits to {path}", count)
+    print(message.format(count=count, path=output))
+    return EXIT_OK
+
+
 def _run_report(args: argparse.Namespace) -> int:
+    if args.report == "visit-briefing":
+        return _run_visit_briefing(args)
     from kamdesk.i18n import _
     from kamdesk.ops.reports import account_summary_pdf, branding_from, save_pdf
     from kamdesk.settings import Settings
@@ -198,6 +296,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "deals":
             gc.enable()
             return _run_deals(args)
+        if args.command == "visits":
+            gc.enable()
+            return _run_visits(args)
+        if args.command == "export":
+            gc.enable()
+            return _run_export(args)
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)

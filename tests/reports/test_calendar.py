@@ -7,15 +7,22 @@ that the zone rules we write give the right offsets (what Outlook relies on).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import vobject
+from visit_book import SHANGHAI, at, make_visit_book, needs_visits
 
+from kamdesk.errors import NotFoundError
 from kamdesk.i18n import _, set_language
+from kamdesk.kinds import kind
+from kamdesk.ops.calendar import calendar_visits, export_calendar
+from kamdesk.ops.kinds import create_record, update_record
 from kamdesk.reports.calendar import build_calendar
 from kamdesk.reports.visit_data import CalendarAttendee, CalendarVisit
+from kamdesk.store.book import Book
 
 VISIT_ID = "7d0c9a52-1f7e-4a43-9a55-0d6c2b6a9e01"
 WANG_ID = "0b8f4a0e-55aa-4c3c-8a3e-6e2f1f0f2a11"
@@ -258,3 +265,99 @@ def test_a_zone_with_daylight_saving_is_one_standard_and_one_daylight_rule() -> 
     assert parts["DAYLIGHT"].rrule.value == "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"
     assert parts["STANDARD"].rrule.value == "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"
     assert not hasattr(parts["DAYLIGHT"], "rdate")
+
+
+# -- Gathered from a real book -------------------------------------------------------------
+
+
+@needs_visits
+def test_a_visit_exported_twice_keeps_its_uid_and_an_edit_raises_its_sequence(
+    book: Book, tmp_path: Path
+) -> None:
+    made = make_visit_book(book)
+    first, again = tmp_path / "first.ics", tmp_path / "again.ics"
+
+    export_calendar(book, first, made.visit)
+    export_calendar(book, again, made.visit)
+    update_record(book, kind("visit"), made.visit, {"starts_at": at("2026-12-08 10:00")})
+    edited = tmp_path / "edited.ics"
+    export_calendar(book, edited, made.visit)
+
+    (one,), (two,), (three,) = (events(read_back(p.read_bytes())) for p in (first, again, edited))
+    assert one.uid.value == two.uid.value == three.uid.value
+    assert int(two.sequence.value) == int(one.sequence.value)
+    assert int(three.sequence.value) > int(one.sequence.value)
+    assert three.dtstart.value == at("2026-12-08 10:00")
+    assert (three.dtstart.value.hour, three.dtstart.value.minute) == (10, 0)
+
+
+@needs_visits
+def test_a_change_of_attendees_raises_the_sequence_too(book: Book) -> None:
+    made = make_visit_book(book)
+    before = calendar_visits(book, made.visit)[0].sequence
+
+    update_record(book, kind("visit"), made.visit, {"attendees": (made.people["李娜"],)})
+
+    assert calendar_visits(book, made.visit)[0].sequence > before
+
+
+@needs_visits
+def test_the_book_s_visit_reads_back_with_its_zone_people_and_place(
+    book: Book, tmp_path: Path
+) -> None:
+    made = make_visit_book(book)
+    target = tmp_path / "visit.ics"
+
+    assert export_calendar(book, target, made.visit) == 1
+
+    calendar = read_back(target.read_bytes())
+    (event,) = events(calendar)
+    assert event.dtstart.value == at("2026-12-08 09:30")
+    assert event.dtstart.value.utcoffset() == dt.timedelta(hours=8)
+    assert "Asia/Shanghai" in zone_ids(calendar)
+    assert event.location.value == "苏州工业园区星湖街 328 号"
+    addresses = {a.params["CN"][0]: a.value for a in event.attendee_list}
+    assert addresses["李娜"] == "mailto:li.na@huadong.example.cn"
+    assert addresses["王建国"] == f"urn:uuid:{made.people['王建国']}"
+    assert addresses["李明"] == "mailto:li.ming@vista.example"
+    assert set(addresses) == {*made.people, "李明", "Anna Berg"}
+    assert "确认试点范围" in event.description.value
+    assert "MES 二期扩容" in event.description.value
+
+
+@needs_visits
+def test_every_visit_from_today_on_and_none_before(book: Book) -> None:
+    made = make_visit_book(book)
+    visit = kind("visit")
+    earlier = create_record(
+        book,
+        visit,
+        made.account,
+        {"title": "上次拜访", "starts_at": at("2026-11-20 14:00"),
+         "ends_at": at("2026-11-20 15:00"), "time_zone": SHANGHAI},
+    )  # fmt: skip
+    cancelled = create_record(
+        book,
+        visit,
+        made.account,
+        {"title": "取消的拜访", "starts_at": at("2026-12-09 14:00"),
+         "ends_at": at("2026-12-09 15:00"), "time_zone": SHANGHAI, "status": "cancelled"},
+    )  # fmt: skip
+
+    exported = calendar_visits(book, today=dt.date(2026, 12, 1))
+
+    assert [v.id for v in exported] == [made.visit, cancelled]
+    assert earlier not in {v.id for v in exported}
+    assert [v.cancelled for v in exported] == [False, True]
+
+
+@needs_visits
+def test_an_unknown_visit_is_refused_and_nothing_is_written(book: Book, tmp_path: Path) -> None:
+    make_visit_book(book)
+    target = tmp_path / "none.ics"
+
+    with pytest.raises(NotFoundError):
+        export_calendar(book, target, "no-such-visit")
+
+    assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".none.ics")]

@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 from briefing_sample import make_briefing, make_people
+from visit_book import SHANGHAI, at, make_visit_book, needs_visits
 
+from kamdesk.errors import NotFoundError
 from kamdesk.i18n import _, set_language
+from kamdesk.kinds import kind
+from kamdesk.ops.briefing import visit_briefing_data, visit_briefing_pdf
+from kamdesk.ops.kinds import create_record
+from kamdesk.ops.stakeholders import update_stakeholder
 from kamdesk.reports.data import Branding
 from kamdesk.reports.visit_briefing import build_visit_briefing
 from kamdesk.reports.visit_data import BriefingFollowUp, BriefingPerson, BriefingQuestion
+from kamdesk.store.book import Book
 
 if TYPE_CHECKING:
     from conftest import ReadBack
@@ -185,3 +192,104 @@ def test_the_pdf_says_what_it_is(branding: Branding, read_pdf: ReadPdf) -> None:
         pdf.reader.metadata.title == "Pre-visit briefing: MES 二期方案评审 Phase II design review"
     )
     assert pdf.reader.metadata.author == "李明"
+
+
+# -- Gathered from a real book -------------------------------------------------------------
+
+
+@needs_visits
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_briefing_of_a_book_s_visit_with_twelve_attendees_is_one_page(
+    language: str, book: Book, read_pdf: ReadPdf
+) -> None:
+    set_language(language)
+    made = make_visit_book(book, extra_people=8)
+
+    pdf = read_pdf(visit_briefing_pdf(book, made.visit, Branding(company_name="远景智能")))
+
+    assert pdf.page_count == 1
+    page = squash(pdf.text)
+    assert len(made.people) == 12
+    for name in made.people:
+        assert squash(name) in page, name
+    for text in ("方案评审会", "华东制造集团", "确认试点范围", "CIO 签署试点立项", "MES 二期扩容"):
+        assert squash(text) in page, text
+    assert squash(_("Their attendees ({count})").format(count=12)) in page
+
+
+@needs_visits
+def test_the_red_flags_of_the_book_are_on_the_page(book: Book, read_pdf: ReadPdf) -> None:
+    made = make_visit_book(book)
+
+    briefing = visit_briefing_data(book, made.visit)
+    pdf = read_pdf(visit_briefing_pdf(book, made.visit, Branding()))
+
+    # 王建国 is the EB and nobody covers him; 孙立 is opposed with influence 5; no coach.
+    assert len(briefing.red_flags) == 3
+    page = squash(pdf.text)
+    assert squash("No contact with the economic buyer (王建国)") in page
+    assert squash("孙立 is opposed, with influence 5 of 5, and nobody of ours covers them.") in page
+    assert squash("No coach") in page
+
+
+@needs_visits
+def test_covering_the_economic_buyer_and_the_opponent_clears_their_flags(book: Book) -> None:
+    made = make_visit_book(book)
+    ming = made.team["李明"]
+    for name in ("王建国", "孙立"):
+        update_stakeholder(book, made.people[name], {"covered_by": (ming,)})
+
+    flags = visit_briefing_data(book, made.visit).red_flags
+
+    assert flags == ("No coach: nobody at the account guides us from the inside.",)
+
+
+@needs_visits
+def test_a_card_shows_the_role_on_this_deal_coverage_and_last_contact(book: Book) -> None:
+    made = make_visit_book(book)
+    # On this deal Emily Chen is the coach, whatever her card says.
+    create_record(
+        book,
+        kind("deal_person"),
+        made.deal,
+        {"stakeholder_id": made.people["Emily Chen"], "buying_role": "COACH", "force": ""},
+    )
+    earlier = create_record(
+        book,
+        kind("visit"),
+        made.account,
+        {"title": "技术交流会", "starts_at": at("2026-11-12 14:00"),
+         "ends_at": at("2026-11-12 15:00"), "time_zone": SHANGHAI,
+         "attendees": (made.people["李娜"],), "outcome": "CIO 认可方向"},
+    )  # fmt: skip
+
+    briefing = visit_briefing_data(
+        book, made.visit, now=dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    )
+
+    cards = {card.name: card for card in briefing.attendees}
+    assert cards["Emily Chen"].role == "Coach"
+    assert cards["李娜"].role == "User buyer (UB)"
+    assert cards["李娜"].covered_by == ("李明",)
+    assert cards["李娜"].last_contact == dt.date(2026, 11, 12)
+    assert cards["王建国"].last_contact is None
+    assert cards["孙立"].opposed
+    # The economic buyer's card comes first.
+    assert briefing.attendees[0].name == "王建国"
+    assert briefing.last_visit is not None
+    assert (briefing.last_visit.title, briefing.last_visit.outcome) == (
+        "技术交流会",
+        "CIO 认可方向",
+    )
+    assert earlier
+    assert briefing.owner == "李明"
+    assert [deal.name for deal in briefing.deals] == ["MES 二期扩容"]
+    assert briefing.our_attendees == ("Anna Berg", "李明")
+
+
+@needs_visits
+def test_an_unknown_visit_has_no_briefing(book: Book) -> None:
+    make_visit_book(book)
+
+    with pytest.raises(NotFoundError):
+        visit_briefing_data(book, "no-such-visit")
