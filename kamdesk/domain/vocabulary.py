@@ -37,6 +37,8 @@ class VocabularyKind(StrEnum):
     DEAL_STATUS = "deal_status"
     OUTCOME_REASON = "outcome_reason"
     COMPETITOR_STANDING = "competitor_standing"
+    OBJECTION_TYPE = "objection_type"
+    OBJECTION_STATUS = "objection_status"
     VISIT_STATUS = "visit_status"
     QUESTION_TYPE = "question_type"
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 from kamdesk.kinds.base import Kind, LinkSet, ListColumn, MergeGroup, ParentLink
 from kamdesk.kinds.deal_competitor import DEAL_COMPETITOR
 from kamdesk.kinds.deal_person import DEAL_PERSON
+from kamdesk.kinds.objection import OBJECTION
 from kamdesk.kinds.opportunity import OPPORTUNITY
 
 #: Every declared kind, in the order their tabs appear.
-KINDS: tuple[Kind, ...] = (OPPORTUNITY, DEAL_PERSON, DEAL_COMPETITOR)
+KINDS: tuple[Kind, ...] = (OPPORTUNITY, DEAL_PERSON, DEAL_COMPETITOR, OBJECTION)
 
 _BY_NAME = {k.name: k for k in KINDS}
 

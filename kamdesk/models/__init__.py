@@ -6,6 +6,7 @@ the tests build the schema from).
 
 from kamdesk.models.deal_competitor import DealCompetitor
 from kamdesk.models.deal_person import DealPerson
+from kamdesk.models.objection import Objection
 from kamdesk.models.opportunity import Opportunity, StageChange
 from kamdesk.models.tables import (
     SYNCED_TABLES,
@@ -27,6 +28,7 @@ SYNCED_TABLES["opportunity"] = Opportunity
 SYNCED_TABLES["stage_change"] = StageChange
 SYNCED_TABLES["deal_person"] = DealPerson
 SYNCED_TABLES["deal_competitor"] = DealCompetitor
+SYNCED_TABLES["objection"] = Objection
 
 __all__ = [
     "SYNCED_TABLES",
@@ -37,6 +39,7 @@ __all__ = [
     "Coverage",
     "DealCompetitor",
     "DealPerson",
+    "Objection",
     "Opportunity",
     "Record",
     "StageChange",

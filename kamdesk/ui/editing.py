@@ -169,8 +169,7 @@ def _ask_and_edit(
 def _let_suggest(dialog: RecordDialog, suggest: Suggest | None) -> None:
     """Let the dialog's forms fill in what the user's edits suggest."""
     if suggest is not None:
-        for form in (dialog.main_form, dialog.details_form):
-            form.set_suggest(suggest)
+        dialog.set_suggest(suggest)
 
 
 def _delete(

@@ -602,6 +602,17 @@ class RecordForm(QWidget):
         """What fills in fields as the user edits (see ``Kind.suggest``)."""
         self._suggest = suggest
 
+    def fill_in(self, values: Mapping[str, Any]) -> None:
+        """Put ``values`` in the fields of this form the user has not changed.
+
+        For what an edit in another form of the same record suggests (a dialog's long
+        texts are a form of their own: an objection's type fills its steps there).
+        """
+        fill = {k: v for k, v in values.items() if k in self.editors and k not in self._touched}
+        if fill:
+            with self._filling_in():
+                self._set_values(fill)
+
     def touched(self) -> frozenset[str]:
         """The fields the user changed in this form (not those filled in for them)."""
         return frozenset(self._touched)

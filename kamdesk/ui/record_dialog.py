@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent
@@ -21,7 +22,7 @@ from kamdesk.domain.fields import FieldKind, FieldSpec
 from kamdesk.errors import KamdeskError, ValidationError
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.forms import ERROR_STYLE, Choices, RecordForm
+from kamdesk.ui.forms import ERROR_STYLE, Choices, RecordForm, Suggest
 
 #: Saves the values; raises ValidationError (shown by the fields) or another KamdeskError.
 Save = Callable[[dict[str, Any]], None]
@@ -101,6 +102,27 @@ class RecordDialog(QDialog):
         self.retitle_pages()
         self.main_form.retranslate()
         self.details_form.retranslate()
+
+    def set_suggest(self, suggest: Suggest | None) -> None:
+        """Fill in what the user's edits suggest (``Kind.suggest``), in both forms.
+
+        Each form's suggestion sees every value of the dialog, and what it suggests for
+        the other form's fields is filled in there (where the user has not typed).
+        """
+        forms = (self.main_form, self.details_form)
+        for form, other in (forms, forms[::-1]):
+            if suggest is None:
+                form.set_suggest(None)
+                continue
+            form.set_suggest(functools.partial(self._suggest_across, suggest, other))
+
+    @staticmethod
+    def _suggest_across(
+        suggest: Suggest, other: RecordForm, edited: str, values: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        suggested = suggest(edited, {**other.values()[0], **values})
+        other.fill_in(suggested)
+        return suggested
 
     def add_page(self, page: QWidget, title: Callable[[], str]) -> None:
         """Add a tab after the form's own, titled by ``title`` in the current language.

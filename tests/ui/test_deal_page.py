@@ -26,6 +26,7 @@ CTRL = Qt.ControlModifier
 DEAL = kind("opportunity")
 PERSON = kind("deal_person")
 COMPETITOR = kind("deal_competitor")
+OBJECTION = kind("objection")
 
 
 def tabs_of(dialog: QDialog) -> QTabWidget:
@@ -228,6 +229,52 @@ def test_a_competitor_is_added_with_its_standing_and_our_differentiation(
     assert (sap.values["standing"], sap.values["differentiation"]) == ("leading", "Local team")
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "total cost of ownership (TCO)"), ("zh_CN", "总拥有成本（TCO）")],
+)
+def test_a_price_objection_suggests_the_standard_answer_in_the_steps_left_empty(
+    window: MainWindow,
+    user: User,
+    book: Book,
+    context: AppContext,
+    seed: Seed,
+    qtbot: QtBot,
+    language: str,
+    expected: str,
+) -> None:
+    deal = add_deal(book, seed.acme, "Paint shop")
+    switch_language(qtbot, language)
+    mine = "Brian compared our licence with a one-off fee."
+
+    def add_objection(dialog: QDialog) -> None:
+        objections = open_tab(user, dialog, "objection")
+
+        def fill(form: QDialog) -> None:
+            user.type(field(form, QLineEdit, "summary"), "Twice the local price")
+            choose(field(form, QComboBox, "raised_by_id"), seed.brian)
+            assert field(form, QComboBox, "status").currentData() == "open"
+            tabs_of(form).setCurrentIndex(1)  # the five steps
+            listen = field(form, QPlainTextEdit, "listen")
+            listen.setFocus()
+            user.type(listen, mine)
+            choose(field(form, QComboBox, "type"), "price")
+            assert expected in field(form, QPlainTextEdit, "process").toPlainText()
+            assert field(form, QPlainTextEdit, "assure").toPlainText()
+            assert listen.toPlainText() == mine  # typed by the rep: left alone
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.click(objections.add_button), fill)
+        assert column(objections, "summary") == ["Twice the local price"]
+        assert column(objections, "raised_by_id") == ["Brian Stone"]
+
+    on_deal_page(window, user, "Paint shop", add_objection)
+    [objection] = context.reader.records_of(OBJECTION, deal)
+    assert objection.values["type"] == "price"
+    assert objection.values["listen"] == mine
+    assert expected in objection.values["process"]
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_deal_page_screenshot(
     window: MainWindow,
@@ -254,6 +301,12 @@ def test_deal_page_screenshot(
         COMPETITOR,
         deal,
         {"name": "Kuka", "standing": "level", "differentiation": "Our service team is local"},
+    )
+    kind_ops.create_record(
+        book,
+        OBJECTION,
+        deal,
+        {"summary": "Twice the local price", "type": "price", "raised_by_id": seed.brian},
     )
     folder = Path(os.environ.get("KAMDESK_UI_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
