@@ -166,6 +166,11 @@ class AccountPage(QWidget):
         self.record_lists: dict[str, RecordListPanel] = {}
         for kind in shown_on("account"):
             panel = RecordListPanel(context, kind)
+            if kind.name == "visit":
+                # A visit's own actions: its calendar entry and its pre-visit briefing.
+                from kamdesk.ui.visit_exports import add_visit_actions
+
+                add_visit_actions(context, panel)
             panel.model.modelReset.connect(lambda p=panel: self._title_record_tab(p))
             self.record_lists[kind.name] = panel
             self.tabs.addTab(panel, "")

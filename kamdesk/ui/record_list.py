@@ -8,6 +8,8 @@ to do while the list is empty. The window's F2 and Delete reach it through
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
@@ -58,6 +60,11 @@ class RecordListPanel(QWidget):
         self.kind = kind
         self._keys = {"new": "", "edit": "", "delete": ""}
         self._keep_selected: str | None = None
+        #: A kind's own actions on the chosen record (a visit's calendar export): the
+        #: button, its text (asked again on a language switch) and what it does.
+        self._record_actions: list[
+            tuple[QPushButton, Callable[[], str], Callable[[str], object]]
+        ] = []
 
         self.model = RecordTableModel(context, kind)
         self.table = _RecordTable(self)
@@ -95,6 +102,8 @@ class RecordListPanel(QWidget):
         self.delete_button.setObjectName(f"delete_{kind.name}")
         self.delete_button.clicked.connect(self.delete_current)
         bar = QHBoxLayout()
+        self._own_actions_bar = QHBoxLayout()
+        bar.addLayout(self._own_actions_bar)
         bar.addStretch(1)
         for button in (self.add_button, self.edit_button, self.delete_button):
             bar.addWidget(button)
@@ -161,6 +170,31 @@ class RecordListPanel(QWidget):
         chosen = self.current_record_id() is not None
         self.edit_button.setEnabled(chosen)
         self.delete_button.setEnabled(chosen)
+        for button, _text, _slot in self._record_actions:
+            button.setEnabled(chosen)
+
+    def add_record_action(
+        self, name: str, text: Callable[[], str], act: Callable[[str], object]
+    ) -> QPushButton:
+        """Add an action of the kind's own on the chosen record: a button and a menu entry.
+
+        ``text`` gives its label in the current language; ``act`` gets the record's id.
+        """
+        button = QPushButton(text())
+        button.setObjectName(name)
+        button.clicked.connect(self._run_record_action(act))
+        self._own_actions_bar.addWidget(button)
+        self._record_actions.append((button, text, act))
+        self._update_buttons()
+        return button
+
+    def _run_record_action(self, act: Callable[[str], object]) -> Callable[[], None]:
+        def run() -> None:
+            record_id = self.current_record_id()
+            if record_id is not None:
+                act(record_id)
+
+        return run
 
     def fit_columns(self) -> None:
         """Size each column to what it shows; the first (the record's name) takes the rest.
@@ -262,6 +296,12 @@ class RecordListPanel(QWidget):
             action = menu.addAction(f"{text}\t{key}" if key else text)
             action.setEnabled(enabled)
             action.triggered.connect(slot)
+        if self._record_actions:
+            menu.addSeparator()
+        for _button, label, act in self._record_actions:
+            action = menu.addAction(label())
+            action.setEnabled(on_record)
+            action.triggered.connect(self._run_record_action(act))
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     # Language ----------------------------------------------------------------
@@ -271,6 +311,8 @@ class RecordListPanel(QWidget):
         self.add_button.setText(_("Add…"))
         self.edit_button.setText(_("Edit…"))
         self.delete_button.setText(_("Delete"))
+        for button, text, _act in self._record_actions:
+            button.setText(text())
         self.model.retranslate()
         self._update_empty_state()
         self.fit_columns()
