@@ -27,6 +27,9 @@ from kamdesk.ui.record_list import RecordListPanel
 #: The keys of the actions on a page's list. The window's own keys do not reach a form
 #: (it is modal), so the page binds these itself: F2 and Delete as on the account page,
 #: Ctrl+N for Add, as in every other list of the app.
+#: The page's width: the form's own is too narrow for its tabs and the lists' columns.
+_WIDTH = 760
+
 _KEYS = {"new": "Ctrl+N", "edit": "F2", "delete": "Delete"}
 
 
@@ -43,6 +46,8 @@ def add_record_pages(
         panel.model.modelReset.connect(dialog.retitle_pages)
         panels.append(panel)
     if panels:
+        # Room for the form's tabs and a tab per kind, side by side, in either language.
+        dialog.resize(max(dialog.width(), _WIDTH), dialog.height())
         # Ctrl+N adds to the list shown, wherever the focus is on its tab (even on the
         # tab bar, just clicked); on the form's own tabs it does nothing.
         add = QShortcut(QKeySequence(_KEYS["new"]), dialog)

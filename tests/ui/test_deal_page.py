@@ -321,5 +321,14 @@ def test_deal_page_screenshot(
         tabs_of(dialog).setCurrentIndex(0)
         pictures.append(dialog.grab().save(str(folder / f"deal-profile-{language}.png")))
 
+        def steps(form: QDialog) -> None:
+            user.type(field(form, QLineEdit, "summary"), "Budget frozen until Q2")
+            choose(field(form, QComboBox, "type"), "time")
+            tabs_of(form).setCurrentIndex(1)
+            pictures.append(form.grab().save(str(folder / f"objection-steps-{language}.png")))
+
+        objections = open_tab(user, dialog, "objection")
+        user.answer(lambda: user.click(objections.add_button), steps)
+
     on_deal_page(window, user, "Paint shop robots", shoot)
     assert pictures and all(pictures)
