@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kamdesk.demo_visits import VisitMaker, VisitRows
 from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
 from kamdesk.errors import BookError, DiskFullError, KamdeskError
 from kamdesk.i18n import _
@@ -1023,6 +1024,7 @@ class _Bundle:
     coverage: list[Coverage]
     deals: list[Opportunity] = field(default_factory=list)
     stage_changes: list[StageChange] = field(default_factory=list)
+    visits: VisitRows = field(default_factory=VisitRows)
 
 
 @dataclass
@@ -1732,7 +1734,9 @@ def _flagship_people(
     return list(people.values()), coverage
 
 
-def _bundles(rng: random.Random, team: _Team, total: int, deals: _DealMaker) -> Iterator[_Bundle]:
+def _bundles(
+    rng: random.Random, team: _Team, total: int, deals: _DealMaker, visits: VisitMaker
+) -> Iterator[_Bundle]:
     """Every account with its people and deals, in the order they can be written."""
     for draft in _account_drafts(rng, team, total):
         if draft.seed_key == "hd_hq":
@@ -1742,6 +1746,10 @@ def _bundles(rng: random.Random, team: _Team, total: int, deals: _DealMaker) -> 
             people, coverage = _generated_people(rng, draft, crew)
         bundle = _Bundle(_to_account(rng, draft), people, coverage)
         deals.add_to(bundle, draft, team)
+        bundle.visits = visits.visits_of(
+            bundle.account, draft.zh, people, coverage, bundle.deals,
+            group=draft.org_level is OrgLevel.GROUP,
+        )  # fmt: skip
         yield bundle
 
 
@@ -2109,6 +2117,16 @@ def _write_batch(book: Book, batch: list[_Bundle]) -> None:
         session.flush()
         session.add_all([row for bundle in batch for row in bundle.coverage])
         session.add_all([row for bundle in batch for row in bundle.stage_changes])
+        session.flush()
+        session.add_all([row for bundle in batch for row in bundle.visits.visits])
+        session.flush()
+        for rows in (
+            [row for bundle in batch for row in bundle.visits.attendees],
+            [row for bundle in batch for row in bundle.visits.team],
+            [row for bundle in batch for row in bundle.visits.questions],
+            [row for bundle in batch for row in bundle.visits.follow_ups],
+        ):
+            session.add_all(rows)
 
 
 def _fill(
@@ -2139,7 +2157,9 @@ def _fill(
     # Deals draw from a stream of their own, so the accounts and people of a seed stay
     # what they were before books had deals (screenshots and benchmarks compare them).
     maker = _DealMaker(random.Random(f"{seed}:deals"), today)
-    for bundle in _bundles(rng, team, accounts, maker):
+    # Visits too, so adding them changed nothing made before.
+    visit_maker = VisitMaker(random.Random(f"{seed}:visits"), today)
+    for bundle in _bundles(rng, team, accounts, maker, visit_maker):
         batch.append(bundle)
         if len(batch) >= BATCH_ACCOUNTS:
             write_batch()

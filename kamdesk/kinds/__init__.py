@@ -11,9 +11,19 @@ from kamdesk.kinds.deal_competitor import DEAL_COMPETITOR
 from kamdesk.kinds.deal_person import DEAL_PERSON
 from kamdesk.kinds.objection import OBJECTION
 from kamdesk.kinds.opportunity import OPPORTUNITY
+from kamdesk.kinds.visit import FOLLOW_UP, QUESTION, VISIT, VISIT_QUESTION
 
 #: Every declared kind, in the order their tabs appear.
-KINDS: tuple[Kind, ...] = (OPPORTUNITY, DEAL_PERSON, DEAL_COMPETITOR, OBJECTION)
+KINDS: tuple[Kind, ...] = (
+    OPPORTUNITY,
+    DEAL_PERSON,
+    DEAL_COMPETITOR,
+    OBJECTION,
+    VISIT,
+    QUESTION,
+    VISIT_QUESTION,
+    FOLLOW_UP,
+)
 
 _BY_NAME = {k.name: k for k in KINDS}
 

@@ -23,12 +23,26 @@ from kamdesk.models.tables import (
     new_id,
     utc_now,
 )
+from kamdesk.models.visit import (
+    FollowUp,
+    Question,
+    Visit,
+    VisitAttendee,
+    VisitQuestion,
+    VisitTeamMember,
+)
 
 SYNCED_TABLES["opportunity"] = Opportunity
 SYNCED_TABLES["stage_change"] = StageChange
 SYNCED_TABLES["deal_person"] = DealPerson
 SYNCED_TABLES["deal_competitor"] = DealCompetitor
 SYNCED_TABLES["objection"] = Objection
+SYNCED_TABLES["visit"] = Visit
+SYNCED_TABLES["visit_attendee"] = VisitAttendee
+SYNCED_TABLES["visit_team_member"] = VisitTeamMember
+SYNCED_TABLES["question"] = Question
+SYNCED_TABLES["visit_question"] = VisitQuestion
+SYNCED_TABLES["follow_up"] = FollowUp
 
 __all__ = [
     "SYNCED_TABLES",
@@ -39,12 +53,18 @@ __all__ = [
     "Coverage",
     "DealCompetitor",
     "DealPerson",
+    "FollowUp",
     "Objection",
     "Opportunity",
+    "Question",
     "Record",
     "StageChange",
     "Stakeholder",
     "TeamMember",
+    "Visit",
+    "VisitAttendee",
+    "VisitQuestion",
+    "VisitTeamMember",
     "VocabularyTerm",
     "coverage_id",
     "new_id",

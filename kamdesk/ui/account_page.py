@@ -32,6 +32,7 @@ from kamdesk.i18n import _
 from kamdesk.kinds import shown_on
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
+from kamdesk.ui.follow_ups import FollowUpsPanel
 from kamdesk.ui.formatting import date_time_text, qlocale
 from kamdesk.ui.models.stakeholder_table import Column, StakeholderTableModel
 from kamdesk.ui.record_list import RecordListPanel
@@ -43,7 +44,7 @@ _PROFILE_FIELDS = [
 _TEXT_FIELDS = [s for s in ACCOUNT_FIELDS if s.kind is FieldKind.LONG_TEXT]
 
 #: Shown on request (right-click on the header): the rest fits the page side by side.
-_HIDDEN_PEOPLE_COLUMNS = (Column.LEVEL, Column.FORCE, Column.REPORTS_TO)
+_HIDDEN_PEOPLE_COLUMNS = (Column.LEVEL, Column.FORCE, Column.REPORTS_TO, Column.LAST_CONTACTED)
 #: Widest a column grows to fit its texts (longer ones are elided; the tooltip has all).
 _PEOPLE_COLUMN_CAP = {Column.NAME: 140, Column.ROLE: 170, Column.COVERED_BY: 180}
 
@@ -174,6 +175,14 @@ class AccountPage(QWidget):
             panel.model.modelReset.connect(lambda p=panel: self._title_record_tab(p))
             self.record_lists[kind.name] = panel
             self.tabs.addTab(panel, "")
+        #: The open follow-ups of the account's visits, overdue ones marked.
+        self.follow_ups = FollowUpsPanel(context)
+        self.follow_ups.reloaded.connect(
+            lambda: self.tabs.setTabText(
+                self.tabs.indexOf(self.follow_ups), self.follow_ups.title()
+            )
+        )
+        self.tabs.addTab(self.follow_ups, "")
         self.tabs.addTab(self.texts, "")
         details = QWidget()
         details_layout = QVBoxLayout(details)
@@ -206,6 +215,7 @@ class AccountPage(QWidget):
         self.stakeholder_model.show_account(account_id if self._values else None)
         for panel in self.record_lists.values():
             panel.show_parent(account_id if self._values else None)
+        self.follow_ups.show_account(account_id if self._values else None)
         if moved:  # another account's people start at the left, names in view
             self.stakeholders.horizontalScrollBar().setValue(0)
             self.stakeholders.scrollToTop()
@@ -398,6 +408,7 @@ class AccountPage(QWidget):
         self._update_stakeholder_state()
         for panel in self.record_lists.values():
             self._title_record_tab(panel)
+        self.tabs.setTabText(self.tabs.indexOf(self.follow_ups), self.follow_ups.title())
 
     def changeEvent(self, event: QEvent) -> None:
         """Override QWidget.changeEvent: follow a language switch."""

@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.pdf_action = self._action(self.show_summary_pdf, keys.Print)
         self.team_action = self._action(self.show_team, "Ctrl+T")
         self.pipeline_action = self._action(self.show_pipeline, "Ctrl+Shift+P")
+        self.week_action = self._action(self.show_week_view, "Ctrl+Shift+W")
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
         self.team_menu = bar.addMenu("")
         self.team_menu.addAction(self.team_action)
         self.team_menu.addAction(self.pipeline_action)
+        self.team_menu.addAction(self.week_action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
@@ -399,6 +401,23 @@ class MainWindow(QMainWindow):
         pipeline.raise_()
         pipeline.activateWindow()
 
+    def show_week_view(self) -> None:
+        """Team → Week view (Ctrl+Shift+W): this week's and next week's visits, by day.
+
+        One window, kept open beside this one and read again when it is raised.
+        """
+        from kamdesk.ui.week_view import WeekView
+
+        week = self.findChild(WeekView)
+        if week is None:
+            week = WeekView(self.context, self)
+        else:
+            week.reload()
+            week.retranslate()
+        week.show()
+        week.raise_()
+        week.activateWindow()
+
     def show_settings(self) -> None:
         """Open the settings (Ctrl+,)."""
         from kamdesk.ui.settings_dialog import SettingsDialog
@@ -454,6 +473,7 @@ class MainWindow(QMainWindow):
         self.pdf_action.setText(_("Account summary PDF…"))
         self.team_action.setText(_("Team members…"))
         self.pipeline_action.setText(_("Pipeline…"))
+        self.week_action.setText(_("Week view…"))
         self.settings_action.setText(_("Settings…"))
         self.quit_action.setText(_("Quit"))
         self.shortcuts_action.setText(_("Keyboard shortcuts"))

@@ -7,6 +7,7 @@ of 10,000 accounts opens and filters instantly (the Anki browser's design).
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import IntEnum
 from typing import Any
 
@@ -15,8 +16,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 
 from kamdesk.domain.vocabulary import VocabularyKind
-from kamdesk.i18n import N_
+from kamdesk.i18n import N_, _
 from kamdesk.store.reader import AccountQuery, AccountRow, AccountSort
+from kamdesk.store.visits import overdue_accounts
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import money_text
 from kamdesk.ui.models.base import (
@@ -47,6 +49,8 @@ class Column(IntEnum):
     GROUP = 5
     REVENUE = 6
     STAKEHOLDERS = 7
+    #: "Overdue" for an account with a follow-up past its due date.
+    OVERDUE = 8
 
 
 _TITLES = {
@@ -58,7 +62,10 @@ _TITLES = {
     Column.GROUP: N_("Parent account"),
     Column.REVENUE: N_("Revenue with us"),
     Column.STAKEHOLDERS: N_("Stakeholders"),
+    Column.OVERDUE: N_("Follow-ups"),
 }
+#: The red of refused fields: an overdue follow-up is something to fix.
+_OVERDUE_COLOR = QColor("#C62828")
 
 _HANDLED_ROLES = frozenset(
     {DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, TOOLTIP_ROLE, ID_ROLE}
@@ -94,9 +101,12 @@ class AccountTableModel(TitledTableModel):
         self._ids: list[str] = []
         self._rows: dict[str, AccountRow] = {}
         self._texts: dict[str, tuple[str | int, ...]] = {}
+        #: Of the rows fetched, those with an overdue follow-up (read with each page).
+        self._overdue: set[str] = set()
         self._load_ids()
         context.signals.account_did_change.connect(self.refresh)
         context.signals.stakeholders_did_change.connect(self._forget_row)
+        context.signals.records_did_change.connect(self._on_records_changed)
         context.signals.team_did_change.connect(self.refresh)
 
     # Queries -------------------------------------------------------------
@@ -126,6 +136,11 @@ class AccountTableModel(TitledTableModel):
         self._ids = self._context.reader.account_ids(self._query)
         self._rows = {}
         self._texts = {}
+        self._overdue = set()
+
+    def _on_records_changed(self, kind_name: str, account_id: str) -> None:
+        if kind_name in ("follow_up", "visit"):  # its overdue marker may change
+            self._forget_row(account_id)
 
     def _forget_row(self, account_id: str) -> None:
         # People count in searches and in the stakeholder-count order: then the list
@@ -171,6 +186,8 @@ class AccountTableModel(TitledTableModel):
                 i for i in self._ids[max(0, row - PAGE // 4) : row + PAGE] if i not in self._rows
             ]
             self._rows.update(self._context.reader.account_rows(page))
+            self._overdue.difference_update(page)
+            self._overdue.update(overdue_accounts(self._context.book.db, page, dt.date.today()))
             cached = self._rows.get(account_id)
         return cached
 
@@ -193,6 +210,8 @@ class AccountTableModel(TitledTableModel):
         if role == TEXT_ALIGNMENT_ROLE:
             return _ALIGNMENTS.get(column)
         if role == FOREGROUND_ROLE:
+            if column == Column.OVERDUE:
+                return _OVERDUE_COLOR
             return _TIER_COLORS.get(row.tier) if column == Column.TIER else None
         return row.name if column == Column.NAME else None
 
@@ -214,10 +233,13 @@ class AccountTableModel(TitledTableModel):
             row.parent_name,
             money_text(row.annual_revenue_minor, row.currency),
             row.stakeholder_count,
+            _("Overdue") if row.id in self._overdue else "",
         )
 
     def sort(self, column: int, order: QtCore.Qt.SortOrder | None = None) -> None:
         """Override QAbstractTableModel.sort: the book sorts, in SQL."""
+        if column not in _SORTS:
+            return  # the overdue marker is read per page, not sortable in SQL
         self.set_query(
             self._query._replace(
                 sort=_SORTS[Column(column)],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import IntEnum
 from typing import Any
 
@@ -12,7 +13,9 @@ from kamdesk.domain.coverage import is_decision_maker
 from kamdesk.domain.vocabulary import Attitude, VocabularyKind
 from kamdesk.i18n import N_, _
 from kamdesk.store.reader import StakeholderRow
+from kamdesk.store.visits import last_contacted
 from kamdesk.ui.context import AppContext
+from kamdesk.ui.formatting import date_text
 from kamdesk.ui.models.base import TitledTableModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,6 +39,8 @@ class Column(IntEnum):
     INFLUENCE = 6
     REPORTS_TO = 7
     COVERED_BY = 8
+    #: When they last attended a visit (``kamdesk.store.visits.last_contacted``).
+    LAST_CONTACTED = 9
 
 
 _TITLES = {
@@ -48,6 +53,7 @@ _TITLES = {
     Column.INFLUENCE: N_("Influence"),
     Column.REPORTS_TO: N_("Reports to"),
     Column.COVERED_BY: N_("Covered by"),
+    Column.LAST_CONTACTED: N_("Last contacted"),
 }
 
 
@@ -73,7 +79,9 @@ class StakeholderTableModel(TitledTableModel):
         self._context = context
         self._account_id: str | None = None
         self._rows: list[StakeholderRow] = []
+        self._last_contacted: dict[str, dt.datetime] = {}
         context.signals.stakeholders_did_change.connect(self._on_stakeholders_changed)
+        context.signals.records_did_change.connect(self._on_records_changed)
         context.signals.team_did_change.connect(self.reload)
 
     def show_account(self, account_id: str | None) -> None:
@@ -85,11 +93,24 @@ class StakeholderTableModel(TitledTableModel):
         """Read the stakeholders again."""
         self.beginResetModel()
         self._rows = self._context.reader.stakeholders(self._account_id) if self._account_id else []
+        self._last_contacted = (
+            last_contacted(self._context.book.db, self._account_id, dt.datetime.now(dt.UTC))
+            if self._account_id
+            else {}
+        )
         self.endResetModel()
 
     def _on_stakeholders_changed(self, account_id: str) -> None:
         if account_id == self._account_id:
             self.reload()
+
+    def _on_records_changed(self, kind_name: str, account_id: str) -> None:
+        if kind_name == "visit" and account_id == self._account_id:
+            self.reload()  # who attended which visit: their last contact
+
+    def last_contacted(self, stakeholder_id: str) -> dt.datetime | None:
+        """When the stakeholder last attended a visit, or None."""
+        return self._last_contacted.get(stakeholder_id)
 
     def rows(self) -> list[StakeholderRow]:
         """The stakeholders shown, in order."""
@@ -159,3 +180,6 @@ class StakeholderTableModel(TitledTableModel):
                 return next((r.name for r in self._rows if r.id == boss), "")
             case Column.COVERED_BY:
                 return ", ".join(self._context.member_name(m) for m in row.covered_by)
+            case Column.LAST_CONTACTED:
+                moment = self._last_contacted.get(row.id)
+                return date_text(moment.astimezone().date()) if moment else ""

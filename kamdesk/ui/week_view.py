@@ -1,0 +1,230 @@
+"""The week view: this week's and next week's visits, by day, with time, account and title.
+
+Each visit is shown on the day and at the wall-clock time of its own time zone (the time
+the rep planned it at). The visits of both weeks are read in one range scan of the
+start index (``kamdesk.store.visits.visits_between``) and kept in two table models, so
+the window opens at once on a large book: the views ask only for the rows they paint.
+Double click (or Enter) opens a visit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QGroupBox,
+    QHeaderView,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.domain.visits import in_zone, week_start
+from kamdesk.i18n import N_, _
+from kamdesk.kinds import kind
+from kamdesk.store.visits import VisitLine, visits_between
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.empty_state import EmptyState
+from kamdesk.ui.formatting import date_text, qlocale
+from kamdesk.ui.models.base import TitledTableModel
+
+_TITLES = (N_("Day"), N_("Time"), N_("Account"), N_("Visit"), N_("Place"))
+
+
+class DayVisit(NamedTuple):
+    """A visit at its own zone's wall-clock times."""
+
+    day: dt.date
+    starts: dt.datetime
+    ends: dt.datetime
+    line: VisitLine
+
+
+def by_day(lines: list[VisitLine], first: dt.date, days: int) -> list[DayVisit]:
+    """The visits whose day (in their zone) is in the ``days`` from ``first``, in order."""
+    last = first + dt.timedelta(days=days)
+    shown = []
+    for line in lines:
+        starts = in_zone(line.starts_at, line.time_zone)
+        if first <= starts.date() < last:
+            ends = in_zone(line.ends_at, line.time_zone)
+            shown.append(DayVisit(starts.date(), starts, ends, line))
+    shown.sort(key=lambda v: (v.day, v.starts.replace(tzinfo=None), v.line.account_name))
+    return shown
+
+
+class WeekTableModel(TitledTableModel):
+    """One week's visits: the day on its first visit's row, then time, account, title."""
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(_TITLES)
+        self._context = context
+        self.visits: list[DayVisit] = []
+
+    def set_visits(self, visits: list[DayVisit]) -> None:
+        """Show ``visits`` (in order)."""
+        self.beginResetModel()
+        self.visits = visits
+        self.endResetModel()
+
+    def row_count(self) -> int:
+        """How many visits are shown."""
+        return len(self.visits)
+
+    def visit_id(self, row: int) -> str | None:
+        """The id of the visit on ``row``."""
+        return self.visits[row].line.id if 0 <= row < len(self.visits) else None
+
+    def _first_of_day(self, row: int) -> bool:
+        return row == 0 or self.visits[row - 1].day != self.visits[row].day
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What the cell shows."""
+        visit = self.visits[row]
+        if column == 0:
+            if not self._first_of_day(row):
+                return ""
+            weekday = qlocale().dayName(visit.day.isoweekday(), QLocale.FormatType.ShortFormat)
+            return f"{weekday} {date_text(visit.day)}"
+        if column == 1:
+            return f"{visit.starts:%H:%M}–{visit.ends:%H:%M}"
+        if column == 2:
+            return visit.line.account_name
+        if column == 3:
+            return visit.line.title
+        return visit.line.place
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        """Override QAbstractTableModel.data."""
+        if not index.isValid() or index.row() >= len(self.visits):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(index.row(), index.column())
+        if role == Qt.ItemDataRole.FontRole and index.column() == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
+            visit = self.visits[index.row()]
+            return visit.line.time_zone
+        return None
+
+
+class _WeekTable(QTableView):
+    #: Enter on a row: open the visit, as a double click does.
+    activated_row = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Override QWidget.keyPressEvent: Enter opens the visit."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_row.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+
+class WeekView(QDialog):
+    """The visits of this week and the next (Team → Week view…, Ctrl+Shift+W)."""
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("week_view")
+        self._context = context
+        self._today = today
+        self.boxes: list[QGroupBox] = []
+        self.models: list[WeekTableModel] = []
+        self.tables: list[_WeekTable] = []
+        self._empty: list[EmptyState] = []
+        layout = QVBoxLayout(self)
+        for _week in range(2):
+            model = WeekTableModel(context)
+            table = _WeekTable()
+            table.setModel(model)
+            header = table.horizontalHeader()
+            header.setModel(model.header_model())
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            header.setStretchLastSection(True)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            table.setWordWrap(False)
+            table.verticalHeader().hide()
+            table.verticalHeader().setDefaultSectionSize(24)
+            table.doubleClicked.connect(lambda index, m=model: self._open(m, index.row()))
+            table.activated_row.connect(lambda row, m=model: self._open(m, row))
+            for column, width in enumerate((130, 100, 220, 260)):
+                table.setColumnWidth(column, width)
+            box = QGroupBox()
+            box_layout = QVBoxLayout(box)
+            box_layout.addWidget(table)
+            layout.addWidget(box, 1)
+            self.boxes.append(box)
+            self.models.append(model)
+            self.tables.append(table)
+            self._empty.append(EmptyState(table))
+        self.resize(900, 640)
+        context.signals.records_did_change.connect(self._on_records_changed)
+        self.reload()
+        self.retranslate()
+
+    def first_day(self) -> dt.date:
+        """The Monday of this week."""
+        return week_start(self._today or dt.date.today())
+
+    def reload(self) -> None:
+        """Read both weeks' visits again."""
+        monday = self.first_day()
+        # A day runs from UTC-12 to UTC+14: read a day more on each side, keep each visit
+        # whose own day falls in the weeks.
+        start = dt.datetime.combine(monday - dt.timedelta(days=1), dt.time(), dt.UTC)
+        end = dt.datetime.combine(monday + dt.timedelta(days=15), dt.time(), dt.UTC)
+        lines = visits_between(self._context.book.db, start, end)
+        for week, model in enumerate(self.models):
+            model.set_visits(by_day(lines, monday + dt.timedelta(days=7 * week), 7))
+
+    def _on_records_changed(self, kind_name: str, _account_id: str) -> None:
+        if kind_name == "visit":
+            self.reload()
+            self.retranslate()
+
+    def _open(self, model: WeekTableModel, row: int) -> None:
+        from kamdesk.ui.editing import edit_record
+
+        visit_id = model.visit_id(row)
+        if visit_id is not None:
+            edit_record(self._context, self, kind("visit"), visit_id)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(_("Week view"))
+        monday = self.first_day()
+        titles = (
+            _("This week: {first} – {last} ({count})"),
+            _("Next week: {first} – {last} ({count})"),
+        )
+        for week, (box, model, empty) in enumerate(
+            zip(self.boxes, self.models, self._empty, strict=True)
+        ):
+            first = monday + dt.timedelta(days=7 * week)
+            box.setTitle(
+                titles[week].format(
+                    first=date_text(first),
+                    last=date_text(first + dt.timedelta(days=6)),
+                    count=model.row_count(),
+                )
+            )
+            model.retranslate()
+            empty.update_for(model.row_count(), _("No visits planned."))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

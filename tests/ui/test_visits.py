@@ -1,0 +1,339 @@
+"""Visits through the real window: the Visits tab, the form's times and zones, follow-ups
+on the account page and the account list, last contacts, and the week view."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QListWidget
+
+from kamdesk.domain.visits import in_zone, to_utc
+from kamdesk.kinds import kind
+from kamdesk.ops import kinds as kind_ops
+from kamdesk.store.book import Book
+from kamdesk.ui.account_page import AccountPage
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.formatting import date_time_text
+from kamdesk.ui.main_window import MainWindow
+from kamdesk.ui.models.account_table import Column as AccountColumn
+from kamdesk.ui.models.stakeholder_table import Column as PeopleColumn
+from kamdesk.ui.record_list import RecordListPanel
+from kamdesk.ui.week_view import WeekView
+
+from .conftest import ACME, BANK, Seed, User, choose, error_label, field, rows
+
+VISIT = kind("visit")
+FOLLOW_UP = kind("follow_up")
+DEAL = kind("opportunity")
+CTRL = Qt.ControlModifier
+CTRL_SHIFT = Qt.ControlModifier | Qt.ShiftModifier
+SHANGHAI = "Asia/Shanghai"
+
+
+def open_account(window: MainWindow, user: User, name: str) -> AccountPage:
+    table = window.account_list.table
+    user.click_row(table, rows(table).index(name))
+    page = window.account_page
+    assert page.title.text() == name
+    return page
+
+
+def visits_of(page: AccountPage) -> RecordListPanel:
+    return page.record_list("visit")
+
+
+def shown(panel: RecordListPanel, field_name: str) -> list[str]:
+    column = [spec.name for spec in panel.model.columns].index(field_name)
+    return rows(panel.table, column)
+
+
+def add_visit(
+    book: Book, account_id: str, title: str, starts: dt.datetime, **values: object
+) -> str:
+    return kind_ops.create_record(
+        book,
+        VISIT,
+        account_id,
+        {
+            "title": title,
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=1),
+            "time_zone": SHANGHAI,
+            **values,
+        },
+    )
+
+
+def at(text: str, zone: str = SHANGHAI) -> dt.datetime:
+    return to_utc(dt.datetime.fromisoformat(text), zone)
+
+
+def retype(user: User, widget: QLineEdit, text: str) -> None:
+    widget.setFocus()
+    widget.selectAll()
+    user.type(widget, text)
+
+
+def set_zone(dialog: QDialog, zone: str) -> None:
+    field(dialog, QComboBox, "time_zone").setCurrentText(zone)
+
+
+def ticked(widget: QListWidget) -> list[str]:
+    return [
+        widget.item(i).text()
+        for i in range(widget.count())
+        if widget.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def test_a_visit_added_on_the_visits_tab_keeps_its_times_zone_and_attendees(
+    window: MainWindow, user: User, context: AppContext, seed: Seed
+) -> None:
+    page = open_account(window, user, ACME)
+    panel = visits_of(page)
+    assert page.tabs.tabText(page.tabs.indexOf(panel)) == "Visits (0)"
+
+    def fill(dialog: QDialog) -> None:
+        assert dialog.windowTitle() == "New visit"
+        user.type(field(dialog, QLineEdit, "title"), "Solution workshop")
+        set_zone(dialog, SHANGHAI)
+        user.type(field(dialog, QLineEdit, "starts_at"), "2026-12-08 09:30")
+        user.type(field(dialog, QLineEdit, "ends_at"), "2026-12-08 11:00")
+        people = field(dialog, QListWidget, "attendees")
+        # Only the account's own people are offered.
+        assert [people.item(i).text() for i in range(people.count())] == [
+            "Alice Walker",
+            "Brian Stone",
+        ]
+        people.item(0).setCheckState(Qt.CheckState.Checked)
+        ours = field(dialog, QListWidget, "our_attendees")
+        ours.item(0).setCheckState(Qt.CheckState.Checked)
+        user.press(dialog, Qt.Key_S, CTRL)
+
+    user.answer(lambda: user.click(panel.add_button), fill)
+
+    assert page.tabs.tabText(page.tabs.indexOf(panel)) == "Visits (1)"
+    assert shown(panel, "title") == ["Solution workshop"]
+    # At the wall-clock time in Shanghai, not in UTC (01:30), as every date and time reads.
+    assert shown(panel, "starts_at") == [date_time_text(dt.datetime(2026, 12, 8, 9, 30))]
+    assert shown(panel, "status") == ["Planned"]
+    [visit] = context.reader.records_of(VISIT, seed.acme)
+    assert visit.values["starts_at"] == dt.datetime(2026, 12, 8, 1, 30, tzinfo=dt.UTC)
+    assert visit.values["attendees"] == (seed.alice,)
+    assert visit.values["our_attendees"] == (seed.chen,)
+
+    # Editing shows the same wall-clock times and ticks; Ctrl+Z undoes the addition.
+    def check(dialog: QDialog) -> None:
+        assert field(dialog, QLineEdit, "starts_at").text() == "Dec 8, 2026 09:30"
+        assert ticked(field(dialog, QListWidget, "attendees")) == ["Alice Walker"]
+        dialog.reject()
+
+    user.click_row(panel.table, 0)
+    user.answer(lambda: user.click(panel.edit_button), check)
+    user.press(window, Qt.Key_Z, CTRL)
+    assert context.reader.records_of(VISIT, seed.acme) == []
+
+
+def test_a_visit_ending_before_it_starts_is_refused_by_its_end(
+    window: MainWindow, user: User, context: AppContext, seed: Seed
+) -> None:
+    panel = visits_of(open_account(window, user, ACME))
+    seen: dict[str, str] = {}
+
+    def fill(dialog: QDialog) -> None:
+        user.type(field(dialog, QLineEdit, "title"), "Pilot review")
+        set_zone(dialog, SHANGHAI)
+        user.type(field(dialog, QLineEdit, "starts_at"), "2026-12-08 14:00")
+        user.type(field(dialog, QLineEdit, "ends_at"), "2026-12-08 13:00")
+        user.press(dialog, Qt.Key_S, CTRL)
+        assert dialog.isVisible()
+        seen["ends"] = error_label(dialog, "ends_at").text()
+        retype(user, field(dialog, QLineEdit, "ends_at"), "tomorrow-ish")
+        user.press(dialog, Qt.Key_S, CTRL)
+        seen["unreadable"] = error_label(dialog, "ends_at").text()
+
+    user.answer(lambda: user.click(panel.add_button), fill)
+    assert seen["ends"] == "A visit must end after it starts."
+    assert seen["unreadable"].startswith("Enter a date and time such as")
+    assert context.reader.records_of(VISIT, seed.acme) == []
+
+
+def test_a_visit_across_a_daylight_saving_change_keeps_its_wall_clock_times(
+    window: MainWindow, user: User, context: AppContext, seed: Seed
+) -> None:
+    panel = visits_of(open_account(window, user, ACME))
+    seen: dict[str, str] = {}
+
+    def fill(dialog: QDialog) -> None:
+        user.type(field(dialog, QLineEdit, "title"), "Night shift walk-through")
+        set_zone(dialog, "Europe/Berlin")
+        # 02:30 does not exist in Berlin on 28 March 2027: the clocks go from 2 to 3.
+        user.type(field(dialog, QLineEdit, "starts_at"), "2027-03-28 02:30")
+        user.type(field(dialog, QLineEdit, "ends_at"), "2027-03-28 03:30")
+        user.press(dialog, Qt.Key_S, CTRL)
+        assert dialog.isVisible()
+        seen["gap"] = error_label(dialog, "starts_at").text()
+        retype(user, field(dialog, QLineEdit, "starts_at"), "2027-03-28 01:30")
+        user.press(dialog, Qt.Key_S, CTRL)
+
+    user.answer(lambda: user.click(panel.add_button), fill)
+    assert seen["gap"] == (
+        "There is no 02:30 in Europe/Berlin that day: the clocks go forward. "
+        "Choose a time before or after the change."
+    )
+    [visit] = context.reader.records_of(VISIT, seed.acme)
+    starts = in_zone(visit.values["starts_at"], "Europe/Berlin")
+    ends = in_zone(visit.values["ends_at"], "Europe/Berlin")
+    assert (starts.isoformat(), ends.isoformat()) == (
+        "2027-03-28T01:30:00+01:00",
+        "2027-03-28T03:30:00+02:00",
+    )
+    assert shown(panel, "starts_at") == [date_time_text(dt.datetime(2027, 3, 28, 1, 30))]
+
+    # Opened again, it shows the times typed, and saving it unchanged changes nothing.
+    def reopen(dialog: QDialog) -> None:
+        assert field(dialog, QLineEdit, "starts_at").text() == "Mar 28, 2027 01:30"
+        assert field(dialog, QLineEdit, "ends_at").text() == "Mar 28, 2027 03:30"
+        user.press(dialog, Qt.Key_S, CTRL)
+
+    user.click_row(panel.table, 0)
+    user.answer(lambda: user.click(panel.edit_button), reopen)
+    assert context.reader.records_of(VISIT, seed.acme)[0].values == visit.values
+
+
+def test_deleting_a_deal_keeps_its_visits_and_undo_brings_the_link_back(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    deal = kind_ops.create_record(book, DEAL, seed.acme, {"name": "Paint shop", "currency": "CNY"})
+    add_visit(book, seed.acme, "Paint shop demo", at("2026-12-08 09:30"), opportunity_id=deal,
+              notes="They want it before the summer")  # fmt: skip
+    page = open_account(window, user, ACME)
+    visits = visits_of(page)
+    assert shown(visits, "opportunity_id") == ["Paint shop"]
+
+    deals = page.record_list("opportunity")
+    user.click_row(deals.table, 0)
+    user.click(deals.delete_button)
+    assert shown(visits, "title") == ["Paint shop demo"]
+    assert shown(visits, "opportunity_id") == [""]
+    [visit] = context.reader.records_of(VISIT, seed.acme)
+    assert visit.values["notes"] == "They want it before the summer"
+
+    user.press(window, Qt.Key_Z, CTRL)
+    assert shown(visits, "opportunity_id") == ["Paint shop"]
+
+
+def test_overdue_follow_ups_show_on_the_account_page_and_the_account_list(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    past = dt.date.today() - dt.timedelta(days=20)
+    visit = add_visit(
+        book, seed.acme, "Review", to_utc(dt.datetime.combine(past, dt.time(10)), SHANGHAI)
+    )
+    late = kind_ops.create_record(
+        book, FOLLOW_UP, visit, {"what": "Send the ROI model", "due": past + dt.timedelta(days=5)}
+    )
+    kind_ops.create_record(
+        book,
+        FOLLOW_UP,
+        visit,
+        {"what": "Plant visit", "due": dt.date.today() + dt.timedelta(days=30)},
+    )
+    kind_ops.create_record(book, FOLLOW_UP, visit, {"what": "Minutes", "done": True})
+    window.context.signals.records_did_change.emit("follow_up", seed.acme)
+
+    table = window.account_list.table
+    names = rows(table)
+    overdue = rows(table, AccountColumn.OVERDUE)
+    assert overdue[names.index(ACME)] == "Overdue"
+    assert overdue[names.index(BANK)] == ""
+
+    page = open_account(window, user, ACME)
+    follow_ups = page.follow_ups
+    assert page.tabs.tabText(page.tabs.indexOf(follow_ups)) == "Follow-ups (2, 1 overdue)"
+    tree = follow_ups.tree
+    listed = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]
+    assert listed == ["Send the ROI model", "Plant visit"]
+    assert tree.topLevelItem(0).text(3).endswith("(overdue)")
+    assert not tree.topLevelItem(1).text(3).endswith("(overdue)")
+
+    # Done: it leaves the page, and the account loses its marker.
+    kind_ops.update_record(book, FOLLOW_UP, late, {"done": True})
+    window.context.signals.records_did_change.emit("follow_up", seed.acme)
+    assert page.tabs.tabText(page.tabs.indexOf(follow_ups)) == "Follow-ups (1)"
+    assert rows(table, AccountColumn.OVERDUE)[rows(table).index(ACME)] == ""
+
+
+def test_last_contacted_comes_from_the_visits_people_attended(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    add_visit(book, seed.acme, "Kick-off", at("2026-11-03 10:00"), attendees=(seed.alice,))
+    page = open_account(window, user, ACME)
+    people = page.stakeholders
+    # Kept out of the way: the table fits without scrolling sideways; the header offers it.
+    assert people.isColumnHidden(PeopleColumn.LAST_CONTACTED)
+    texts = rows(people, PeopleColumn.LAST_CONTACTED)
+    assert texts[rows(people).index("Alice Walker")] == "Nov 3, 2026"
+    assert texts[rows(people).index("Brian Stone")] == ""
+
+
+def test_the_week_view_lists_this_and_next_weeks_visits_and_opens_one(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    this_week = to_utc(dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(9, 30)), SHANGHAI)
+    next_week = to_utc(dt.datetime.combine(monday + dt.timedelta(days=8), dt.time(14, 0)), SHANGHAI)
+    add_visit(book, seed.acme, "Solution workshop", this_week)
+    add_visit(book, seed.bank, "Risk committee", next_week)
+    add_visit(book, seed.bank, "Far ahead", next_week + dt.timedelta(days=10))
+
+    user.press(window, Qt.Key_W, CTRL_SHIFT)
+    week = window.findChild(WeekView)
+    assert week is not None and week.isVisible()
+    first, second = week.tables
+    assert rows(first, 1) == ["09:30–10:30"]
+    assert rows(first, 2) == [ACME]
+    assert rows(first, 3) == ["Solution workshop"]
+    assert rows(second, 3) == ["Risk committee"]
+    assert week.boxes[0].title().startswith("This week: ")
+    assert week.boxes[1].title().endswith("(1)")
+
+    def opened(dialog: QDialog) -> None:
+        assert dialog.windowTitle() == "Edit visit"
+        assert field(dialog, QLineEdit, "title").text() == "Risk committee"
+        dialog.reject()
+
+    index = second.model().index(0, 3)
+    user.answer(lambda: second.doubleClicked.emit(index), opened)
+    QApplication.processEvents()
+
+
+def test_the_week_view_is_listed_among_the_shortcuts(window: MainWindow) -> None:
+    from kamdesk.ui.shortcuts import shortcut_rows
+
+    assert ("Ctrl+Shift+W", "Week view") in shortcut_rows(window.actions())
+    assert window.week_action in window.team_menu.actions()
+
+
+def test_a_deal_of_the_account_is_picked_from_its_deals(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    ours = kind_ops.create_record(book, DEAL, seed.acme, {"name": "Paint shop", "currency": "CNY"})
+    kind_ops.create_record(book, DEAL, seed.bank, {"name": "Core banking", "currency": "CNY"})
+    panel = visits_of(open_account(window, user, ACME))
+
+    def fill(dialog: QDialog) -> None:
+        deal = field(dialog, QComboBox, "opportunity_id")
+        assert [deal.itemText(i) for i in range(deal.count())] == ["—", "Paint shop"]
+        choose(deal, ours)
+        user.type(field(dialog, QLineEdit, "title"), "Paint shop demo")
+        set_zone(dialog, SHANGHAI)
+        user.type(field(dialog, QLineEdit, "starts_at"), "2026-12-09 10:00")
+        user.type(field(dialog, QLineEdit, "ends_at"), "2026-12-09 11:00")
+        user.press(dialog, Qt.Key_S, CTRL)
+
+    user.answer(lambda: user.click(panel.add_button), fill)
+    assert shown(panel, "opportunity_id") == ["Paint shop"]
+    assert context.reader.records_of(VISIT, seed.acme)[0].values["opportunity_id"] == ours
