@@ -42,3 +42,20 @@ def copied_values(book: Book, kind: Kind, edited: str, values: Mapping[str, Any]
         if source:
             found.update({name: source.get(name) for name in copy.fields})
     return found
+
+
+def with_copies(book: Book, kind: Kind, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` for a new record, with what the records they name bring for the rest.
+
+    A person put on a deal with no role given takes the role on their card, as the form
+    would have filled it in. A choice narrowed by a given one is not copied (a force of
+    the card's role would not fit the role given).
+    """
+    specs = kind.specs
+    found: dict[str, Any] = {}
+    for copy in kind.copies:
+        found.update(copied_values(book, kind, copy.reference, values))
+    return {
+        **{k: v for k, v in found.items() if specs[k].narrowed_by not in values},
+        **values,
+    }

@@ -21,6 +21,7 @@ from kamdesk.domain.fields import FieldKind, FieldSpec
 from kamdesk.i18n import N_, _
 from kamdesk.kinds import KINDS, Kind, LinkSet
 from kamdesk.ops import records
+from kamdesk.ops.copies import with_copies
 from kamdesk.store.book import Book
 
 if TYPE_CHECKING:
@@ -267,7 +268,12 @@ def _new_values(kind: Kind, parent_id: str | None, values: Mapping[str, Any]) ->
 
 
 def create_record(book: Book, kind: Kind, parent_id: str | None, values: Mapping[str, Any]) -> str:
-    """Add a record of ``kind`` under ``parent_id`` (its account); returns its id."""
+    """Add a record of ``kind`` under ``parent_id`` (its account); returns its id.
+
+    Fields not given take what the records named bring (``Kind.copies``: a person's
+    role on a deal, from their card), then the kind's defaults.
+    """
+    values = with_copies(book, kind, values)
     return records.create(book, _built(kind)[1], _new_values(kind, parent_id, values))
 
 

@@ -87,7 +87,7 @@ def test_a_person_is_the_eb_on_one_deal_and_a_tb_on_another_and_their_card_stays
 
     update_record(book, PERSON, on_mes, {"attitude": "supportive"})
     assert people(book, seed.mes)[seed.wang]["attitude"] == "supportive"
-    assert people(book, seed.erp)[seed.wang]["attitude"] == ""
+    assert people(book, seed.erp)[seed.wang]["attitude"] == "neutral"  # from the card
 
 
 def test_choosing_a_person_brings_the_role_force_attitude_and_influence_of_their_card(
@@ -108,6 +108,20 @@ def test_choosing_a_person_brings_the_role_force_attitude_and_influence_of_their
     }
     assert copied_values(book, PERSON, "buying_role", {"stakeholder_id": seed.wang}) == {}
     assert copied_values(book, PERSON, "stakeholder_id", {"stakeholder_id": None}) == {}
+
+
+def test_a_person_put_on_a_deal_with_no_role_given_takes_their_cards(
+    book: Book, seed: Seed
+) -> None:
+    create_record(book, PERSON, seed.mes, {"stakeholder_id": seed.wang, "attitude": "opposed"})
+    entry = people(book, seed.mes)[seed.wang]
+    assert (entry["buying_role"], entry["force"], entry["influence"]) == ("TB", "T-CA", 4)
+    assert entry["attitude"] == "opposed"  # given: kept
+
+    # A role given: the card's force (a technical buyer's) is not taken with it.
+    create_record(book, PERSON, seed.erp, {"stakeholder_id": seed.wang, "buying_role": "EB"})
+    entry = people(book, seed.erp)[seed.wang]
+    assert (entry["buying_role"], entry["force"], entry["influence"]) == ("EB", "", 4)
 
 
 def test_only_the_deal_accounts_people_and_each_once(book: Book, seed: Seed) -> None:
