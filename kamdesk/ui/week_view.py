@@ -1,15 +1,16 @@
 """The week view: this week's and next week's visits, by day, with time, account and title.
 
-Each visit is shown on the day and at the wall-clock time of its own time zone (the time
-the rep planned it at). The visits of both weeks are read in one range scan of the
-start index (``kamdesk.store.visits.visits_between``) and kept in two table models, so
-the window opens at once on a large book: the views ask only for the rows they paint.
-Double click (or Enter) opens a visit.
+Days and times are the user's own (this computer's time zone); a visit planned in another
+zone says its own time in a tooltip. Each day is one range read of the start index
+(``kamdesk.store.visits.visits_in``) of its first ``PER_DAY`` visits, with a line saying
+how many more there are: a day of a 10,000-account book holds hundreds, and the window
+still opens at once. Double click (or Enter) opens a visit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -24,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.domain.visits import in_zone, week_start
-from kamdesk.i18n import N_, _
+from kamdesk.domain.visits import in_zone, local_zone_name, to_utc, week_start
+from kamdesk.i18n import N_, _, ngettext
 from kamdesk.kinds import kind
-from kamdesk.store.visits import VisitLine, visits_between
+from kamdesk.store.visits import VisitLine, visits_in
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
 from kamdesk.ui.formatting import date_text, qlocale
@@ -36,25 +37,43 @@ from kamdesk.ui.models.base import TitledTableModel
 _TITLES = (N_("Day"), N_("Time"), N_("Account"), N_("Visit"), N_("Place"))
 
 
+#: The visits listed per day; a busier day says how many more it has.
+PER_DAY = 50
+
+
 class DayVisit(NamedTuple):
-    """A visit at its own zone's wall-clock times."""
+    """A visit at the user's wall-clock times, or (``line`` None) the day's "N more"."""
 
     day: dt.date
     starts: dt.datetime
     ends: dt.datetime
-    line: VisitLine
+    line: VisitLine | None
+    more: int = 0
 
 
-def by_day(lines: list[VisitLine], first: dt.date, days: int) -> list[DayVisit]:
-    """The visits whose day (in their zone) is in the ``days`` from ``first``, in order."""
-    last = first + dt.timedelta(days=days)
-    shown = []
-    for line in lines:
-        starts = in_zone(line.starts_at, line.time_zone)
-        if first <= starts.date() < last:
-            ends = in_zone(line.ends_at, line.time_zone)
-            shown.append(DayVisit(starts.date(), starts, ends, line))
-    shown.sort(key=lambda v: (v.day, v.starts.replace(tzinfo=None), v.line.account_name))
+def _midnight(day: dt.date, zone_name: str) -> dt.datetime:
+    """When ``day`` begins in the zone (the first minute that exists, on a gap)."""
+    for minute in range(0, 180, 30):
+        try:
+            return to_utc(dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute),
+                          zone_name)  # fmt: skip
+        except ValueError:
+            continue
+    return dt.datetime.combine(day, dt.time(), dt.UTC)
+
+
+def read_days(db: sqlite3.Connection, first: dt.date, days: int, zone_name: str) -> list[DayVisit]:
+    """Each day's first ``PER_DAY`` visits from ``first``, and a "more" row where needed."""
+    shown: list[DayVisit] = []
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        start, end = _midnight(day, zone_name), _midnight(day + dt.timedelta(days=1), zone_name)
+        lines, total = visits_in(db, start, end, PER_DAY)
+        for line in lines:
+            starts, ends = in_zone(line.starts_at, zone_name), in_zone(line.ends_at, zone_name)
+            shown.append(DayVisit(day, starts, ends, line))
+        if total > len(lines):
+            shown.append(DayVisit(day, end, end, None, total - len(lines)))
     return shown
 
 
@@ -77,8 +96,9 @@ class WeekTableModel(TitledTableModel):
         return len(self.visits)
 
     def visit_id(self, row: int) -> str | None:
-        """The id of the visit on ``row``."""
-        return self.visits[row].line.id if 0 <= row < len(self.visits) else None
+        """The id of the visit on ``row`` (None on a "more" row)."""
+        line = self.visits[row].line if 0 <= row < len(self.visits) else None
+        return line.id if line is not None else None
 
     def _first_of_day(self, row: int) -> bool:
         return row == 0 or self.visits[row - 1].day != self.visits[row].day
@@ -91,13 +111,17 @@ class WeekTableModel(TitledTableModel):
                 return ""
             weekday = qlocale().dayName(visit.day.isoweekday(), QLocale.FormatType.ShortFormat)
             return f"{weekday} {date_text(visit.day)}"
+        line = visit.line
+        if line is None:
+            more = ngettext("… and {count} more visit", "… and {count} more visits", visit.more)
+            return more.format(count=visit.more) if column == 3 else ""
         if column == 1:
             return f"{visit.starts:%H:%M}–{visit.ends:%H:%M}"
         if column == 2:
-            return visit.line.account_name
+            return line.account_name
         if column == 3:
-            return visit.line.title
-        return visit.line.place
+            return line.title
+        return line.place
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
@@ -111,9 +135,10 @@ class WeekTableModel(TitledTableModel):
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
-            visit = self.visits[index.row()]
-            return visit.line.time_zone
+        visit = self.visits[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1 and visit.line:
+            own = in_zone(visit.line.starts_at, visit.line.time_zone)
+            return f"{own:%H:%M} {visit.line.time_zone}"
         return None
 
 
@@ -139,6 +164,8 @@ class WeekView(QDialog):
         self.setObjectName("week_view")
         self._context = context
         self._today = today
+        #: The user's time zone: the days and times shown are theirs.
+        self._zone = local_zone_name()
         self.boxes: list[QGroupBox] = []
         self.models: list[WeekTableModel] = []
         self.tables: list[_WeekTable] = []
@@ -181,13 +208,9 @@ class WeekView(QDialog):
     def reload(self) -> None:
         """Read both weeks' visits again."""
         monday = self.first_day()
-        # A day runs from UTC-12 to UTC+14: read a day more on each side, keep each visit
-        # whose own day falls in the weeks.
-        start = dt.datetime.combine(monday - dt.timedelta(days=1), dt.time(), dt.UTC)
-        end = dt.datetime.combine(monday + dt.timedelta(days=15), dt.time(), dt.UTC)
-        lines = visits_between(self._context.book.db, start, end)
         for week, model in enumerate(self.models):
-            model.set_visits(by_day(lines, monday + dt.timedelta(days=7 * week), 7))
+            first = monday + dt.timedelta(days=7 * week)
+            model.set_visits(read_days(self._context.book.db, first, 7, self._zone))
 
     def _on_records_changed(self, kind_name: str, _account_id: str) -> None:
         if kind_name == "visit":
@@ -213,13 +236,13 @@ class WeekView(QDialog):
             zip(self.boxes, self.models, self._empty, strict=True)
         ):
             first = monday + dt.timedelta(days=7 * week)
+            count = sum(v.more or 1 for v in model.visits)
             box.setTitle(
                 titles[week].format(
-                    first=date_text(first),
-                    last=date_text(first + dt.timedelta(days=6)),
-                    count=model.row_count(),
+                    first=date_text(first), last=date_text(first + dt.timedelta(days=6)),
+                    count=count,
                 )
-            )
+            )  # fmt: skip
             model.retranslate()
             empty.update_for(model.row_count(), _("No visits planned."))
 

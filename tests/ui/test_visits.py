@@ -7,8 +7,9 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QListWidget
+from pytestqt.qtbot import QtBot
 
-from kamdesk.domain.visits import in_zone, to_utc
+from kamdesk.domain.visits import in_zone, local_zone_name, to_utc
 from kamdesk.kinds import kind
 from kamdesk.ops import kinds as kind_ops
 from kamdesk.store.book import Book
@@ -19,7 +20,7 @@ from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.models.account_table import Column as AccountColumn
 from kamdesk.ui.models.stakeholder_table import Column as PeopleColumn
 from kamdesk.ui.record_list import RecordListPanel
-from kamdesk.ui.week_view import WeekView
+from kamdesk.ui.week_view import PER_DAY, WeekView
 
 from .conftest import ACME, BANK, Seed, User, choose, error_label, field, rows
 
@@ -281,13 +282,16 @@ def test_last_contacted_comes_from_the_visits_people_attended(
 def test_the_week_view_lists_this_and_next_weeks_visits_and_opens_one(
     window: MainWindow, user: User, book: Book, seed: Seed
 ) -> None:
+    here = local_zone_name()  # the week view shows the user's own days and times
     today = dt.date.today()
     monday = today - dt.timedelta(days=today.weekday())
-    this_week = to_utc(dt.datetime.combine(monday + dt.timedelta(days=2), dt.time(9, 30)), SHANGHAI)
-    next_week = to_utc(dt.datetime.combine(monday + dt.timedelta(days=8), dt.time(14, 0)), SHANGHAI)
-    add_visit(book, seed.acme, "Solution workshop", this_week)
-    add_visit(book, seed.bank, "Risk committee", next_week)
-    add_visit(book, seed.bank, "Far ahead", next_week + dt.timedelta(days=10))
+
+    def wall(days: int, time: dt.time) -> dt.datetime:
+        return to_utc(dt.datetime.combine(monday + dt.timedelta(days=days), time), here)
+
+    add_visit(book, seed.acme, "Solution workshop", wall(2, dt.time(9, 30)), time_zone=here)
+    add_visit(book, seed.bank, "Risk committee", wall(8, dt.time(14, 0)), time_zone=here)
+    add_visit(book, seed.bank, "Far ahead", wall(18, dt.time(14, 0)), time_zone=here)
 
     user.press(window, Qt.Key_W, CTRL_SHIFT)
     week = window.findChild(WeekView)
@@ -308,6 +312,25 @@ def test_the_week_view_lists_this_and_next_weeks_visits_and_opens_one(
     index = second.model().index(0, 3)
     user.answer(lambda: second.doubleClicked.emit(index), opened)
     QApplication.processEvents()
+
+
+def test_a_busy_day_lists_its_first_visits_and_says_how_many_more(
+    qtbot: QtBot, context: AppContext, book: Book, seed: Seed
+) -> None:
+    here = local_zone_name()
+    day = dt.date(2027, 6, 16)  # a Wednesday
+    for n in range(PER_DAY + 3):
+        starts = to_utc(dt.datetime.combine(day, dt.time(8)) + dt.timedelta(minutes=n), here)
+        add_visit(book, seed.acme, f"Visit {n:02}", starts, time_zone=here)
+    week = WeekView(context, today=day)
+    qtbot.addWidget(week)
+    first = week.tables[0]
+    titles = rows(first, 3)
+    assert len(titles) == PER_DAY + 1
+    assert titles[0] == "Visit 00"
+    assert titles[-1] == "… and 3 more visits"
+    assert week.models[0].visit_id(PER_DAY) is None  # nothing to open there
+    assert week.boxes[0].title().endswith(f"({PER_DAY + 3})")
 
 
 def test_the_week_view_is_listed_among_the_shortcuts(window: MainWindow) -> None:
