@@ -195,12 +195,14 @@ def revision(db: sqlite3.Connection, visit_id: str) -> int:
         f"AND column_name IN ({marks})",
         (visit_id, *CALENDAR_COLUMNS),
     ).fetchone()
+    # CROSS JOIN keeps SQLite to this order: the visit's few link rows (by index), then
+    # each one's entries; the other way round reads every link entry in the book.
     (links,) = db.execute(
         "SELECT "
-        "(SELECT COUNT(*) FROM change_log c JOIN visit_attendee l ON l.id = c.row_id "
-        "WHERE c.table_name = 'visit_attendee' AND l.visit_id = ?) + "
-        "(SELECT COUNT(*) FROM change_log c JOIN visit_team_member l ON l.id = c.row_id "
-        "WHERE c.table_name = 'visit_team_member' AND l.visit_id = ?)",
+        "(SELECT COUNT(*) FROM visit_attendee l CROSS JOIN change_log c "
+        "ON c.table_name = 'visit_attendee' AND c.row_id = l.id WHERE l.visit_id = ?) + "
+        "(SELECT COUNT(*) FROM visit_team_member l CROSS JOIN change_log c "
+        "ON c.table_name = 'visit_team_member' AND c.row_id = l.id WHERE l.visit_id = ?)",
         (visit_id, visit_id),
     ).fetchone()
     return int(own) + int(links)
