@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPlainTextEdit, QTabWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kamdesk.kinds import kind, shown_on
@@ -318,6 +325,12 @@ def test_deal_page_screenshot(
             panel = open_tab(user, dialog, kind_name)
             pictures.append(dialog.grab().save(str(folder / f"deal-{kind_name}-{language}.png")))
             assert panel.isVisible()
+            clipped = [
+                b.text()
+                for b in dialog.findChildren(QAbstractButton)
+                if b.isVisible() and b.text() and b.width() < b.sizeHint().width()
+            ]
+            assert clipped == []
         tabs_of(dialog).setCurrentIndex(0)
         pictures.append(dialog.grab().save(str(folder / f"deal-profile-{language}.png")))
 
