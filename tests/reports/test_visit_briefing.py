@@ -293,3 +293,19 @@ def test_an_unknown_visit_has_no_briefing(book: Book) -> None:
 
     with pytest.raises(NotFoundError):
         visit_briefing_data(book, "no-such-visit")
+
+
+@needs_visits
+def test_on_a_deal_with_its_own_people_the_red_flags_look_at_them(book: Book) -> None:
+    made = make_visit_book(book)
+    # The deal's only person is Emily Chen, as its coach: no EB is on the deal.
+    create_record(
+        book,
+        kind("deal_person"),
+        made.deal,
+        {"stakeholder_id": made.people["Emily Chen"], "buying_role": "COACH", "force": ""},
+    )
+
+    flags = visit_briefing_data(book, made.visit).red_flags
+
+    assert flags == ("No economic buyer among the people on this deal.",)
