@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action(self.delete_current, keys.Delete)
         self.find_action = self._action(self.account_list.focus_search, keys.Find)
         self.pdf_action = self._action(self.show_summary_pdf, keys.Print)
+        self.calendar_action = self._action(self.export_upcoming_visits)
         self.team_action = self._action(self.show_team, "Ctrl+T")
         self.pipeline_action = self._action(self.show_pipeline, "Ctrl+Shift+P")
         self.week_action = self._action(self.show_week_view, "Ctrl+Shift+W")
@@ -218,6 +219,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions(list(self.new_record_actions.values()))
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.pdf_action)
+        self.file_menu.addAction(self.calendar_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
@@ -379,6 +381,12 @@ class MainWindow(QMainWindow):
         dialog = PdfPreviewDialog(data, f"{safe_name}.pdf", self.context.settings, self)
         dialog.exec()
 
+    def export_upcoming_visits(self) -> None:
+        """File → Export upcoming visits to calendar…: every visit from today on, as .ics."""
+        from kamdesk.ui.visit_exports import export_to_calendar
+
+        export_to_calendar(self.context, self, None)
+
     def show_team(self) -> None:
         """Open the team dialog (Ctrl+T)."""
         from kamdesk.ui.team_dialog import TeamDialog
@@ -471,6 +479,7 @@ class MainWindow(QMainWindow):
         self.delete_action.setText(_("Delete"))
         self.find_action.setText(_("Find"))
         self.pdf_action.setText(_("Account summary PDF…"))
+        self.calendar_action.setText(_("Export upcoming visits to calendar…"))
         self.team_action.setText(_("Team members…"))
         self.pipeline_action.setText(_("Pipeline…"))
         self.week_action.setText(_("Week view…"))

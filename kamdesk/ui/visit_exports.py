@@ -3,6 +3,7 @@
 Both act on the visit chosen in a visits list (the account page's Visits tab): the
 calendar file is written where the user chooses, whole or not at all; the one-page
 pre-visit briefing is previewed first, as the account summary is, and saved from there.
+File → Export upcoming visits to calendar… writes every visit from today on in one file.
 The ops and the PDF code load on first use, not with the window.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from kamdesk.errors import KamdeskError
-from kamdesk.i18n import _
+from kamdesk.i18n import _, ngettext
 from kamdesk.settings import LAST_REPORT_FOLDER
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.record_list import RecordListPanel
@@ -47,14 +48,19 @@ def _file_name(context: AppContext, visit_id: str, suffix: str) -> str:
     return (re.sub(r'[\\/:*?"<>|]+', "_", title).strip() or _("visit")) + suffix
 
 
-def export_to_calendar(context: AppContext, parent: QWidget, visit_id: str) -> Path | None:
-    """Ask where, then write the visit as an .ics file; returns where it went."""
+def export_to_calendar(context: AppContext, parent: QWidget, visit_id: str | None) -> Path | None:
+    """Ask where, then write the visit (None: every visit from today on) as an .ics file.
+
+    Returns where it went, or None when the user cancelled or it could not be written.
+    """
     folder = context.settings.get(LAST_REPORT_FOLDER) or str(Path.home())
+    name = (
+        _file_name(context, visit_id, ".ics")
+        if visit_id is not None
+        else _("Upcoming visits") + ".ics"
+    )
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent,
-        _("Export to calendar"),
-        str(Path(folder) / _file_name(context, visit_id, ".ics")),
-        _("Calendar files (*.ics)"),
+        parent, _("Export to calendar"), str(Path(folder) / name), _("Calendar files (*.ics)")
     )
     if not chosen:
         return None
@@ -64,7 +70,7 @@ def export_to_calendar(context: AppContext, parent: QWidget, visit_id: str) -> P
     from kamdesk.ops.calendar import export_calendar
 
     try:
-        export_calendar(context.book, path, visit_id)
+        count = export_calendar(context.book, path, visit_id)
     except KamdeskError as error:
         QMessageBox.warning(parent, _("Export to calendar"), error.message)
         return None
@@ -72,10 +78,12 @@ def export_to_calendar(context: AppContext, parent: QWidget, visit_id: str) -> P
         context.settings.set(LAST_REPORT_FOLDER, str(path.parent))
     window = parent.window()
     if isinstance(window, QMainWindow):
-        window.statusBar().showMessage(
-            _("Saved {path}: open it to add the visit to your calendar.").format(path=path),
-            _STATUS_MS,
+        message = ngettext(
+            "Saved {count} visit to {path}: open it to add it to your calendar.",
+            "Saved {count} visits to {path}: open it to add them to your calendar.",
+            count,
         )
+        window.statusBar().showMessage(message.format(count=count, path=path), _STATUS_MS)
     return path
 
 

@@ -147,3 +147,41 @@ def test_a_right_click_on_a_visit_offers_both_and_they_follow_the_language(
     from kamdesk.i18n import _
 
     assert own_button(panel, "export_visit_calendar").text() == _("Export to calendar…")
+
+
+def test_file_menu_exports_every_visit_from_today_on(
+    window: MainWindow,
+    book: Book,
+    seed: Seed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    today = dt.date.today()
+    ids = []
+    for title, day in (("Last week", -7), ("Tomorrow", 1), ("Next week", 8)):
+        starts = to_utc(dt.datetime.combine(today + dt.timedelta(days=day), dt.time(10)), SHANGHAI)
+        ids.append(
+            kind_ops.create_record(
+                book,
+                kind("visit"),
+                seed.acme,
+                {
+                    "title": title,
+                    "starts_at": starts,
+                    "ends_at": starts + dt.timedelta(hours=1),
+                    "time_zone": SHANGHAI,
+                },
+            )
+        )
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "upcoming.ics"), "")
+    )
+    assert window.calendar_action in window.file_menu.actions()
+    assert window.calendar_action.text() == "Export upcoming visits to calendar…"
+
+    window.calendar_action.trigger()
+
+    calendar = vobject.readOne((tmp_path / "upcoming.ics").read_text(encoding="utf-8"))
+    uids = [event.uid.value for event in calendar.vevent_list]
+    assert uids == [f"{ids[1]}@visit.kamdesk", f"{ids[2]}@visit.kamdesk"]
+    assert "Saved 2 visits" in window.statusBar().currentMessage()
