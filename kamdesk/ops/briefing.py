@@ -64,7 +64,10 @@ def visit_briefing_data(
     members = {m.id: m.name for m in reader.team_members()}
     people = {s.id: s for s in reader.stakeholders(visit.account_id)}
     on_deal = reads.deal_people(db, visit.opportunity_id) if visit.opportunity_id else {}
-    contacted = last_contacted(db, visit.account_id, now)
+    # Contacts before this visit: a briefing read after the visit began does not count the
+    # visit itself as its attendees' last contact.
+    before = min(now, visit.starts_at - dt.timedelta(microseconds=1))
+    contacted = last_contacted(db, visit.account_id, before)
     today = in_zone(now, visit.time_zone).date()
 
     def on_this_deal(person: StakeholderRow) -> dict[str, Any]:

@@ -309,3 +309,17 @@ def test_on_a_deal_with_its_own_people_the_red_flags_look_at_them(book: Book) ->
     flags = visit_briefing_data(book, made.visit).red_flags
 
     assert flags == ("No economic buyer among the people on this deal.",)
+
+
+@needs_visits
+def test_a_briefing_read_after_the_visit_began_does_not_count_it_as_the_last_contact(
+    book: Book,
+) -> None:
+    made = make_visit_book(book)
+
+    during = visit_briefing_data(
+        book, made.visit, now=at("2026-12-08 10:00")
+    )  # the visit runs 09:30–11:00
+
+    assert all(card.last_contact is None for card in during.attendees)
+    assert any("economic buyer" in flag for flag in during.red_flags)
