@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.team_action = self._action(self.show_team, "Ctrl+T")
         self.pipeline_action = self._action(self.show_pipeline, "Ctrl+Shift+P")
         self.week_action = self._action(self.show_week_view, "Ctrl+Shift+W")
+        self.questions_action = self._action(self.show_question_bank)
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         self.team_menu.addAction(self.team_action)
         self.team_menu.addAction(self.pipeline_action)
         self.team_menu.addAction(self.week_action)
+        self.team_menu.addAction(self.questions_action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
@@ -426,6 +428,12 @@ class MainWindow(QMainWindow):
         week.raise_()
         week.activateWindow()
 
+    def show_question_bank(self) -> None:
+        """Team → Question bank: the questions a visit picks from, kept by the team."""
+        from kamdesk.ui.question_bank import QuestionBankDialog
+
+        QuestionBankDialog(self.context, self).exec()
+
     def show_settings(self) -> None:
         """Open the settings (Ctrl+,)."""
         from kamdesk.ui.settings_dialog import SettingsDialog
@@ -483,6 +491,7 @@ class MainWindow(QMainWindow):
         self.team_action.setText(_("Team members…"))
         self.pipeline_action.setText(_("Pipeline…"))
         self.week_action.setText(_("Week view…"))
+        self.questions_action.setText(_("Question bank…"))
         self.settings_action.setText(_("Settings…"))
         self.quit_action.setText(_("Quit"))
         self.shortcuts_action.setText(_("Keyboard shortcuts"))

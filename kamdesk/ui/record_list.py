@@ -253,7 +253,7 @@ class RecordListPanel(QWidget):
     def new_record(self) -> str | None:
         """Ask for a new record under the parent shown; it is selected once added."""
         parent_id = self.model.parent_id()
-        if not parent_id:
+        if not parent_id and self.kind.parent is not None:
             return None
         record_id = editing.new_record(self._context, self.window(), self.kind, parent_id)
         if record_id:

@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QListWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QListWidget,
+    QTabWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kamdesk.domain.visits import in_zone, local_zone_name, to_utc
@@ -360,3 +367,87 @@ def test_a_deal_of_the_account_is_picked_from_its_deals(
     user.answer(lambda: user.click(panel.add_button), fill)
     assert shown(panel, "opportunity_id") == ["Paint shop"]
     assert context.reader.records_of(VISIT, seed.acme)[0].values["opportunity_id"] == ours
+
+
+def test_a_visit_page_lists_its_questions_and_follow_ups_and_refuses_one_due_before_it(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    visit = add_visit(book, seed.acme, "Pilot review", at("2026-12-08 09:30"))
+    page = open_account(window, user, ACME)
+    panel = visits_of(page)
+    page.tabs.setCurrentWidget(panel)
+    seen: dict[str, str] = {}
+
+    def on_page(dialog: QDialog) -> None:
+        tabs = dialog.findChild(QTabWidget)
+        assert tabs is not None
+        titles = [tabs.tabText(i) for i in range(tabs.count())]
+        assert titles[-2:] == ["Questions (0)", "Follow-ups (0)"]
+        follow_ups = dialog.findChild(RecordListPanel, "follow_up_list")
+        assert follow_ups is not None
+        tabs.setCurrentWidget(follow_ups)
+
+        def too_early(form: QDialog) -> None:
+            user.type(field(form, QLineEdit, "what"), "Send the ROI model")
+            user.type(field(form, QLineEdit, "due"), "2026-12-07")
+            user.press(form, Qt.Key_S, CTRL)
+            assert form.isVisible()
+            seen["due"] = error_label(form, "due").text()
+            retype(user, field(form, QLineEdit, "due"), "2026-12-15")
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.click(follow_ups.add_button), too_early)
+        seen["tab"] = tabs.tabText(tabs.indexOf(follow_ups))
+
+        questions = dialog.findChild(RecordListPanel, "visit_question_list")
+        assert questions is not None
+        tabs.setCurrentWidget(questions)
+
+        def ask(form: QDialog) -> None:
+            bank = field(form, QComboBox, "question_id")
+            offered = [bank.itemText(i) for i in range(bank.count())]
+            assert "If this were solved, what would it mean for you?" in offered
+            bank.setCurrentIndex(offered.index("If this were solved, what would it mean for you?"))
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.click(questions.add_button), ask)
+        seen["questions"] = rows(questions.table)[0]
+        dialog.reject()
+
+    user.click_row(panel.table, 0)
+    user.answer(lambda: user.click(panel.edit_button), on_page)
+
+    assert seen["due"] == "A follow-up cannot be due before its visit."
+    assert seen["tab"] == "Follow-ups (1)"
+    assert seen["questions"] == "If this were solved, what would it mean for you?"
+    [follow_up] = context.reader.records_of(FOLLOW_UP, visit)
+    assert follow_up.values["due"] == dt.date(2026, 12, 15)
+    assert [page.follow_ups.tree.topLevelItem(0).text(0)] == ["Send the ROI model"]
+
+
+def test_the_team_keeps_its_question_bank(
+    window: MainWindow, user: User, context: AppContext
+) -> None:
+    seen: dict[str, object] = {}
+
+    def bank(dialog: QDialog) -> None:
+        panel = dialog.findChild(RecordListPanel, "question_list")
+        assert panel is not None
+        seen["before"] = panel.model.row_count()
+        assert panel.model.row_count() >= 12  # three of each kind to start with
+
+        def add(form: QDialog) -> None:
+            choose(field(form, QComboBox, "question_type"), "value")
+            user.type(field(form, QLineEdit, "text_en"), "What would a day of downtime cost?")
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.click(panel.add_button), add)
+        seen["after"] = panel.model.row_count()
+        seen["texts"] = rows(panel.table, 1)
+        dialog.reject()
+
+    user.answer(window.questions_action.trigger, bank)
+    assert seen["after"] == int(str(seen["before"])) + 1
+    assert "What would a day of downtime cost?" in list(seen["texts"])  # type: ignore[call-overload]
+    texts = [q.values["text_en"] for q in context.reader.all_of(kind("question"))]
+    assert "What would a day of downtime cost?" in texts

@@ -64,7 +64,10 @@ class RecordTableModel(TitledTableModel):
         """Read the records again."""
         self.beginResetModel()
         reader = self._context.reader
-        self._rows = reader.records_of(self.kind, self._parent_id) if self._parent_id else []
+        if self.kind.parent is None:  # a list of its own (the question bank): every record
+            self._rows = reader.all_of(self.kind)
+        else:
+            self._rows = reader.records_of(self.kind, self._parent_id) if self._parent_id else []
         if self.kind.tallies and self._rows:
             counted = tallies(reader.db, self.kind, [row.id for row in self._rows])
             for row in self._rows:
@@ -75,7 +78,9 @@ class RecordTableModel(TitledTableModel):
         # A milestone ticked on a deal changes the deal list's progress too.
         counted = kind_name in {t.kind for t in self.kind.tallies}
         mine = kind_name == self.kind.name or counted
-        if mine and account_id == self._account_id and self._parent_id:
+        # A kind with no parent (the question bank) lists every record: any change counts.
+        here = self.kind.parent is None or (account_id == self._account_id and self._parent_id)
+        if mine and here:
             self.reload()
 
     def rows(self) -> list[RecordRow]:
