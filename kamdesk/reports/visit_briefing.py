@@ -429,6 +429,7 @@ class _Page:
             facts = [
                 deal.stage,
                 format_money(deal.amount_minor, deal.currency, self.locale),
+                f"{deal.probability}%" if deal.probability is not None else "",
                 _("close {date}").format(date=format_date(deal.expected_close, self.locale))
                 if deal.expected_close
                 else "",

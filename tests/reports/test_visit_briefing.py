@@ -78,6 +78,8 @@ def test_the_account_snapshot_and_the_visits_time_in_its_own_zone(
     assert pdf.contains("Thu, Dec 3, 2026")
     assert pdf.contains("9:30 AM–11:00 AM Asia/Shanghai")
     assert pdf.contains("CN¥1,234,567.89")
+    # The visit's deal: its stage, amount, probability and close date on one line.
+    assert pdf.contains("商务 Commercial · CN¥4,800,000.00 · 60% · close Mar 31, 2027")
     for text in ("Tier", "A", "战略客户", "李明", "苏州工业园区星湖街 328 号 3F 会议室"):
         assert pdf.contains(text), text
 
