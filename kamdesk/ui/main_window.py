@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 #: lists them), so they are named here beside the others rather than in the declarations.
 NEW_RECORD_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("opportunity", "Ctrl+Shift+D", N_("New deal…")),
+    ("visit", "Ctrl+Shift+V", N_("New visit…")),
 )
 
 

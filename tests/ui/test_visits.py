@@ -345,6 +345,27 @@ def test_the_week_view_is_listed_among_the_shortcuts(window: MainWindow) -> None
 
     assert ("Ctrl+Shift+W", "Week view") in shortcut_rows(window.actions())
     assert window.week_action in window.team_menu.actions()
+    assert ("Ctrl+Shift+V", "New visit") in shortcut_rows(window.actions())
+
+
+def test_ctrl_shift_v_plans_a_visit_at_the_selected_account(
+    window: MainWindow, user: User, context: AppContext, seed: Seed
+) -> None:
+    page = open_account(window, user, BANK)
+
+    def fill(dialog: QDialog) -> None:
+        assert dialog.windowTitle() == "New visit"
+        focus = QApplication.focusWidget()
+        assert isinstance(focus, QLineEdit) and focus.objectName() == "field_title"
+        user.type(focus, "Risk committee")
+        set_zone(dialog, SHANGHAI)
+        user.type(field(dialog, QLineEdit, "starts_at"), "2026-12-10 15:00")
+        user.type(field(dialog, QLineEdit, "ends_at"), "2026-12-10 16:00")
+        user.press(dialog, Qt.Key_S, CTRL)
+
+    user.answer(lambda: user.press(window, Qt.Key_V, CTRL_SHIFT), fill)
+    assert page.tabs.currentWidget() is visits_of(page)
+    assert shown(visits_of(page), "title") == ["Risk committee"]
 
 
 def test_a_deal_of_the_account_is_picked_from_its_deals(
