@@ -41,6 +41,8 @@ class VocabularyKind(StrEnum):
     OBJECTION_STATUS = "objection_status"
     VISIT_STATUS = "visit_status"
     QUESTION_TYPE = "question_type"
+    CONCESSION_STATUS = "concession_status"
+    NEGOTIATION_ROLE = "negotiation_role"
 
 
 class BuyingRole(StrEnum):

@@ -513,11 +513,20 @@ def _suggest(context: AppContext, kind: Kind) -> Suggest | None:
     return suggest
 
 
-def _new_values(context: AppContext, kind: Kind, account_id: str) -> dict[str, Any]:
-    """A new record's form: the kind's defaults, and the account's currency for money."""
+def _new_values(
+    context: AppContext, kind: Kind, account_id: str, parent_id: str | None = None
+) -> dict[str, Any]:
+    """A new record's form: the kind's defaults, and the currency of what it is under.
+
+    A record under a deal (its negotiation plan) starts in the deal's currency, one under
+    an account in the account's.
+    """
     values = dict(kind.defaults)
     account = context.reader.account(account_id) if account_id else None
     currency = (account or {}).get("currency") or context.settings.get(DEFAULT_CURRENCY)
+    if kind.parent is not None and kind.parent.kind != "account" and parent_id:
+        above = context.reader.record_of(kind_named(kind.parent.kind), parent_id)
+        currency = str((above.values if above is not None else {}).get("currency") or currency)
     for spec in kind.fields:
         if spec.kind is FieldKind.CURRENCY and not values.get(spec.name):
             values[spec.name] = currency
@@ -557,7 +566,7 @@ def new_record(
         actions=actions_for(kind),
         undo_text=undo_text,
         announce=announce,
-        values={**_new_values(context, kind, account_id), **(values or {})},
+        values={**_new_values(context, kind, account_id, parent_id), **(values or {})},
         choices=record_choices(context, account_id),
         suggest=_suggest(context, kind),
     )
