@@ -38,8 +38,17 @@ from kamdesk.demo_visits import VisitMaker, VisitRows
 from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
 from kamdesk.errors import BookError, DiskFullError, KamdeskError
 from kamdesk.i18n import _
+from kamdesk.kinds.milestone import STAGE_STEP, default_templates, stage_rank
 from kamdesk.kinds.opportunity import FIRST_STAGE, STAGE_PROBABILITY
-from kamdesk.models import Account, Coverage, Opportunity, StageChange, Stakeholder, TeamMember
+from kamdesk.models import (
+    Account,
+    Coverage,
+    Milestone,
+    Opportunity,
+    StageChange,
+    Stakeholder,
+    TeamMember,
+)
 from kamdesk.store.book import (
     Book,
     check_can_create,
@@ -1024,6 +1033,7 @@ class _Bundle:
     coverage: list[Coverage]
     deals: list[Opportunity] = field(default_factory=list)
     stage_changes: list[StageChange] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
     visits: VisitRows = field(default_factory=VisitRows)
 
 
@@ -2064,6 +2074,7 @@ class _DealMaker:
                 )
             )
             before = stage
+        bundle.milestones.extend(_deal_milestones(deal, history, draft.zh, self.today))
 
     def _history(self, seed: _DealSeed) -> list[tuple[str, dt.datetime]]:
         """The stages the deal went through up to its own, each with when it got there.
@@ -2094,6 +2105,56 @@ class _DealMaker:
         ]
 
 
+def _deal_milestones(
+    deal: Opportunity, history: list[tuple[str, dt.datetime]], zh: bool, today: dt.date
+) -> list[Milestone]:
+    """The deal's checklist from the default templates, part done as far as it has come.
+
+    Stages the deal has left are (mostly) answered, each milestone on a day the deal was
+    in that stage; its current stage is answered up to some point, in order, as visits
+    answer milestones; stages ahead are open. A won deal answered everything. A stream
+    of its own (from the deal) leaves every other choice of the demo as it was.
+    """
+    rng = random.Random(f"milestones:{deal.name}:{deal.stage}:{history[0][1].isoformat()}")
+    current = stage_rank(deal.stage)
+    reached: dict[str, tuple[dt.date, dt.date]] = {}  # stage → (first reached, left)
+    for number, (stage, moment) in enumerate(history):
+        left = history[number + 1][1].date() if number + 1 < len(history) else today
+        start = reached[stage][0] if stage in reached else moment.date()
+        reached[stage] = (start, max(left, start))
+    templates = default_templates(deal.stage_model)
+    # How many of its current stage's milestones the deal has answered: never all, or
+    # it would have moved on.
+    answered_here = rng.randint(0, max(0, sum(1 for t in templates if t.stage == deal.stage) - 1))
+    counts: dict[str, int] = {}
+    rows = []
+    for template in templates:
+        index = counts[template.stage] = counts.get(template.stage, -1) + 1
+        rank = stage_rank(template.stage)
+        if deal.status == "won" or rank < current:
+            done = deal.status == "won" or rng.random() < (0.9 if deal.status == "open" else 0.7)
+        elif rank == current:
+            done = index < answered_here
+        else:
+            done = False
+        done_on = None
+        if done:
+            first, last = reached.get(template.stage, (history[-1][1].date(), today))
+            done_on = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+        rows.append(
+            Milestone(
+                opportunity_id=deal.id,
+                stage=template.stage,
+                text=template.text("zh_CN" if zh else "en"),
+                position=rank * STAGE_STEP + index,
+                done=done,
+                done_on=done_on,
+                created_at=deal.created_at,
+            )
+        )
+    return rows
+
+
 # ---------------------------------------------------------------------------------------
 # Writing
 # ---------------------------------------------------------------------------------------
@@ -2117,6 +2178,7 @@ def _write_batch(book: Book, batch: list[_Bundle]) -> None:
         session.flush()
         session.add_all([row for bundle in batch for row in bundle.coverage])
         session.add_all([row for bundle in batch for row in bundle.stage_changes])
+        session.add_all([row for bundle in batch for row in bundle.milestones])
         session.flush()
         session.add_all([row for bundle in batch for row in bundle.visits.visits])
         session.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from kamdesk.kinds.base import Kind, LinkSet, ListColumn, MergeGroup, ParentLink
 from kamdesk.kinds.deal_competitor import DEAL_COMPETITOR
 from kamdesk.kinds.deal_person import DEAL_PERSON
+from kamdesk.kinds.milestone import MILESTONE
 from kamdesk.kinds.objection import OBJECTION
 from kamdesk.kinds.opportunity import OPPORTUNITY
 from kamdesk.kinds.visit import FOLLOW_UP, QUESTION, VISIT, VISIT_QUESTION
@@ -23,6 +24,7 @@ KINDS: tuple[Kind, ...] = (
     QUESTION,
     VISIT_QUESTION,
     FOLLOW_UP,
+    MILESTONE,
 )
 
 _BY_NAME = {k.name: k for k in KINDS}

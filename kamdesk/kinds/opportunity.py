@@ -16,7 +16,7 @@ from kamdesk.domain.fields import FieldSpec
 from kamdesk.domain.vocabulary import VocabularyKind as V
 from kamdesk.domain.vocabulary import terms
 from kamdesk.i18n import N_, _
-from kamdesk.kinds.base import Kind, ListColumn, MergeGroup, ParentLink
+from kamdesk.kinds.base import Kind, ListColumn, MergeGroup, ParentLink, Tally
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -83,6 +83,15 @@ def record_stage_change(session: Session, deal: Record, before: dict[str, Any]) 
     )
 
 
+def after_write(session: Session, deal: Record, before: dict[str, Any]) -> None:
+    """What follows a deal's write in its transaction: its stage history, its milestones."""
+    record_stage_change(session, deal, before)
+    # Imported here: the milestones' declaration reads this module's stages.
+    from kamdesk.kinds.milestone import seed_milestones
+
+    seed_milestones(session, deal, before)
+
+
 def _reason_needs_an_outcome(values: Mapping[str, Any]) -> dict[str, str]:
     if values.get("outcome_reason") and values.get("status") == "open":
         return {"outcome_reason": _("An open deal has no win or loss reason yet.")}
@@ -112,18 +121,21 @@ OPPORTUNITY = Kind(
     ),
     order_by=("expected_close", "name"),
     list_columns=(
-        ListColumn("name", 0.26),
+        ListColumn("name", 0.18),
         ListColumn("stage", 0.16),
         ListColumn("amount_minor", 0.14),
         ListColumn("expected_close", 0.12),
         ListColumn("probability", 0.08),
         ListColumn("owner_id", 0.14),
         ListColumn("status", 0.10),
+        ListColumn("progress", 0.08),
     ),
+    # The milestones ticked of the deal's checklist (里程碑), "3/12".
+    tallies=(Tally("progress", N_("Progress"), "milestone", "done"),),
     search_text=("name", "notes"),
     merge_groups=(MergeGroup("amount", ("amount_minor", "currency")),),
     checks=(_reason_needs_an_outcome,),
-    after_write=record_stage_change,
+    after_write=after_write,
     suggest=suggest,
     defaults={
         "stage_model": "compass",

@@ -6,6 +6,7 @@ the tests build the schema from).
 
 from kamdesk.models.deal_competitor import DealCompetitor
 from kamdesk.models.deal_person import DealPerson
+from kamdesk.models.milestone import Milestone, MilestoneTemplate
 from kamdesk.models.objection import Objection
 from kamdesk.models.opportunity import Opportunity, StageChange
 from kamdesk.models.tables import (
@@ -34,6 +35,8 @@ from kamdesk.models.visit import (
 
 SYNCED_TABLES["opportunity"] = Opportunity
 SYNCED_TABLES["stage_change"] = StageChange
+SYNCED_TABLES["milestone"] = Milestone
+SYNCED_TABLES["milestone_template"] = MilestoneTemplate
 SYNCED_TABLES["deal_person"] = DealPerson
 SYNCED_TABLES["deal_competitor"] = DealCompetitor
 SYNCED_TABLES["objection"] = Objection
@@ -54,6 +57,8 @@ __all__ = [
     "DealCompetitor",
     "DealPerson",
     "FollowUp",
+    "Milestone",
+    "MilestoneTemplate",
     "Objection",
     "Opportunity",
     "Question",

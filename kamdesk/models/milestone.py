@@ -29,9 +29,8 @@ class Milestone(Record, table=True):
     done: bool = False
     #: The day the milestone was ticked; None while it is not done.
     done_on: dt.date | None = None
-    #: The visit whose debrief answered it. A plain id: visits are a later table, and a
-    #: deleted visit must not take the answer with it.
-    answered_by_visit_id: str | None = None
+    #: The visit whose debrief answered it (``kamdesk.ops.milestones``), if one did.
+    answered_by_visit_id: str | None = Field(default=None, foreign_key="visit.id")
 
 
 class MilestoneTemplate(Record, table=True):

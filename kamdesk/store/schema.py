@@ -7,5 +7,15 @@ list matches the migration scripts.
 
 from __future__ import annotations
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+SCHEMA_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]

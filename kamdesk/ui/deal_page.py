@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from kamdesk.i18n import _
 from kamdesk.kinds import Kind, shown_on
+from kamdesk.kinds import kind as kind_named
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.record_dialog import RecordDialog
 from kamdesk.ui.record_list import RecordListPanel
@@ -57,9 +58,20 @@ def add_record_pages(
 
 
 def _page_title(panel: RecordListPanel) -> str:
-    return _("{records} ({count})").format(
-        records=_(panel.kind.plural), count=panel.model.row_count()
-    )
+    count = str(panel.model.row_count())
+    flag = _ticked_by(panel.kind)
+    if flag is not None:  # a checklist (a deal's milestones): ticked of all, "3/12"
+        listed = panel.model.rows()
+        count = f"{sum(1 for row in listed if row.values.get(flag))}/{len(listed)}"
+    return _("{records} ({count})").format(records=_(panel.kind.plural), count=count)
+
+
+def _ticked_by(listed: Kind) -> str | None:
+    """The flag that ticks ``listed`` off, if the kind it is kept on tallies it."""
+    if listed.parent is None:
+        return None
+    parent = kind_named(listed.parent.kind)
+    return next((t.flag for t in parent.tallies if t.kind == listed.name), None)
 
 
 def _bind_keys(panel: RecordListPanel) -> None:

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kamdesk.domain.milestones import NO_PROGRESS, Progress
 from kamdesk.domain.pipeline import (
     OPEN,
     Deal,
@@ -63,6 +64,7 @@ from kamdesk.domain.pipeline import (
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_, _, ngettext
 from kamdesk.settings import DEFAULT_CURRENCY
+from kamdesk.store.milestones import DealStage, deal_progress
 from kamdesk.store.pipeline import pipeline_deals, stage_models, stages_of
 from kamdesk.ui.account_list import FilterButton
 from kamdesk.ui.context import AppContext
@@ -82,6 +84,11 @@ _CURRENCY_SEPARATOR = " · "
 _CARD_WIDTH = 230
 _COLUMN_MARGIN = 6
 _LINE_GAP = 2
+#: Cards whose milestones are read at once: more than a column shows without scrolling,
+#: few enough that reading them costs the board's opening nothing it would notice.
+PROGRESS_READ_AHEAD = 20
+#: Reads the milestones' progress of some deals (one query for all of them).
+ReadProgress = Callable[[Sequence[Deal]], Mapping[str, Progress]]
 #: Cards a column shows, soonest close first; the table lists every deal. More cards than
 #: this are more than anyone scrolls through, and would make a large book's board slow.
 CARDS_PER_COLUMN = 200
@@ -101,8 +108,8 @@ def money_list(amounts: Mapping[str, int], default_currency: str) -> str:
     )
 
 
-def card_lines(deal: Deal) -> list[str]:
-    """What a card on the board says, line by line: deal, account, money, close date."""
+def card_lines(deal: Deal, progress: Progress = NO_PROGRESS) -> list[str]:
+    """What a card says, line by line: deal, account, money, close date, milestones."""
     amount = money_text(deal.amount_minor, deal.currency) or _("No amount")
     close = date_text(deal.expected_close) or _("No close date")
     return [
@@ -110,7 +117,20 @@ def card_lines(deal: Deal) -> list[str]:
         deal.account_name,
         f"{amount}{_CURRENCY_SEPARATOR}{percent_text(deal.probability)}",
         _("Closes {date}").format(date=close) if deal.expected_close else close,
+        milestone_line(progress),
     ]
+
+
+def milestone_line(progress: Progress) -> str:
+    """``Milestones 3/12 · next: …``: how far the deal has come, and what to ask next."""
+    tally = progress.overall
+    if not tally.total:
+        return _("No milestones")
+    if not progress.next_milestone:
+        return _("Milestones {tally}, none left to answer").format(tally=tally.text())
+    return _("Milestones {tally} · next: {milestone}").format(
+        tally=tally.text(), milestone=progress.next_milestone
+    )
 
 
 # The board ----------------------------------------------------------------------------
@@ -122,23 +142,44 @@ class StageDealsModel(TitledTableModel):
     def __init__(self) -> None:
         super().__init__((N_("Deal"),))
         self.deals: tuple[Deal, ...] = ()
+        self.progress: dict[str, Progress] = {}
+        self._read_progress: ReadProgress | None = None
 
     def row_count(self) -> int:
         """How many deals the stage holds."""
         return len(self.deals)
 
-    def set_deals(self, deals: tuple[Deal, ...]) -> None:
-        """Show ``deals``."""
+    def set_deals(
+        self,
+        deals: tuple[Deal, ...],
+        progress: Mapping[str, Progress] | None = None,
+        read_progress: ReadProgress | None = None,
+    ) -> None:
+        """Show ``deals``, with their milestones' ``progress`` as far as read (by deal id).
+
+        A card scrolled into view whose progress is not read yet has it read by
+        ``read_progress``, with the cards after it (``PROGRESS_READ_AHEAD``) in one go.
+        """
         self.beginResetModel()
         self.deals = deals
+        self.progress = dict(progress or {})
+        self._read_progress = read_progress
         self.endResetModel()
+
+    def progress_of(self, row: int) -> Progress:
+        """The milestones' progress of the deal on ``row``, read when first needed."""
+        deal = self.deals[row]
+        if deal.id not in self.progress and self._read_progress is not None:
+            ahead = self.deals[row : row + PROGRESS_READ_AHEAD]
+            self.progress.update(self._read_progress(ahead))
+        return self.progress.get(deal.id, NO_PROGRESS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY_ROLE) -> Any:
         """Override QAbstractTableModel.data: a card's lines, joined by newlines."""
         if not index.isValid() or role not in (DISPLAY_ROLE, TOOLTIP_ROLE):
             return None
         deal = self.deals[index.row()]
-        lines = card_lines(deal)
+        lines = card_lines(deal, self.progress_of(index.row()))
         if role == TOOLTIP_ROLE and deal.owner_name:
             lines.append(_("Owner: {name}").format(name=deal.owner_name))
         return "\n".join(lines)
@@ -152,9 +193,9 @@ class CardDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        """Override QStyledItemDelegate.sizeHint: four lines and a margin."""
+        """Override QStyledItemDelegate.sizeHint: five lines and a margin."""
         line = QFontMetrics(option.font).lineSpacing() + _LINE_GAP
-        return QSize(_CARD_WIDTH - 24, 4 * line + 2 * self._PADDING + 8)
+        return QSize(_CARD_WIDTH - 24, 5 * line + 2 * self._PADDING + 8)
 
     def paint(
         self,
@@ -231,10 +272,16 @@ class StageColumnView(QFrame):
         layout.addWidget(self.more)
 
     def show_column(
-        self, label: str, deals: tuple[Deal, ...], figures: Figures, currency: str
+        self,
+        label: str,
+        deals: tuple[Deal, ...],
+        figures: Figures,
+        currency: str,
+        progress: Mapping[str, Progress] | None = None,
+        read_progress: ReadProgress | None = None,
     ) -> None:
         """Show the stage's deals and its count, amount and weighted amount."""
-        self.model.set_deals(deals[:CARDS_PER_COLUMN])
+        self.model.set_deals(deals[:CARDS_PER_COLUMN], progress, read_progress)
         hidden = len(deals) - CARDS_PER_COLUMN
         self.more.setVisible(hidden > 0)
         if hidden > 0:
@@ -546,12 +593,19 @@ class PipelineWindow(QDialog):
         # A deal on a stage the team added to the list gets a column of its own.
         for extra in result.stages[len(self.columns) :]:
             self._add_column(extra.stage)
+        # The milestones of the first cards of every column, in one read (not one per
+        # deal); those further down are read as they scroll into view.
+        progress = self._read_progress(
+            [deal for column in result.stages for deal in column.deals[:PROGRESS_READ_AHEAD]]
+        )
         for view, column in zip(self.columns, result.stages, strict=False):
             view.show_column(
                 label(VocabularyKind.DEAL_STAGE, column.stage),
                 column.deals,
                 column.figures,
                 currency,
+                progress,
+                self._read_progress,
             )
         self._align_headers()
         self.table_model.set_deals(shown, stages)
@@ -560,6 +614,13 @@ class PipelineWindow(QDialog):
         self.board_message.setText(message)
         self.table_empty.update_for(len(shown), message)
         self._show_footer(result.total, currency)
+
+    def _read_progress(self, deals: Sequence[Deal]) -> dict[str, Progress]:
+        """The milestones' progress of ``deals``, in one read."""
+        return deal_progress(
+            self._context.reader.db,
+            (DealStage(deal.id, deal.stage_model, deal.stage) for deal in deals),
+        )
 
     def _align_headers(self) -> None:
         """Give every column's header the height of the tallest, so the cards line up."""

@@ -110,6 +110,7 @@ def test_ctrl_shift_p_opens_the_board_by_stage_without_blocking_the_window(
     assert "Weighted CN¥480,000.00 · $25,000.00" in header
     assert cards(pipeline, "compass.commercial")[0].split("\n") == [
         "Robot cells", "Acme Robotics", "CN¥800,000.00 · 60%", "Closes Feb 15, 2027",
+        "Milestones 0/16 · next: The customer has confirmed the budget and its source",
     ]  # fmt: skip
     assert cards(pipeline, "compass.commercial")[1].split("\n")[3] == "No close date"
 

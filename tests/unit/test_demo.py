@@ -448,3 +448,57 @@ def test_every_deal_has_its_stage_history_over_the_past_months(book: Book) -> No
         )
     }
     assert len(logged) == sum(len(h) for h in histories.values())
+
+
+def test_every_deal_has_its_models_milestones_part_done_in_its_language(
+    book: Book, reader: BookReader
+) -> None:
+    from kamdesk.domain.milestones import progress
+    from kamdesk.kinds.milestone import MILESTONE, STAGES, default_templates
+
+    accounts = dict(_rows(book.db, "SELECT id, name FROM account"))
+    started = dict(
+        _rows(book.db, "SELECT opportunity_id, MIN(changed_at) FROM stage_change GROUP BY 1")
+    )
+    ticked_in_current_stage = 0
+    for deal in _deal_rows(book):
+        rows = reader.records_of(MILESTONE, deal["id"])
+        model = deal["stage_model"]
+        # The whole checklist of the deal's model, in stage order.
+        assert [r.values["stage"] for r in rows] == [t.stage for t in default_templates(model)], (
+            deal["name"]
+        )
+        zh = bool(CJK.search(str(accounts[deal["account_id"]])))
+        assert all(bool(CJK.search(r.values["text"])) == zh for r in rows), deal["name"]
+        first_day = dt.date.fromisoformat(str(started[deal["id"]])[:10])
+        for row in rows:
+            done, done_on = row.values["done"], row.values["done_on"]
+            assert (done_on is not None) == done
+            if done:
+                assert first_day <= done_on <= TODAY, (deal["name"], done_on)
+        result = progress(
+            [_Milestone(r.values["stage"], r.values["done"]) for r in rows],
+            STAGES[model],
+            deal["stage"],
+        )
+        if deal["status"] == "won":
+            assert result.overall.done == result.overall.total
+        else:
+            # Never everything: the deal would have moved on.
+            assert result.overall.done < result.overall.total
+            current = dict(result.stages)[deal["stage"]]
+            assert current.done < current.total
+            ticked_in_current_stage += current.done > 0
+            ahead = list(STAGES[model])[list(STAGES[model]).index(deal["stage"]) + 1 :]
+            assert all(dict(result.stages)[s].done == 0 for s in ahead)
+    assert ticked_in_current_stage > 0  # part done, not only stage by stage
+    logged = _rows(
+        book.db, "SELECT COUNT(DISTINCT row_id) FROM change_log WHERE table_name = 'milestone'"
+    )
+    assert logged[0][0] == _rows(book.db, "SELECT COUNT(*) FROM milestone")[0][0]
+
+
+class _Milestone(NamedTuple):
+    stage: str
+    done: bool
+    text: str = ""

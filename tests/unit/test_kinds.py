@@ -17,7 +17,7 @@ from sqlalchemy import inspect
 
 from kamdesk.domain.fields import FieldKind
 from kamdesk.domain.vocabulary import DEFAULT_VOCABULARY
-from kamdesk.kinds import KINDS, Kind
+from kamdesk.kinds import KINDS, Kind, kind
 from kamdesk.models import SYNCED_TABLES
 from kamdesk.store.changelog import encode_value
 
@@ -40,22 +40,31 @@ def test_a_kind_is_named_after_its_table_and_its_table_is_synced(declared: Kind)
 
 def test_every_field_a_kind_names_is_a_column_of_its_table(declared: Kind) -> None:
     fields = {spec.name for spec in declared.fields}
+    tallies = {tally.name for tally in declared.tallies}
     # Fields kept in link tables (a visit's attendees) are the links' columns instead.
     assert {spec.name for spec in declared.column_fields} <= columns(declared)
     for link in declared.links:
         assert link.field in fields and link.field not in columns(declared)
         assert {link.own_column, link.other_column} <= set(link.model().model_fields)
     named = {
-        *declared.order_by,
         *declared.search_text,
-        *(c.field for c in declared.list_columns),
+        *(c.field for c in declared.list_columns if c.field not in tallies),
         *(name for group in declared.merge_groups for name in group.fields),
         *declared.defaults,
         declared.title_field,
     }
     assert named <= fields
+    # The order may be a column the kind keeps itself rather than a field of its form
+    # (a milestone's place on its deal's checklist).
+    assert set(declared.order_by) <= columns(declared)
     for spec in declared.fields:
         assert spec.narrowed_by is None or spec.narrowed_by in fields
+    for tally in declared.tallies:
+        # What a tally counts is a kind under this one, ticked off by a flag it has.
+        counted = kind(tally.kind)
+        assert counted.parent is not None and counted.parent.kind == declared.name
+        assert counted.specs[tally.flag].kind is FieldKind.FLAG
+        assert tally.name not in columns(declared)
 
 
 def test_a_merge_group_is_named_unlike_any_column(declared: Kind) -> None:

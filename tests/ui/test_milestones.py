@@ -1,0 +1,110 @@
+"""A deal's milestones through the real window: ticked on the deal's page, counted on the
+deal's tab and in the Deals list, and shown with the next one on the pipeline's cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDialog
+
+from kamdesk.kinds import kind
+from kamdesk.store.book import Book
+from kamdesk.ui.formatting import date_text
+from kamdesk.ui.main_window import MainWindow
+
+from .conftest import ACME, Seed, User, field, rows
+from .test_deal_page import column, on_deal_page, open_tab, tab_titles
+from .test_deals import add_deal, deals_of, open_account, shown
+from .test_pipeline import cards, open_pipeline
+
+CTRL = Qt.ControlModifier
+MILESTONE = kind("milestone")
+
+
+def tick_first(user: User, deal_page: QDialog) -> None:
+    """On the deal's Milestones tab, open the first milestone (F2), tick Done and save."""
+    milestones = open_tab(user, deal_page, "milestone")
+    user.click_row(milestones.table, 0)
+
+    def tick(form: QDialog) -> None:
+        assert form.windowTitle() == "Edit milestone"
+        done = field(form, QCheckBox, "done")
+        done.setFocus()
+        user.press(done, Qt.Key_Space)
+        assert done.isChecked()
+        user.press(form, Qt.Key_S, CTRL)
+
+    user.answer(lambda: user.press(milestones.table, Qt.Key_F2), tick)
+
+
+def test_a_milestone_ticked_on_the_deal_counts_on_its_tab_and_in_the_deals_list(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    add_deal(book, seed.acme, "Paint shop")
+    page = open_account(window, user, ACME)
+    deals = deals_of(page)
+    assert shown(deals, "progress") == ["0/16"]
+    seen: dict[str, object] = {}
+
+    def tick_and_look(dialog: QDialog) -> None:
+        assert "Milestones (0/16)" in tab_titles(dialog)
+        tick_first(user, dialog)
+        milestones = open_tab(user, dialog, "milestone")
+        seen["titles"] = tab_titles(dialog)
+        seen["done"] = column(milestones, "done")[:2]
+        seen["done_on"] = column(milestones, "done_on")[:2]
+        seen["text"] = column(milestones, "text")[0]
+
+    on_deal_page(window, user, "Paint shop", tick_and_look)
+
+    assert "Milestones (1/16)" in seen["titles"]  # type: ignore[operator]
+    assert seen["done"] == ["Yes", "No"]
+    assert seen["done_on"] == [date_text(dt.date.today()), ""]
+    assert seen["text"] == "The customer agrees there is a problem worth solving"
+    assert shown(deals, "progress") == ["1/16"]
+
+    user.press(window, Qt.Key_Z, CTRL)  # undo the tick
+    assert shown(deals, "progress") == ["0/16"]
+
+
+def test_a_pipeline_card_shows_the_progress_and_the_next_milestone(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    add_deal(book, seed.acme, "Paint shop", stage="compass.intent")
+    add_deal(book, seed.acme, "Welding cells", stage="compass.solution")
+    on_deal_page(window, user, "Paint shop", lambda dialog: tick_first(user, dialog))
+
+    pipeline = open_pipeline(window, user)
+    try:
+        [paint] = cards(pipeline, "compass.intent")
+        assert paint.split("\n")[0] == "Paint shop"
+        assert paint.split("\n")[4] == (
+            "Milestones 1/16 · next: The customer has said what the problem costs the business"
+        )
+        [welding] = cards(pipeline, "compass.solution")
+        # At the solution stage the next is that stage's first, whatever is left before.
+        assert welding.split("\n")[4] == (
+            "Milestones 0/16 · next: "
+            "The customer has confirmed the requirements and selection criteria"
+        )
+    finally:
+        pipeline.close()
+
+
+def test_a_deal_with_no_milestones_left_says_so_on_its_card(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    from kamdesk.ops.kinds import update_record
+
+    deal = add_deal(book, seed.acme, "Spare parts", stage="compass.closing")
+    for row in window.context.reader.records_of(MILESTONE, deal):
+        if row.values["stage"] == "compass.closing":
+            update_record(book, MILESTONE, row.id, {"done": True})
+    pipeline = open_pipeline(window, user)
+    try:
+        [card] = cards(pipeline, "compass.closing")
+        assert card.split("\n")[4] == "Milestones 4/16, none left to answer"
+    finally:
+        pipeline.close()
+    assert rows(deals_of(open_account(window, user, ACME)).table)[0] == "Spare parts"
