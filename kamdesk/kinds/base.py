@@ -139,6 +139,9 @@ class Kind:
     position: int = 100
     #: Columns of its list counted from the records under it (a deal's milestones).
     tallies: tuple[Tally, ...] = ()
+    #: Fields a new record's form starts with from the record it is under, of the same
+    #: name (a milestone starts at its deal's current stage).
+    from_parent: tuple[str, ...] = ()
     #: Fields kept in link tables rather than as columns (see ``LinkSet``).
     links: tuple[LinkSet, ...] = ()
 

@@ -395,6 +395,7 @@ MILESTONE = Kind(
     after_write=keep_in_order,
     suggest=suggest,
     defaults={"done": False},
+    from_parent=("stage",),
     title_field="text",
     shown_on="opportunity",
     position=40,

@@ -519,7 +519,8 @@ def _new_values(
     """A new record's form: the kind's defaults, and the currency of what it is under.
 
     A record under a deal (its negotiation plan) starts in the deal's currency, one under
-    an account in the account's.
+    an account in the account's; it starts with the deal's values its kind takes from it
+    (``Kind.from_parent``: a milestone starts at the deal's current stage).
     """
     values = dict(kind.defaults)
     account = context.reader.account(account_id) if account_id else None
@@ -527,6 +528,9 @@ def _new_values(
     if kind.parent is not None and kind.parent.kind != "account" and parent_id:
         above = context.reader.record_of(kind_named(kind.parent.kind), parent_id)
         currency = str((above.values if above is not None else {}).get("currency") or currency)
+        for name in kind.from_parent:
+            if above is not None and above.values.get(name) is not None:
+                values[name] = above.values[name]
     for spec in kind.fields:
         if spec.kind is FieldKind.CURRENCY and not values.get(spec.name):
             values[spec.name] = currency

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialog
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLineEdit
 
 from kamdesk.kinds import kind
 from kamdesk.store.book import Book
 from kamdesk.ui.formatting import date_text
 from kamdesk.ui.main_window import MainWindow
 
-from .conftest import ACME, Seed, User, field, rows
+from .conftest import ACME, Seed, User, choose, error_label, field, rows
 from .test_deal_page import column, on_deal_page, open_tab, tab_titles
 from .test_deals import add_deal, deals_of, open_account, shown
 from .test_pipeline import cards, open_pipeline
@@ -108,3 +108,39 @@ def test_a_deal_with_no_milestones_left_says_so_on_its_card(
     finally:
         pipeline.close()
     assert rows(deals_of(open_account(window, user, ACME)).table)[0] == "Spare parts"
+
+
+def test_a_milestone_added_on_the_deal_starts_at_its_stage_and_another_models_is_refused(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    add_deal(book, seed.acme, "Paint shop", stage="compass.solution")
+    seen: dict[str, object] = {}
+
+    def add(dialog: QDialog) -> None:
+        milestones = open_tab(user, dialog, "milestone")
+
+        def fill(form: QDialog) -> None:
+            assert form.windowTitle() == "New milestone"
+            stage = field(form, QComboBox, "stage")
+            assert stage.currentData() == "compass.solution"  # the deal's own stage
+            user.type(field(form, QLineEdit, "text"), "The customer's IT accepts cloud hosting")
+            choose(stage, "project.tender")
+            user.press(form, Qt.Key_S, CTRL)
+            assert form.isVisible()  # refused: nothing saved, the form stays
+            seen["error"] = error_label(form, "stage").text()
+            choose(stage, "compass.solution")
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.press(milestones.table, Qt.Key_N, CTRL), fill)
+        seen["texts"] = column(milestones, "text")
+        seen["titles"] = tab_titles(dialog)
+
+    on_deal_page(window, user, "Paint shop", add)
+
+    assert seen["error"] == "This stage is not one of the deal's stage model: choose another."
+    texts = seen["texts"]
+    assert isinstance(texts, list) and len(texts) == 17
+    # Last of the solution stage's: after its four, before the commercial ones.
+    assert texts[8] == "The customer's IT accepts cloud hosting"
+    assert texts[9] == "The customer has confirmed the budget and its source"
+    assert "Milestones (0/17)" in seen["titles"]  # type: ignore[operator]
