@@ -67,12 +67,22 @@ def export_to_calendar(context: AppContext, parent: QWidget, visit_id: str | Non
     path = Path(chosen)
     if path.suffix.lower() != ".ics":
         path = path.with_name(path.name + ".ics")
+    from PySide6.QtCore import Qt
+
     from kamdesk.ops.calendar import export_calendar
 
+    # A team's book can hold thousands of upcoming visits: the file takes a while.
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         count = export_calendar(context.book, path, visit_id)
     except KamdeskError as error:
-        QMessageBox.warning(parent, _("Export to calendar"), error.message)
+        failure: str | None = error.message
+    else:
+        failure = None
+    finally:
+        QApplication.restoreOverrideCursor()
+    if failure is not None:
+        QMessageBox.warning(parent, _("Export to calendar"), failure)
         return None
     with contextlib.suppress(KamdeskError):
         context.settings.set(LAST_REPORT_FOLDER, str(path.parent))

@@ -11,7 +11,7 @@ import pytest
 import vobject
 from pypdf import PdfReader
 from PySide6.QtCore import QPoint, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kamdesk.domain.visits import to_utc
@@ -185,3 +185,29 @@ def test_file_menu_exports_every_visit_from_today_on(
     uids = [event.uid.value for event in calendar.vevent_list]
     assert uids == [f"{ids[1]}@visit.kamdesk", f"{ids[2]}@visit.kamdesk"]
     assert "Saved 2 visits" in window.statusBar().currentMessage()
+
+
+def test_a_calendar_file_that_cannot_be_written_is_explained_and_nothing_is_left(
+    window: MainWindow,
+    user: User,
+    book: Book,
+    seed: Seed,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_visit(book, seed)
+    _page, panel = visits_tab(window, user)
+    user.click_row(panel.table, 0)
+    missing = tmp_path / "no such folder" / "visit.ics"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(missing), ""))
+    said: list[str] = []
+
+    user.answer(
+        lambda: user.click(own_button(panel, "export_visit_calendar")),
+        lambda box: said.append(box.text()),
+        kind=QMessageBox,
+    )
+
+    assert said == [f"The folder {missing.parent} does not exist."]
+    assert not missing.parent.exists()
+    assert QApplication.overrideCursor() is None
