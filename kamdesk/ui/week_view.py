@@ -13,13 +13,14 @@ import datetime as dt
 import sqlite3
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QEvent, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QGroupBox,
     QHeaderView,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -186,6 +187,10 @@ class WeekView(QDialog):
             table.verticalHeader().setDefaultSectionSize(24)
             table.doubleClicked.connect(lambda index, m=model: self._open(m, index.row()))
             table.activated_row.connect(lambda row, m=model: self._open(m, row))
+            table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            table.customContextMenuRequested.connect(
+                lambda position, t=table, m=model: self._show_menu(t, m, position)
+            )
             for column, width in enumerate((130, 100, 220, 260)):
                 table.setColumnWidth(column, width)
             box = QGroupBox()
@@ -223,6 +228,25 @@ class WeekView(QDialog):
         visit_id = model.visit_id(row)
         if visit_id is not None:
             edit_record(self._context, self, kind("visit"), visit_id)
+
+    def _show_menu(self, table: QTableView, model: WeekTableModel, position: QPoint) -> None:
+        """Right-click on a visit: open it, export it to a calendar, or see its briefing."""
+        from kamdesk.ui.visit_exports import export_to_calendar, show_briefing
+
+        index = table.indexAt(position)
+        visit_id = model.visit_id(index.row()) if index.isValid() else None
+        if visit_id is None:
+            return
+        table.selectRow(index.row())
+        menu = QMenu(self)
+        menu.setObjectName("week_visit_menu")
+        for text, act in (
+            (_("Edit…"), lambda: self._open(model, index.row())),
+            (_("Export to calendar…"), lambda: export_to_calendar(self._context, self, visit_id)),
+            (_("Briefing PDF…"), lambda: show_briefing(self._context, self, visit_id)),
+        ):
+            menu.addAction(text).triggered.connect(act)
+        menu.exec(table.viewport().mapToGlobal(position))
 
     def retranslate(self) -> None:
         """Set every text in the current language."""

@@ -19,9 +19,11 @@ from kamdesk.kinds import KINDS, kind
 from kamdesk.ops import kinds as kind_ops
 from kamdesk.store.book import Book
 from kamdesk.ui.account_page import AccountPage
+from kamdesk.ui.context import AppContext
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.pdf_preview import PdfPreviewDialog
 from kamdesk.ui.record_list import RecordListPanel
+from kamdesk.ui.week_view import WeekView
 
 from .conftest import ACME, Seed, User, rows, switch_language
 
@@ -211,3 +213,36 @@ def test_a_calendar_file_that_cannot_be_written_is_explained_and_nothing_is_left
     assert said == [f"The folder {missing.parent} does not exist."]
     assert not missing.parent.exists()
     assert QApplication.overrideCursor() is None
+
+
+def test_the_week_view_offers_a_visit_s_briefing_on_a_right_click(
+    window: MainWindow, user: User, qtbot: QtBot, book: Book, seed: Seed, context: AppContext
+) -> None:
+    add_visit(book, seed)
+    week = WeekView(context, window, today=dt.date(2026, 12, 8))
+    qtbot.addWidget(week)
+    week.show()
+    table = week.tables[0]
+    row = next(r for r in range(week.models[0].row_count()) if week.models[0].visit_id(r))
+    seen: dict[str, Any] = {}
+
+    def pick_briefing() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        actions = {a.text(): a for a in menu.actions()}
+        seen["menu"] = list(actions)
+        menu.close()
+        actions["Briefing PDF…"].trigger()
+
+    def look(dialog: PdfPreviewDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.page_count() >= 1)
+        seen["pages"] = dialog.page_count()
+
+    def right_click() -> None:
+        QTimer.singleShot(50, pick_briefing)
+        rect = table.visualRect(week.models[0].index(row, 0))
+        table.customContextMenuRequested.emit(QPoint(rect.center()))
+
+    user.answer(right_click, look, kind=PdfPreviewDialog)
+
+    assert seen == {"menu": ["Edit…", "Export to calendar…", "Briefing PDF…"], "pages": 1}
