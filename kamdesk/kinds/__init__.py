@@ -9,7 +9,7 @@ from __future__ import annotations
 from kamdesk.kinds.base import Kind, LinkSet, ListColumn, MergeGroup, ParentLink
 from kamdesk.kinds.deal_competitor import DEAL_COMPETITOR
 from kamdesk.kinds.deal_person import DEAL_PERSON
-from kamdesk.kinds.milestone import MILESTONE
+from kamdesk.kinds.milestone import MILESTONE, MILESTONE_TEMPLATE
 from kamdesk.kinds.objection import OBJECTION
 from kamdesk.kinds.opportunity import OPPORTUNITY
 from kamdesk.kinds.visit import FOLLOW_UP, QUESTION, VISIT, VISIT_QUESTION
@@ -25,6 +25,7 @@ KINDS: tuple[Kind, ...] = (
     VISIT_QUESTION,
     FOLLOW_UP,
     MILESTONE,
+    MILESTONE_TEMPLATE,
 )
 
 _BY_NAME = {k.name: k for k in KINDS}

@@ -59,6 +59,8 @@ STAGES: dict[str, tuple[str, ...]] = _stages()
 #: Positions of a stage's milestones start at its rank × this: the checklist's order is
 #: its stages' order, whatever order milestones were added in.
 STAGE_STEP = 1000
+#: Likewise for the stage models, in the team's list of templates.
+MODEL_STEP = 100 * STAGE_STEP
 
 
 def stage_rank(stage: str) -> int:
@@ -77,6 +79,20 @@ class Template(NamedTuple):
     def text(self, language: str) -> str:
         """The wording in ``language`` (``zh_CN`` or English)."""
         return self.text_zh if language == "zh_CN" else self.text_en
+
+
+def template_position(stage: str, index: int) -> int:
+    """Where the ``index``-th template of ``stage`` comes in the team's list of templates.
+
+    Models in the order they are offered, then stages first to last, then as listed:
+    the list reads as the checklists do.
+    """
+    model_rank = (
+        list(STAGES).index(stage_model_of(stage))
+        if stage_model_of(stage) in STAGES
+        else len(STAGES)
+    )
+    return model_rank * MODEL_STEP + stage_rank(stage) * STAGE_STEP + index
 
 
 def template_id(stage: str, index: int) -> str:
@@ -241,11 +257,15 @@ def _from_templates(session: Session, deal: Opportunity) -> None:
         if template.stage not in STAGES.get(model, ()):
             continue  # a template of a stage the book no longer knows
         index = counts[template.stage] = counts.get(template.stage, -1) + 1
+        # A template written in one language only gives that wording in either.
+        text = (
+            (template.text_zh or template.text_en) if zh else (template.text_en or template.text_zh)
+        )
         session.add(
             Milestone(
                 opportunity_id=deal.id,
                 stage=template.stage,
-                text=template.text_zh if zh else template.text_en,
+                text=text,
                 position=stage_rank(template.stage) * STAGE_STEP + index,
             )
         )
@@ -401,4 +421,66 @@ MILESTONE = Kind(
     position=40,
     # The deal's stages, which the deals' migration seeds: milestones bring no list.
     vocabulary=tuple(t for t in OPPORTUNITY.vocabulary if t.kind is V.DEAL_STAGE),
+)
+
+
+# The team's templates -------------------------------------------------------------------
+
+
+def _template_model() -> type[Record]:
+    from kamdesk.models.milestone import MilestoneTemplate
+
+    return MilestoneTemplate
+
+
+def _template_in_order(session: Session, template: Record, before: dict[str, Any]) -> None:
+    """Place a new or re-staged template last among its stage's."""
+    if "stage" not in before:
+        return
+    from sqlmodel import col, select
+
+    from kamdesk.models.milestone import MilestoneTemplate
+
+    assert isinstance(template, MilestoneTemplate)
+    statement = select(MilestoneTemplate.position).where(
+        MilestoneTemplate.stage == template.stage,
+        MilestoneTemplate.id != template.id,
+        col(MilestoneTemplate.deleted_at).is_(None),
+    )
+    others = list(session.exec(statement))
+    template.position = max(others) + 1 if others else template_position(template.stage, 0)
+
+
+def _worded(values: Mapping[str, Any]) -> dict[str, str]:
+    if not values.get("text_en") and not values.get("text_zh"):
+        return {"text_en": _("Write the milestone in English, in Chinese or in both.")}
+    return {}
+
+
+#: The team's templates: what every new deal's checklist starts from. Team → Milestone
+#: templates… lists them; an edit changes the deals made afterwards, not those made.
+MILESTONE_TEMPLATE = Kind(
+    name="milestone_template",
+    label=N_("milestone template"),
+    plural=N_("Milestone templates"),
+    model=_template_model,
+    fields=(
+        FieldSpec("stage", N_("Stage"), F.CHOICE, True, V.DEAL_STAGE),
+        FieldSpec("text_en", N_("Milestone (English)"), F.TEXT),
+        FieldSpec("text_zh", N_("Milestone (Chinese)"), F.TEXT),
+        FieldSpec("archived", N_("Archived (new deals do without it)"), F.FLAG),
+    ),
+    order_by=("position",),
+    list_columns=(
+        ListColumn("stage", 0.16),
+        ListColumn("text_en", 0.4),
+        ListColumn("text_zh", 0.32),
+        ListColumn("archived", 0.12),
+    ),
+    checks=(_worded,),
+    after_write=_template_in_order,
+    defaults={"archived": False},
+    title_field="text_en",
+    # The deal's stages, which the deals' migration seeds.
+    vocabulary=MILESTONE.vocabulary,
 )

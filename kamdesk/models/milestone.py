@@ -47,6 +47,6 @@ class MilestoneTemplate(Record, table=True):
 
     stage: str
     position: int = 0
-    text_en: str
-    text_zh: str
+    text_en: str = ""
+    text_zh: str = ""
     archived: bool = False

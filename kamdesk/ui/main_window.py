@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.pipeline_action = self._action(self.show_pipeline, "Ctrl+Shift+P")
         self.week_action = self._action(self.show_week_view, "Ctrl+Shift+W")
         self.questions_action = self._action(self.show_question_bank)
+        self.milestone_templates_action = self._action(self.show_milestone_templates)
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
@@ -237,6 +238,7 @@ class MainWindow(QMainWindow):
         self.team_menu.addAction(self.pipeline_action)
         self.team_menu.addAction(self.week_action)
         self.team_menu.addAction(self.questions_action)
+        self.team_menu.addAction(self.milestone_templates_action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
@@ -435,6 +437,12 @@ class MainWindow(QMainWindow):
 
         QuestionBankDialog(self.context, self).exec()
 
+    def show_milestone_templates(self) -> None:
+        """Team → Milestone templates: the checklists new deals start with."""
+        from kamdesk.ui.milestone_templates import MilestoneTemplatesDialog
+
+        MilestoneTemplatesDialog(self.context, self).exec()
+
     def show_settings(self) -> None:
         """Open the settings (Ctrl+,)."""
         from kamdesk.ui.settings_dialog import SettingsDialog
@@ -493,6 +501,7 @@ class MainWindow(QMainWindow):
         self.pipeline_action.setText(_("Pipeline…"))
         self.week_action.setText(_("Week view…"))
         self.questions_action.setText(_("Question bank…"))
+        self.milestone_templates_action.setText(_("Milestone templates…"))
         self.settings_action.setText(_("Settings…"))
         self.quit_action.setText(_("Quit"))
         self.shortcuts_action.setText(_("Keyboard shortcuts"))

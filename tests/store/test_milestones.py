@@ -6,13 +6,16 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import select
 
 from kamdesk.errors import ValidationError
 from kamdesk.i18n import set_language
 from kamdesk.kinds import kind
-from kamdesk.kinds.milestone import DEFAULT_TEMPLATES, default_templates, template_id
-from kamdesk.models import MilestoneTemplate
+from kamdesk.kinds.milestone import (
+    DEFAULT_TEMPLATES,
+    default_templates,
+    template_id,
+    template_position,
+)
 from kamdesk.ops.accounts import create_account
 from kamdesk.ops.kinds import (
     create_record,
@@ -25,6 +28,7 @@ from kamdesk.store.reader import BookReader, RecordRow
 
 DEAL = kind("opportunity")
 MILESTONE = kind("milestone")
+TEMPLATE = kind("milestone_template")
 
 
 @pytest.fixture
@@ -88,7 +92,9 @@ def test_a_new_book_holds_the_default_templates_with_ids_every_device_shares(
     index: dict[str, int] = {}
     for t in DEFAULT_TEMPLATES:
         n = index[t.stage] = index.get(t.stage, -1) + 1
-        expected.append((template_id(t.stage, n), t.stage, n, t.text_en, t.text_zh))
+        expected.append(
+            (template_id(t.stage, n), t.stage, template_position(t.stage, n), t.text_en, t.text_zh)
+        )
     assert sorted(rows) == sorted(expected)
     stages = {t.stage for t in DEFAULT_TEMPLATES}
     assert len(stages) == 10  # every stage of both models
@@ -100,31 +106,34 @@ def test_a_teams_edited_templates_shape_the_deals_made_afterwards(
     book: Book, account_id: str
 ) -> None:
     before = new_deal(book, account_id)
-    with book.write() as session:
-        templates = session.exec(
-            select(MilestoneTemplate).where(MilestoneTemplate.stage == "compass.intent")
-        ).all()
-        first = min(templates, key=lambda t: t.position)
-        first.text_en = "The plant manager admits the line stops too often"
-        for other in templates:
-            if other is not first:
-                other.archived = True
-        session.add(
-            MilestoneTemplate(
-                stage="compass.intent",
-                position=9,
-                text_en="The customer shares last year's downtime figures",
-                text_zh="客户提供了去年的停机数据",
-            )
-        )
+    # Through the same actions as Team → Milestone templates…
+    templates = BookReader(book.db).all_of(TEMPLATE)
+    intent = [row for row in templates if row.values["stage"] == "compass.intent"]
+    update_record(
+        book, TEMPLATE, intent[0].id, {"text_en": "The plant manager admits the line stops"}
+    )
+    for other in intent[1:]:
+        update_record(book, TEMPLATE, other.id, {"archived": True})
+    create_record(
+        book,
+        TEMPLATE,
+        None,
+        {"stage": "compass.intent", "text_en": "The customer shares last year's downtime"},
+    )
+    with pytest.raises(ValidationError) as unworded:
+        create_record(book, TEMPLATE, None, {"stage": "compass.intent"})
+    assert set(unworded.value.errors) == {"text_en"}
     after = new_deal(book, account_id)
 
-    intent = [text for stage, text in texts(book, after) if stage == "compass.intent"]
-    assert intent == [
-        "The plant manager admits the line stops too often",
-        "The customer shares last year's downtime figures",
+    assert [text for stage, text in texts(book, after) if stage == "compass.intent"] == [
+        "The plant manager admits the line stops",
+        "The customer shares last year's downtime",
     ]
     assert len(texts(book, before)) == 16  # a deal's own checklist is its own
+    # The team's list reads as the checklists do: the added one last of its stage.
+    listed = [row.values["stage"] for row in BookReader(book.db).all_of(TEMPLATE)]
+    assert listed[:6] == ["compass.intent"] * 5 + ["compass.solution"]
+    assert listed[-1] == "project.implementation"
 
 
 def test_a_milestone_of_another_stage_model_is_refused_and_nothing_is_saved(

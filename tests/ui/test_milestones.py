@@ -12,6 +12,7 @@ from kamdesk.kinds import kind
 from kamdesk.store.book import Book
 from kamdesk.ui.formatting import date_text
 from kamdesk.ui.main_window import MainWindow
+from kamdesk.ui.record_list import RecordListPanel
 
 from .conftest import ACME, Seed, User, choose, error_label, field, rows
 from .test_deal_page import column, on_deal_page, open_tab, tab_titles
@@ -144,3 +145,43 @@ def test_a_milestone_added_on_the_deal_starts_at_its_stage_and_another_models_is
     assert texts[8] == "The customer's IT accepts cloud hosting"
     assert texts[9] == "The customer has confirmed the budget and its source"
     assert "Milestones (0/17)" in seen["titles"]  # type: ignore[operator]
+
+
+def test_the_team_rewords_a_template_and_the_next_deal_starts_with_it(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    old = add_deal(book, seed.acme, "Paint shop")
+    seen: dict[str, object] = {}
+
+    def templates(dialog: QDialog) -> None:
+        assert dialog.windowTitle() == "Milestone templates"
+        panel = dialog.findChild(RecordListPanel, "milestone_template_list")
+        assert panel is not None
+        seen["count"] = panel.model.row_count()
+        seen["first"] = rows(panel.table, 1)[:2]
+        user.click_row(panel.table, 0)
+
+        def reword(form: QDialog) -> None:
+            text = field(form, QLineEdit, "text_en")
+            text.clear()
+            user.type(text, "The plant manager admits the line stops too often")
+            user.press(form, Qt.Key_S, CTRL)
+
+        user.answer(lambda: user.click(panel.edit_button), reword)
+        dialog.reject()
+
+    user.answer(window.milestone_templates_action.trigger, templates)
+
+    assert seen["count"] == 38  # 16 for the sales compass, 22 for project sales
+    assert seen["first"] == [
+        "The customer agrees there is a problem worth solving",
+        "The customer has said what the problem costs the business",
+    ]
+    new = add_deal(book, seed.acme, "Welding cells")
+    reader = window.context.reader
+    assert reader.records_of(MILESTONE, new)[0].values["text"] == (
+        "The plant manager admits the line stops too often"
+    )
+    assert reader.records_of(MILESTONE, old)[0].values["text"] == (
+        "The customer agrees there is a problem worth solving"
+    )
