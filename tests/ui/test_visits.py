@@ -29,7 +29,17 @@ from kamdesk.ui.models.stakeholder_table import Column as PeopleColumn
 from kamdesk.ui.record_list import RecordListPanel
 from kamdesk.ui.week_view import PER_DAY, WeekView
 
-from .conftest import ACME, BANK, Seed, User, choose, error_label, field, rows
+from .conftest import (
+    ACME,
+    BANK,
+    Seed,
+    User,
+    choose,
+    error_label,
+    field,
+    rows,
+    switch_language,
+)
 
 VISIT = kind("visit")
 FOLLOW_UP = kind("follow_up")
@@ -472,3 +482,27 @@ def test_the_team_keeps_its_question_bank(
     assert "What would a day of downtime cost?" in list(seen["texts"])  # type: ignore[call-overload]
     texts = [q.values["text_en"] for q in context.reader.all_of(kind("question"))]
     assert "What would a day of downtime cost?" in texts
+
+
+def test_a_time_being_typed_follows_a_language_switch_and_reads_back_in_chinese(
+    window: MainWindow, user: User, qtbot: QtBot, context: AppContext, seed: Seed
+) -> None:
+    open_account(window, user, ACME)
+    seen: list[str] = []
+
+    def fill(dialog: QDialog) -> None:
+        user.type(field(dialog, QLineEdit, "title"), "Workshop")
+        set_zone(dialog, SHANGHAI)
+        starts = field(dialog, QLineEdit, "starts_at")
+        user.type(starts, "Dec 8, 2026 09:30")
+        user.type(field(dialog, QLineEdit, "ends_at"), "2026年12月8日 11：00")
+        switch_language(qtbot, "zh_CN")
+        seen.append(starts.text())
+        user.press(dialog, Qt.Key_S, CTRL)  # saved in Chinese: the times still read
+
+    user.answer(lambda: user.press(window, Qt.Key_V, CTRL_SHIFT), fill)
+    switch_language(qtbot, "en")
+    assert seen == ["2026年12月8日 09:30"]
+    [visit] = context.reader.records_of(VISIT, seed.acme)
+    assert visit.values["starts_at"] == at("2026-12-08 09:30")
+    assert visit.values["ends_at"] == at("2026-12-08 11:00")
