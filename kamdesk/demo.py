@@ -2152,7 +2152,98 @@ def _deal_milestones(
                 created_at=deal.created_at,
             )
         )
+    # Answered in order, as visits answer them: a stage's days run down its list.
+    for stage in {row.stage for row in rows}:
+        answered = [row for row in rows if row.stage == stage and row.done_on is not None]
+        days = sorted(row.done_on for row in answered if row.done_on is not None)
+        for row, day in zip(answered, days, strict=True):
+            row.done_on = day
     return rows
+
+
+# ---------------------------------------------------------------------------------------
+# Negotiation preparation
+# ---------------------------------------------------------------------------------------
+
+#: The late-stage deal the demo prepares a negotiation for, and its account.
+_NEGOTIATED_DEAL = ("西部能源集团总部", "框架协议续签")
+
+
+def _negotiation_preparation(book: Book) -> None:
+    """Prepare the negotiation of the framework renewal: the plan, concessions and roles.
+
+    The hand-shaped deal at the commercial stage whose notes speak of a new CIO leaning
+    towards building in-house: positions for price, payment and delivery, both sides'
+    BATNA, three concessions in order (each trading something back) and who plays which
+    part. A book too small to hold that account gets none.
+    """
+    from sqlmodel import select
+
+    from kamdesk.models.negotiation import Concession, NegotiationPlan, NegotiationRole
+
+    with book.write() as session:
+        account_name, deal_name = _NEGOTIATED_DEAL
+        deal = session.exec(
+            select(Opportunity)
+            .join(Account, Account.id == Opportunity.account_id)  # type: ignore[arg-type]
+            .where(Account.name == account_name, Opportunity.name == deal_name)
+        ).first()
+        if deal is None:
+            return
+        members = {m.name: m.id for m in session.exec(select(TeamMember))}
+        session.add(
+            NegotiationPlan(
+                opportunity_id=deal.id,
+                price_best_minor=960_000_000,
+                price_expected_minor=900_000_000,
+                price_walk_away_minor=820_000_000,
+                currency=deal.currency,
+                payment_best="签约后预付 50%，上线后付清",
+                payment_expected="30% 预付 / 60% 上线 / 10% 验收",
+                payment_walk_away="上线后 60 天内付 90%，质保金 10%",
+                delivery_best="首期 3 个月上线",
+                delivery_expected="首期 4 个月上线",
+                delivery_walk_away="首期 6 个月，按模块分批交付",
+                our_batna="把实施团队投入宁波二期扩容；现有运维合同执行到期。",
+                their_batna="新任信息总监倾向自研：需要 8–10 人的团队一年以上，"
+                "且用不上集团其他工厂的经验。",
+                notes="先谈交付与付款，最后才谈价格。",
+                created_at=deal.created_at,
+            )
+        )
+        steps = (
+            ("质保从 1 年延长到 3 年", "签三年框架协议，而不是一年一签", 45_000_000, "offered"),
+            ("免费为各分公司做一次运维培训", "安排新任信息总监参观苏州工厂标杆", None, "planned"),
+            ("总价下调 3%", "本季度内签约，且预付比例提高到 40%", 27_000_000, "planned"),
+        )
+        for position, (give, ask, value, status) in enumerate(steps, start=1):
+            session.add(
+                Concession(
+                    opportunity_id=deal.id,
+                    position=position,
+                    what_we_give=give,
+                    what_we_ask=ask,
+                    value_minor=value,
+                    currency=deal.currency if value is not None else "",
+                    status=status,
+                )
+            )
+        roles = [(deal.owner_id, "lead", "主谈，把握节奏，价格最后谈。")]
+        roles += [
+            (members.get("陈浩"), "technical", "讲清楚集团统一平台与自研的差距。"),
+            (members.get("刘洋"), "finance", "付款节点与质保金。"),
+            (members.get("周建国"), "decision_maker", "只在最后一轮出面，拍板让步上限。"),
+        ]
+        seen: set[str] = set()
+        for member_id, role, notes in roles:
+            if member_id is None or member_id in seen:
+                continue
+            seen.add(member_id)
+            session.add(
+                NegotiationRole(
+                    opportunity_id=deal.id, team_member_id=member_id, role=role, notes=notes
+                )
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -2227,6 +2318,7 @@ def _fill(
             write_batch()
     if batch:
         write_batch()
+    _negotiation_preparation(book)
     return DemoSummary(done, stakeholders, len(team.members), coverage, deals)
 
 

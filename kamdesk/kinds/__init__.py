@@ -10,6 +10,7 @@ from kamdesk.kinds.base import Kind, LinkSet, ListColumn, MergeGroup, ParentLink
 from kamdesk.kinds.deal_competitor import DEAL_COMPETITOR
 from kamdesk.kinds.deal_person import DEAL_PERSON
 from kamdesk.kinds.milestone import MILESTONE, MILESTONE_TEMPLATE
+from kamdesk.kinds.negotiation import CONCESSION, NEGOTIATION_PLAN, NEGOTIATION_ROLE
 from kamdesk.kinds.objection import OBJECTION
 from kamdesk.kinds.opportunity import OPPORTUNITY
 from kamdesk.kinds.visit import FOLLOW_UP, QUESTION, VISIT, VISIT_QUESTION
@@ -26,6 +27,9 @@ KINDS: tuple[Kind, ...] = (
     FOLLOW_UP,
     MILESTONE,
     MILESTONE_TEMPLATE,
+    NEGOTIATION_PLAN,
+    CONCESSION,
+    NEGOTIATION_ROLE,
 )
 
 _BY_NAME = {k.name: k for k in KINDS}

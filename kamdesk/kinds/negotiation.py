@@ -96,7 +96,7 @@ def one_plan_per_deal(
 NEGOTIATION_PLAN = Kind(
     name="negotiation_plan",
     label=N_("negotiation plan"),
-    plural=N_("Negotiation"),
+    plural=N_("Negotiation plan"),
     model=_plan_model,
     parent=ParentLink("opportunity", "opportunity_id"),
     fields=(

@@ -7,6 +7,7 @@ the tests build the schema from).
 from kamdesk.models.deal_competitor import DealCompetitor
 from kamdesk.models.deal_person import DealPerson
 from kamdesk.models.milestone import Milestone, MilestoneTemplate
+from kamdesk.models.negotiation import Concession, NegotiationPlan, NegotiationRole
 from kamdesk.models.objection import Objection
 from kamdesk.models.opportunity import Opportunity, StageChange
 from kamdesk.models.tables import (
@@ -40,6 +41,9 @@ SYNCED_TABLES["milestone_template"] = MilestoneTemplate
 SYNCED_TABLES["deal_person"] = DealPerson
 SYNCED_TABLES["deal_competitor"] = DealCompetitor
 SYNCED_TABLES["objection"] = Objection
+SYNCED_TABLES["negotiation_plan"] = NegotiationPlan
+SYNCED_TABLES["concession"] = Concession
+SYNCED_TABLES["negotiation_role"] = NegotiationRole
 SYNCED_TABLES["visit"] = Visit
 SYNCED_TABLES["visit_attendee"] = VisitAttendee
 SYNCED_TABLES["visit_team_member"] = VisitTeamMember
@@ -53,12 +57,15 @@ __all__ = [
     "Account",
     "BookMeta",
     "ChangeLogEntry",
+    "Concession",
     "Coverage",
     "DealCompetitor",
     "DealPerson",
     "FollowUp",
     "Milestone",
     "MilestoneTemplate",
+    "NegotiationPlan",
+    "NegotiationRole",
     "Objection",
     "Opportunity",
     "Question",

@@ -17,5 +17,6 @@ SCHEMA_REVISIONS: tuple[str, ...] = (
     "0007",
     "0008",
     "0009",
+    "0010",
 )
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
