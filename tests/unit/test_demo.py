@@ -476,6 +476,11 @@ def test_every_deal_has_its_models_milestones_part_done_in_its_language(
             assert (done_on is not None) == done
             if done:
                 assert first_day <= done_on <= TODAY, (deal["name"], done_on)
+        for stage in STAGES[model]:
+            # Answered in order, as visits answer them.
+            days = [r.values["done_on"] for r in rows if r.values["stage"] == stage]
+            answered = [day for day in days if day is not None]
+            assert answered == sorted(answered), (deal["name"], stage)
         result = progress(
             [_Milestone(r.values["stage"], r.values["done"]) for r in rows],
             STAGES[model],
