@@ -68,6 +68,9 @@ class FieldSpec:
     #: A choice whose allowed codes depend on another field's choice (a force belongs to
     #: a buying role): that field's name. See ``kamdesk.domain.rules.choice_fits``.
     narrowed_by: str | None = None
+    #: What a required field left empty says, when "X is required." would not say why
+    #: (a concession is never given for nothing): a message marked with ``N_``.
+    required_message: str | None = None
 
     @property
     def max_length(self) -> int:

@@ -32,13 +32,20 @@ def _storable(text: str) -> bool:
     return True
 
 
+def missing_message(spec: FieldSpec) -> str:
+    """What a required field left empty says: its own reason, or that it is required."""
+    if spec.required_message:
+        return _(spec.required_message)
+    return _("{field} is required.").format(field=_(spec.label))
+
+
 def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | None:
     """The message for a bad value of one field, or None when the value is fine."""
     if isinstance(value, str):
         value = value.strip()
     empty = value is None or value == "" or value == ()
     if empty:
-        return _("{field} is required.").format(field=_(spec.label)) if spec.required else None
+        return missing_message(spec) if spec.required else None
     kind = spec.kind
     if kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.EMAIL):
         if not isinstance(value, str):

@@ -138,13 +138,6 @@ NEGOTIATION_PLAN = Kind(
 )
 
 
-def something_in_return(values: Mapping[str, Any]) -> dict[str, str]:
-    """A concession is traded, never given: what we ask in return must be said."""
-    if str(values.get("what_we_ask") or "").strip():
-        return {}
-    return {"what_we_ask": _("A concession is never given for nothing: say what we ask in return.")}
-
-
 def value_has_currency(values: Mapping[str, Any]) -> dict[str, str]:
     """A value needs its currency (a concession of no money, such as a faster delivery, not)."""
     if values.get("value_minor") is None or str(values.get("currency") or "").strip():
@@ -179,7 +172,16 @@ CONCESSION = Kind(
     parent=ParentLink("opportunity", "opportunity_id"),
     fields=(
         FieldSpec("what_we_give", N_("What we give"), F.TEXT, required=True),
-        FieldSpec("what_we_ask", N_("What we ask in return"), F.TEXT),
+        FieldSpec(
+            "what_we_ask",
+            N_("What we ask in return"),
+            F.TEXT,
+            required=True,
+            # A concession is traded, never given: the field says so when left empty.
+            required_message=N_(
+                "A concession is never given for nothing: say what we ask in return."
+            ),
+        ),
         FieldSpec("value_minor", N_("Value"), F.MONEY),
         FieldSpec("currency", N_("Currency"), F.CURRENCY),
         FieldSpec("status", N_("Status"), F.CHOICE, True, V.CONCESSION_STATUS),
@@ -192,7 +194,7 @@ CONCESSION = Kind(
         ListColumn("status", 0.16),
     ),
     merge_groups=(MergeGroup("value", ("value_minor", "currency")),),
-    checks=(something_in_return, value_has_currency),
+    checks=(value_has_currency,),
     after_write=place_last,
     defaults={"status": "planned"},
     title_field="what_we_give",

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamdesk.domain.fields import FieldSpec, field_map
-from kamdesk.domain.rules import check_narrowed_choices, check_values, clean_value
+from kamdesk.domain.rules import (
+    check_narrowed_choices,
+    check_values,
+    clean_value,
+    missing_message,
+)
 from kamdesk.errors import (
     EditConflictError,
     FieldConflict,
@@ -124,7 +129,7 @@ def check(book: Book, kind: RecordKind, record_id: str | None, values: Mapping[s
 def create(book: Book, kind: RecordKind, values: Mapping[str, Any]) -> str:
     """Add a record; returns its id."""
     missing = {
-        spec.name: _("{field} is required.").format(field=_(spec.label))
+        spec.name: missing_message(spec)
         for spec in kind.fields
         if spec.required and spec.name not in values
     }

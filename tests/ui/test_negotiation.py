@@ -4,7 +4,7 @@ concessions in the order planned, the roles at the table, and undo."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit
 
 from kamdesk.kinds import kind
 from kamdesk.ops import kinds as kind_ops
@@ -110,6 +110,9 @@ def test_concessions_are_added_in_order_each_asking_something_back_and_undone_on
                 assert form.windowTitle() == "New concession"
                 assert field(form, QComboBox, "status").currentData() == "planned"
                 user.type(field(form, QLineEdit, "what_we_give"), give)
+                asked = field(form, QLineEdit, "what_we_ask")
+                [label] = [x for x in form.findChildren(QLabel) if x.buddy() is asked]
+                assert label.text() == "What we ask in return *"  # marked as required
                 if number == 1:  # given for nothing: refused by the field
                     user.press(form, Qt.Key_S, CTRL)
                     assert form.isVisible()
