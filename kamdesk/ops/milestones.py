@@ -71,6 +71,29 @@ def answer_milestones(
         return replaced
 
 
+def unanswer_milestones(
+    book: Book, visit_id: str, milestone_ids: Collection[str]
+) -> dict[str, dict[str, Any]]:
+    """The visit did not answer these after all: unlink and untick them.
+
+    Returns the values replaced (``restore_answers`` puts them back). A milestone another
+    visit answered stays as it is.
+    """
+    from kamdesk.models.milestone import Milestone
+
+    with book.write() as session:
+        replaced: dict[str, dict[str, Any]] = {}
+        for milestone_id in milestone_ids:
+            milestone = session.get(Milestone, milestone_id)
+            if milestone is None or milestone.answered_by_visit_id != visit_id:
+                continue
+            replaced[milestone.id] = {c: getattr(milestone, c) for c in _ANSWER_COLUMNS}
+            milestone.answered_by_visit_id = None
+            milestone.done = False
+            milestone.done_on = None
+        return replaced
+
+
 def restore_answers(book: Book, replaced: Mapping[str, Mapping[str, Any]]) -> None:
     """Put milestones back as ``answer_milestones`` found them (undo)."""
     from kamdesk.models.milestone import Milestone

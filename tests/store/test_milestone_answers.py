@@ -11,7 +11,12 @@ from kamdesk.errors import ValidationError
 from kamdesk.kinds import kind
 from kamdesk.ops.accounts import create_account
 from kamdesk.ops.kinds import create_record, update_record
-from kamdesk.ops.milestones import answer_milestones, answered_by, restore_answers
+from kamdesk.ops.milestones import (
+    answer_milestones,
+    answered_by,
+    restore_answers,
+    unanswer_milestones,
+)
 from kamdesk.store.book import Book
 from kamdesk.store.reader import BookReader, RecordRow
 
@@ -113,3 +118,25 @@ def test_a_visit_still_to_come_answers_nothing(book: Book, account_id: str) -> N
     with pytest.raises(ValidationError):
         answer_milestones(book, visit, [checklist(book, deal)[0].id])
     assert not checklist(book, deal)[0].values["done"]
+
+
+def test_unanswering_unticks_what_this_visit_answered_and_leaves_another_visits(
+    book: Book, account_id: str
+) -> None:
+    deal = new_deal(book, account_id)
+    first_visit = new_visit(book, account_id, deal, "2026-11-10 10:00")
+    second_visit = new_visit(book, account_id, deal, "2026-11-20 10:00")
+    first, second = (row.id for row in checklist(book, deal)[:2])
+    answer_milestones(book, first_visit, [first])
+    answer_milestones(book, second_visit, [second])
+
+    replaced = unanswer_milestones(book, second_visit, [first, second])
+    assert set(replaced) == {second}  # the first visit's answer is not this one's
+    rows = checklist(book, deal)
+    assert [(r.values["done"], r.values["done_on"]) for r in rows[:2]] == [
+        (True, dt.date(2026, 11, 10)),
+        (False, None),
+    ]
+    restore_answers(book, replaced)  # undo
+    assert answered_by(book, second_visit) == [second]
+    assert checklist(book, deal)[1].values["done_on"] == dt.date(2026, 11, 20)

@@ -185,3 +185,57 @@ def test_the_team_rewords_a_template_and_the_next_deal_starts_with_it(
     assert reader.records_of(MILESTONE, old)[0].values["text"] == (
         "The customer agrees there is a problem worth solving"
     )
+
+
+def test_a_visits_page_ticks_the_milestones_it_answered_on_its_day_and_undo_unticks(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    from PySide6.QtWidgets import QListWidget, QTabWidget
+
+    from kamdesk.domain.visits import to_utc
+    from kamdesk.ops.kinds import create_record
+
+    deal = add_deal(book, seed.acme, "Paint shop")
+    starts = to_utc(dt.datetime(2026, 11, 20, 9, 30), "Asia/Shanghai")
+    values = {
+        "title": "Pilot review",
+        "starts_at": starts,
+        "ends_at": starts + dt.timedelta(hours=1),
+        "time_zone": "Asia/Shanghai",
+        "opportunity_id": deal,
+    }
+    create_record(book, kind("visit"), seed.acme, values)
+    page = open_account(window, user, ACME)
+    visits = page.record_list("visit")
+    page.tabs.setCurrentWidget(visits)
+    user.click_row(visits.table, 0)
+    seen: dict[str, object] = {}
+
+    def answer(dialog: QDialog) -> None:
+        tabs = dialog.findChild(QTabWidget)
+        assert tabs is not None
+        answered = dialog.findChild(QListWidget, "answered_milestone_list")
+        assert answered is not None
+        tabs.setCurrentWidget(answered.parentWidget())
+        assert answered.count() == 16
+        assert answered.item(0).text() == (
+            "Intent · The customer agrees there is a problem worth solving"
+        )
+        answered.setCurrentRow(0)
+        answered.setFocus()
+        user.press(answered, Qt.Key_Space)
+        seen["ticked"] = answered.item(0).checkState() == Qt.CheckState.Checked
+        seen["title"] = tabs.tabText(tabs.indexOf(answered.parentWidget()))
+
+    user.answer(lambda: user.press(visits.table, Qt.Key_F2), answer)
+
+    assert seen == {"ticked": True, "title": "Milestones answered (1)"}
+    first = window.context.reader.records_of(MILESTONE, deal)[0]
+    assert (first.values["done"], first.values["done_on"]) == (True, dt.date(2026, 11, 20))
+    deals = deals_of(page)
+    page.tabs.setCurrentWidget(deals)
+    assert shown(deals, "progress") == ["1/16"]
+    user.press(window, Qt.Key_Z, CTRL)  # undo the answer
+    assert shown(deals, "progress") == ["0/16"]
+    first = window.context.reader.records_of(MILESTONE, deal)[0]
+    assert (first.values["done"], first.values["done_on"]) == (False, None)

@@ -413,7 +413,7 @@ def test_a_visit_page_lists_its_questions_and_follow_ups_and_refuses_one_due_bef
         tabs = dialog.findChild(QTabWidget)
         assert tabs is not None
         titles = [tabs.tabText(i) for i in range(tabs.count())]
-        assert titles[-2:] == ["Questions (0)", "Follow-ups (0)"]
+        assert titles[-3:] == ["Questions (0)", "Follow-ups (0)", "Milestones answered (0)"]
         follow_ups = dialog.findChild(RecordListPanel, "follow_up_list")
         assert follow_ups is not None
         tabs.setCurrentWidget(follow_ups)
