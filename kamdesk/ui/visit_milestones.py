@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from kamdesk.domain.visits import in_zone
@@ -89,6 +89,12 @@ class AnsweredMilestones(QWidget):
             if ahead
             else _("Tick the milestones this visit answered: they are done on its day.")
         )
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch (stages, the note)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.reload()
+        super().changeEvent(event)
 
     def answered_count(self) -> int:
         """How many milestones this visit answered."""
