@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import pytest
 
 from kamdesk.errors import ValidationError
@@ -15,8 +19,11 @@ from kamdesk.ops.kinds import (
     update_record,
 )
 from kamdesk.ops.team import create_team_member
-from kamdesk.store.book import Book
+from kamdesk.store.book import Book, create_book
 from kamdesk.store.reader import BookReader
+from kamdesk.store.schema import SCHEMA_HEAD
+
+from .test_deal_migrations import downgrade
 
 DEAL = kind("opportunity")
 PLAN = kind("negotiation_plan")
@@ -323,3 +330,40 @@ def test_nothing_is_added_to_a_deal_that_was_deleted(book: Book, deal: str) -> N
     ):
         errors = refused(create_record, book, declared, deal, values)
         assert list(errors.values()) == [f"The deal of this {declared.label} no longer exists."]
+
+
+# The revision -----------------------------------------------------------------------------
+
+
+def test_a_0009_book_gains_negotiation_preparation_and_goes_back_to_0009(tmp_path: Path) -> None:
+    path = tmp_path / "b.kamdesk"
+    create_book(path, revision="0009")
+    with closing(sqlite3.connect(path)) as db:
+        terms_at_0009 = db.execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0]
+    with Book.open(path) as book:  # upgraded to the head on opening
+        assert book.revision == SCHEMA_HEAD
+        account = create_account(book, {"name": "Northwind", "currency": "EUR"})
+        deal = create_record(book, DEAL, account, {"name": "Rotterdam renewal", "currency": "EUR"})
+        member = create_team_member(book, {"name": "Emily Carter"})
+        create_record(book, PLAN, deal, {"price_expected_minor": 100, "currency": "EUR"})
+        create_record(book, CONCESSION, deal, {"what_we_give": "Training", "what_we_ask": "Logo"})
+        create_record(book, ROLE, deal, {"team_member_id": member})
+
+    downgrade(path, "0009")
+    tables = {"negotiation_plan", "concession", "negotiation_role"}
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0009",)
+        left = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert not tables & left
+        lists = {r[0] for r in db.execute("SELECT DISTINCT kind FROM vocabulary")}
+        assert not {"concession_status", "negotiation_role"} & lists
+        assert db.execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0] == terms_at_0009
+        logged = {r[0] for r in db.execute("SELECT DISTINCT table_name FROM change_log")}
+        assert not tables & logged
+        assert db.execute("SELECT name FROM opportunity").fetchall() == [("Rotterdam renewal",)]
+
+    with Book.open(path) as book:  # and up again, with empty lists of its own
+        assert book.revision == SCHEMA_HEAD
+        assert BookReader(book.db).records_of(CONCESSION, deal) == []
+        assert len(BookReader(book.db).vocabulary()["negotiation_role"]) == 6
+        assert book.integrity_check() == ["ok"]
