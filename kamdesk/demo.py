@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kamdesk.demo_deal_extras import add_deal_extras
 from kamdesk.demo_visits import VisitMaker, VisitRows
 from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
 from kamdesk.errors import BookError, DiskFullError, KamdeskError
@@ -2319,6 +2320,8 @@ def _fill(
     if batch:
         write_batch()
     _negotiation_preparation(book)
+    with book.write() as session:  # who is on each deal, its competitors, its objections
+        add_deal_extras(session, random.Random(f"{seed}:deal extras"), today)
     return DemoSummary(done, stakeholders, len(team.members), coverage, deals)
 
 
