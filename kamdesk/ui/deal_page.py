@@ -41,6 +41,11 @@ def add_record_pages(
     panels: list[RecordListPanel] = []
     for child in shown_on(kind.name):
         panel = RecordListPanel(context, child, dialog)
+        if child.name == "concession":
+            # The plan is read in order: its own Move up and Move down.
+            from kamdesk.ui.negotiation import add_concession_actions
+
+            add_concession_actions(context, panel)
         panel.show_parent(record_id)
         _bind_keys(panel)
         dialog.add_page(panel, functools.partial(_page_title, panel))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kamdesk.errors import ValidationError
+from kamdesk.errors import NotFoundError, ValidationError
 from kamdesk.kinds import kind
 from kamdesk.ops.accounts import create_account
 from kamdesk.ops.kinds import (
@@ -18,6 +18,7 @@ from kamdesk.ops.kinds import (
     restore_record,
     update_record,
 )
+from kamdesk.ops.negotiation import move_concession
 from kamdesk.ops.team import create_team_member
 from kamdesk.store.book import Book, create_book
 from kamdesk.store.reader import BookReader
@@ -217,6 +218,62 @@ def test_concessions_are_listed_in_the_order_they_were_planned(book: Book, deal:
     delete_record(book, CONCESSION, ids[2])
     create_record(book, CONCESSION, deal, {"what_we_give": "Extra seats", "what_we_ask": "Logo"})
     assert [give for give, *_ in concessions(book, deal)][-1] == "Extra seats"
+
+
+def changes(book: Book) -> int:
+    return int(book.db.execute("SELECT COUNT(*) FROM change_log").fetchone()[0])
+
+
+def test_a_concession_moves_up_and_down_the_plan_one_place_at_a_time(book: Book, deal: str) -> None:
+    first, second, third = (
+        create_record(book, CONCESSION, deal, {"what_we_give": give, "what_we_ask": "x"})
+        for give in ("Warranty", "Training", "Discount")
+    )
+
+    def order() -> list[object]:
+        return [give for give, *_ in concessions(book, deal)]
+
+    assert move_concession(book, third, -1) is True
+    assert order() == ["Warranty", "Discount", "Training"]
+    assert move_concession(book, third, -1) is True
+    assert order() == ["Discount", "Warranty", "Training"]
+    # First already, last already: nothing moves, nothing is written.
+    logged = changes(book)
+    assert move_concession(book, third, -1) is False
+    assert move_concession(book, second, 1) is False
+    assert order() == ["Discount", "Warranty", "Training"]
+    assert changes(book) == logged
+    # Moving back is the same action the other way.
+    assert move_concession(book, third, 1) is True
+    assert order() == ["Warranty", "Discount", "Training"]
+    # A deleted neighbour is stepped over.
+    delete_record(book, CONCESSION, third)
+    assert move_concession(book, second, -1) is True
+    assert order() == ["Training", "Warranty"]
+    delete_record(book, CONCESSION, first)
+    with pytest.raises(NotFoundError):
+        move_concession(book, first, -1)
+
+
+def test_concessions_tied_in_place_are_numbered_afresh_when_one_moves(
+    book: Book, deal: str
+) -> None:
+    from kamdesk.models.negotiation import Concession
+
+    made = [
+        create_record(book, CONCESSION, deal, {"what_we_give": give, "what_we_ask": "x"})
+        for give in ("A", "B", "C")
+    ]
+    with book.write() as session:  # as two devices adding one each can leave them
+        for concession_id in made:
+            row = session.get(Concession, concession_id)
+            assert row is not None
+            row.position = 1
+    listed = [give for give, *_ in concessions(book, deal)]
+    last = [c.id for c in BookReader(book.db).records_of(CONCESSION, deal)][-1]
+    assert move_concession(book, last, -1) is True
+    after = [give for give, *_ in concessions(book, deal)]
+    assert after == [listed[0], listed[2], listed[1]]
 
 
 @pytest.mark.parametrize("ask", [None, "", "   "])

@@ -4,7 +4,7 @@ concessions in the order planned, the roles at the table, and undo."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 
 from kamdesk.kinds import kind
 from kamdesk.ops import kinds as kind_ops
@@ -186,3 +186,39 @@ def test_roles_at_the_table_name_our_people(
         "technical",
     }
     assert window.undo_action.text() == "Undo Add negotiation role Zhou Min"
+
+
+def test_a_concession_moves_up_the_plan_and_undo_moves_it_back(
+    window: MainWindow, user: User, book: Book, context: AppContext, seed: Seed
+) -> None:
+    deal = add_deal(book, seed.acme, "Paint shop")
+    made = [
+        kind_ops.create_record(book, CONCESSION, deal, {"what_we_give": give, "what_we_ask": "x"})
+        for give in ("Warranty", "Training", "Discount")
+    ]
+
+    def move_discount_first(dialog: QDialog) -> None:
+        concessions = open_tab(user, dialog, "concession")
+        up = concessions.findChild(QPushButton, "move_concession_up")
+        down = concessions.findChild(QPushButton, "move_concession_down")
+        assert up is not None and down is not None
+        user.click_row(concessions.table, 2)
+        user.click(up)
+        assert column(concessions, "what_we_give") == ["Warranty", "Discount", "Training"]
+        assert concessions.current_record_id() == made[2]  # the cursor went with it
+        user.click(up)
+        user.click(up)  # first already: nothing happens
+        assert column(concessions, "what_we_give") == ["Discount", "Warranty", "Training"]
+
+    on_deal_page(window, user, "Paint shop", move_discount_first)
+
+    def listed() -> list[str]:
+        return [row.values["what_we_give"] for row in context.reader.records_of(CONCESSION, deal)]
+
+    assert window.undo_action.text() == "Undo Move Discount up"
+    user.press(window, Qt.Key_Z, CTRL)
+    assert listed() == ["Warranty", "Discount", "Training"]
+    user.press(window, Qt.Key_Z, CTRL)
+    assert listed() == ["Warranty", "Training", "Discount"]
+    user.press(window, Qt.Key_Y, CTRL)
+    assert listed() == ["Warranty", "Discount", "Training"]
