@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Collection
 
 from kamdesk.domain.pipeline import Deal
 from kamdesk.domain.vocabulary import VocabularyKind
@@ -26,19 +27,29 @@ FROM opportunity o
 JOIN account a ON a.id = o.account_id AND a.deleted_at IS NULL
 LEFT JOIN team_member m ON m.id = o.owner_id AND m.deleted_at IS NULL
 LEFT JOIN search_doc d ON d.account_id = a.id
-WHERE o.deleted_at IS NULL
+WHERE o.deleted_at IS NULL{statuses}
 ORDER BY o.expected_close IS NULL, o.expected_close, o.name, o.id
 """
 
 
-def pipeline_deals(db: sqlite3.Connection) -> list[Deal]:
+def pipeline_deals(
+    db: sqlite3.Connection, *, statuses: Collection[str] | None = None
+) -> list[Deal]:
     """Every live deal of a live account, soonest expected close first (undated last).
 
-    A deal with no probability of its own is weighted by its stage's.
+    ``statuses`` limits the read to deals of those statuses (the pipeline shows open
+    deals unless asked for more: reading the won and lost ones too would cost it a third
+    of its time on a large book). A deal with no probability of its own is weighted by
+    its stage's.
     """
+    params: list[str] = []
+    where = ""
+    if statuses:
+        params = sorted(statuses)
+        where = f" AND o.status IN ({', '.join('?' * len(params))})"
     dates: dict[str, dt.date] = {}  # a few hundred distinct days among thousands of deals
     deals = []
-    for row in db.execute(_DEALS_SQL):
+    for row in db.execute(_DEALS_SQL.format(statuses=where), params):
         probability = row[11]
         if probability is None:
             probability = STAGE_PROBABILITY.get(row[7], 0)

@@ -425,6 +425,9 @@ class PipelineWindow(QDialog):
         self.setObjectName("pipeline_window")
         self.setModal(False)
         self._deals: list[Deal] = []
+        self._read_statuses: frozenset[str] = frozenset({OPEN})
+        #: The table tab is filled when it is shown: the board is what opens first.
+        self._table_is_stale = True
         self._forecast: Forecast | None = None
         self._stale = True
 
@@ -441,7 +444,7 @@ class PipelineWindow(QDialog):
         self.clear_filters = QToolButton()
         self.clear_filters.clicked.connect(self.clear_all_filters)
         for button in self._filters():
-            button.changed.connect(self._show)
+            button.changed.connect(self._on_filters)
         bar = QHBoxLayout()
         bar.addWidget(self.stage_model_label)
         bar.addWidget(self.stage_model)
@@ -493,6 +496,7 @@ class PipelineWindow(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.board_stack, "")
         self.tabs.addTab(self.table, "")
+        self.tabs.currentChanged.connect(self._on_tab)
 
         self.footer = QLabel()
         self.footer.setObjectName("pipeline_forecast")
@@ -533,9 +537,24 @@ class PipelineWindow(QDialog):
             self._stale = True
             return
         self._stale = False
-        self._deals = pipeline_deals(self._context.reader.db)
+        self._read_statuses = self._statuses_to_read()
+        self._deals = pipeline_deals(self._context.reader.db, statuses=self._read_statuses)
         self.quarter_filter.set_choices(_("Close quarter"), self._quarter_choices)
         self._show()
+
+    def _statuses_to_read(self) -> frozenset[str]:
+        """The statuses to read: those the filters ask for, and open ones always.
+
+        The empty states count the open deals; no statuses at all means any status.
+        """
+        selected = self.status_filter.selected()
+        return frozenset({OPEN, *selected}) if selected else frozenset()
+
+    def _on_filters(self) -> None:
+        if self._statuses_to_read() != self._read_statuses:
+            self.refresh()  # won or lost deals asked for: read them
+        else:
+            self._show()
 
     def showEvent(self, event: QShowEvent) -> None:
         """Override QWidget.showEvent: catch up on changes made while hidden."""
@@ -608,7 +627,10 @@ class PipelineWindow(QDialog):
                 self._read_progress,
             )
         self._align_headers()
-        self.table_model.set_deals(shown, stages)
+        self._table_deals = (shown, stages)
+        self._table_is_stale = True
+        if self.tabs.currentIndex() == 1:
+            self._fill_table()
         message = self._empty_message(shown)
         self.board_stack.setCurrentWidget(self.board_message if message else self.board)
         self.board_message.setText(message)
@@ -628,6 +650,15 @@ class PipelineWindow(QDialog):
         height = max((view.header.heightForWidth(width) for view in self.columns), default=0)
         for view in self.columns:
             view.header.setFixedHeight(height)
+
+    def _on_tab(self, index: int) -> None:
+        if index == 1:
+            self._fill_table()
+
+    def _fill_table(self) -> None:
+        if self._table_is_stale:
+            self._table_is_stale = False
+            self.table_model.set_deals(*self._table_deals)
 
     def _empty_message(self, shown: list[Deal]) -> str:
         if shown:

@@ -76,6 +76,12 @@ def pipeline(
         shown.close()
 
 
+def table_rows(pipeline: PipelineWindow) -> list[str]:
+    """The deals the Table tab lists, as a user sees them on opening it."""
+    pipeline.tabs.setCurrentWidget(pipeline.table)
+    return rows(pipeline.table)
+
+
 def board(pipeline: PipelineWindow) -> dict[str, tuple[str, list[str]]]:
     """Each column's header text (plain) and its cards' first lines (the deal names)."""
     columns = pipeline.findChildren(StageColumnView)
@@ -131,23 +137,28 @@ def test_the_footer_forecasts_in_the_users_currency_and_lists_the_others(
 def test_the_filters_narrow_board_table_and_forecast_alike(pipeline: PipelineWindow) -> None:
     menu_action(pipeline.owner_filter, "Chen Jing").trigger()
     assert board(pipeline)["compass.commercial"][1] == ["Card platform"]
-    assert rows(pipeline.table) == ["MES 升级", "Card platform"]
+    assert table_rows(pipeline) == ["MES 升级", "Card platform"]
     assert "Weighted forecast: <b>CN¥12,345.60</b> · $25,000.00" in pipeline.footer.text()
 
     menu_action(pipeline.quarter_filter, "2027 Q2").trigger()
-    assert rows(pipeline.table) == ["MES 升级"]
+    assert table_rows(pipeline) == ["MES 升级"]
     assert "Weighted forecast: <b>CN¥12,345.60</b><br>" in pipeline.footer.text()
 
     pipeline.clear_all_filters()
     menu_action(pipeline.stage_filter, "Commercial").trigger()
-    assert rows(pipeline.table) == ["Robot cells", "Card platform"]
+    assert table_rows(pipeline) == ["Robot cells", "Card platform"]
     pipeline.clear_all_filters()
     menu_action(pipeline.status_filter, "Won").trigger()  # open and won
     assert board(pipeline)["compass.closing"][1] == ["Spare parts"]
-    assert len(rows(pipeline.table)) == 4
+    assert len(table_rows(pipeline)) == 4
 
 
 def test_the_close_quarters_offered_are_those_of_the_deals(pipeline: PipelineWindow) -> None:
+    labels = [a.text() for a in pipeline.quarter_filter.fill_menu()]
+    assert labels == ["2027 Q1", "2027 Q2", "No close date"]  # of the open deals shown
+
+    menu_action(pipeline.status_filter, "Won").trigger()  # the won deals are read too
+
     labels = [a.text() for a in pipeline.quarter_filter.fill_menu()]
     assert labels == ["2026 Q4", "2027 Q1", "2027 Q2", "No close date"]
 
@@ -164,11 +175,11 @@ def test_the_project_model_has_its_six_stages(pipeline: PipelineWindow) -> None:
 
 def test_the_table_sorts_by_any_column(pipeline: PipelineWindow, user: User) -> None:
     pipeline.tabs.setCurrentWidget(pipeline.table)
-    assert rows(pipeline.table) == ["Robot cells", "MES 升级", "Card platform"]  # by close
+    assert table_rows(pipeline) == ["Robot cells", "MES 升级", "Card platform"]  # by close
     user.click_header(pipeline.table, 6)  # Weighted: the user's currency first
-    assert rows(pipeline.table) == ["MES 升级", "Robot cells", "Card platform"]
+    assert table_rows(pipeline) == ["MES 升级", "Robot cells", "Card platform"]
     user.click_header(pipeline.table, 6)
-    assert rows(pipeline.table) == ["Card platform", "Robot cells", "MES 升级"]
+    assert table_rows(pipeline) == ["Card platform", "Robot cells", "MES 升级"]
     user.click_header(pipeline.table, 1)  # Account: Acme, Blue River, 苏州 (su…)
     assert rows(pipeline.table, 1) == ["Acme Robotics", "Blue River Bank", "苏州分公司"]
 
@@ -243,4 +254,4 @@ def test_a_long_column_shows_its_first_cards_and_says_how_many_more(
     assert not column.more.isHidden()
     assert column.more.text() == "1 more deal: see the Table tab"
     assert "2 deals" in column.header.text()  # the figures count every deal
-    assert len(rows(pipeline.table)) == 3
+    assert len(table_rows(pipeline)) == 3
