@@ -191,7 +191,8 @@ class WeekView(QDialog):
             table.customContextMenuRequested.connect(
                 lambda position, t=table, m=model: self._show_menu(t, m, position)
             )
-            for column, width in enumerate((130, 100, 220, 260)):
+            # The day column fits "周一 2026年11月30日" and "Mon, Nov 30, 2026" whole.
+            for column, width in enumerate((170, 100, 220, 240)):
                 table.setColumnWidth(column, width)
             box = QGroupBox()
             box_layout = QVBoxLayout(box)
