@@ -433,13 +433,13 @@ class MainWindow(QMainWindow):
 
     def show_question_bank(self) -> None:
         """Team → Question bank: the questions a visit picks from, kept by the team."""
-        from kamdesk.ui.question_bank import QuestionBankDialog
+        from kamdesk.ui.team_lists import QuestionBankDialog
 
         QuestionBankDialog(self.context, self).exec()
 
     def show_milestone_templates(self) -> None:
         """Team → Milestone templates: the checklists new deals start with."""
-        from kamdesk.ui.milestone_templates import MilestoneTemplatesDialog
+        from kamdesk.ui.team_lists import MilestoneTemplatesDialog
 
         MilestoneTemplatesDialog(self.context, self).exec()
 
