@@ -4,9 +4,9 @@
 
 Builds the real pipeline window (offscreen Qt) on the book, shows it and lets it paint,
 as Ctrl+Shift+P does, and times that whole step; then times its parts: the one query of
-the open deals it shows first (``kamdesk.store.pipeline.pipeline_deals``) and the grouping and forecast
-(``kamdesk.domain.pipeline``). The floor is the same query on bare sqlite3, fetching the
-rows and building nothing. Prints medians and the budget (100 ms to open).
+the open deals it shows first (``kamdesk.store.pipeline.pipeline_deals``) and the
+grouping and forecast (``kamdesk.domain.pipeline``). The floor is the same query on bare
+sqlite3, fetching the rows and building nothing. Prints medians and the budget (100 ms to open).
 """
 
 from __future__ import annotations
