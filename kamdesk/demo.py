@@ -1947,9 +1947,10 @@ _DEAL_SEEDS: dict[str, tuple[_DealSeed, ...]] = {
     ),
 }  # fmt: skip
 
-#: How many deals a generated account has: 0 to 3, most one or none.
-_DEAL_COUNTS: tuple[int, ...] = (0, 1, 2, 3)
-_DEAL_COUNT_WEIGHTS: tuple[int, ...] = (35, 35, 20, 10)
+#: How many deals a generated account has: up to 5, about three (a group has none, a
+#: prospect one at most).
+_DEAL_COUNTS: tuple[int, ...] = (0, 1, 2, 3, 4, 5)
+_DEAL_COUNT_WEIGHTS: tuple[int, ...] = (5, 8, 17, 30, 25, 15)
 #: A deal's size as a share of the account's yearly revenue with us.
 _DEAL_SHARE = (0.08, 0.6)
 
@@ -2094,7 +2095,8 @@ class _DealMaker:
         day = self.today - dt.timedelta(days=back)
         days: list[dt.date] = [day]
         for _stage in path[1:]:
-            day -= dt.timedelta(days=rng.randint(7, 56))
+            # Eight days at least, so a stage lasts a whole week whatever the hours.
+            day -= dt.timedelta(days=rng.randint(8, 56))
             days.append(day)
         # In office hours in China (01:00 to 10:00 UTC), oldest first.
         return [

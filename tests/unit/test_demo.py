@@ -351,7 +351,7 @@ def _deal_rows(book: Book) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
-def test_accounts_have_up_to_three_deals_in_their_own_language_and_currency(
+def test_accounts_have_up_to_five_deals_in_their_own_language_and_currency(
     book: Book, reader: BookReader
 ) -> None:
     accounts = {
@@ -369,10 +369,11 @@ def test_accounts_have_up_to_three_deals_in_their_own_language_and_currency(
             assert CJK.search(deal["name"]), (name, deal["name"])
         else:
             assert deal["name"].isascii(), (name, deal["name"])
-    assert max(per_account.values()) <= 3
-    # Some accounts have none: a pipeline is not a list of every account.
+    assert max(per_account.values()) <= 5
+    # About three a buying account (issue: a 10,000-account book has ~30,000 deals).
     members = [a for a, (_n, _c, level) in accounts.items() if level != "group"]
-    assert 0 < len(per_account) < len(members)
+    assert 0 < len(per_account) <= len(members)
+    assert 1.5 <= sum(per_account.values()) / len(members) <= 4
     names = {deal["name"] for deal in deals}
     assert {"MES 二期扩容", "Fleet telematics rollout"} <= names
     assert {deal["currency"] for deal in deals} == {"CNY", "USD", "EUR"}
