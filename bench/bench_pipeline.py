@@ -50,7 +50,7 @@ def main() -> None:
         deals = pipeline_deals(book.db)
         for _ in range(args.runs):
             started = time.perf_counter()
-            book.db.execute(_DEALS_SQL.format(statuses=" AND o.status = 'open'")).fetchall()
+            book.db.execute(_DEALS_SQL.format(statuses=" AND status = 'open'")).fetchall()
             floor.append(time.perf_counter() - started)
 
             started = time.perf_counter()

@@ -1,8 +1,8 @@
-"""The pipeline's read: every live deal of a live account, in one query, on plain sqlite3.
+"""The pipeline's read: every live deal of a live account, on plain sqlite3.
 
 The pipeline window opens on a book of 10,000 accounts and some 30,000 deals, so this
-reads them as ``reader.py`` reads accounts: the standard library's sqlite3, one query,
-no ORM objects. The stage models and their stage order come from the deal's declaration
+reads them as ``reader.py`` reads accounts: the standard library's sqlite3, no ORM
+objects. The stage models and their stage order come from the deal's declaration
 (``kamdesk.kinds.opportunity``), the one place they are written down.
 """
 
@@ -16,20 +16,18 @@ from kamdesk.domain.pipeline import Deal
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.kinds.opportunity import OPPORTUNITY, STAGE_PROBABILITY
 
-# A deal whose owner has left the team counts as having none (as an account's does), and
-# its account's sort key is its pinyin one, from the search index.
+# The deals are read in one pass over their table, and joined here with the names of the
+# live accounts and team members and the accounts' sort keys (each one more pass over a
+# small table or a covering index). SQLite joining them itself walks the deals account by
+# account, a random read per deal: three times slower on a book of 30,000 deals.
 _DEALS_SQL = """
-SELECT o.id, o.name, o.account_id, a.name,
-       CASE WHEN m.id IS NULL THEN '' ELSE o.owner_id END, COALESCE(m.name, ''),
-       o.stage_model, o.stage, o.status, o.amount_minor, o.currency, o.probability,
-       o.expected_close, COALESCE(d.sort_key, '')
-FROM opportunity o
-JOIN account a ON a.id = o.account_id AND a.deleted_at IS NULL
-LEFT JOIN team_member m ON m.id = o.owner_id AND m.deleted_at IS NULL
-LEFT JOIN search_doc d ON d.account_id = a.id
-WHERE o.deleted_at IS NULL{statuses}
-ORDER BY o.expected_close IS NULL, o.expected_close, o.name, o.id
+SELECT id, name, account_id, owner_id, stage_model, stage, status, amount_minor, currency,
+       probability, expected_close
+FROM opportunity WHERE deleted_at IS NULL{statuses}
 """
+_ACCOUNT_NAMES_SQL = "SELECT id, name FROM account WHERE deleted_at IS NULL"
+_MEMBER_NAMES_SQL = "SELECT id, name FROM team_member WHERE deleted_at IS NULL"
+_SORT_KEYS_SQL = "SELECT account_id, sort_key FROM search_doc"
 
 
 def pipeline_deals(
@@ -39,29 +37,58 @@ def pipeline_deals(
 
     ``statuses`` limits the read to deals of those statuses (the pipeline shows open
     deals unless asked for more: reading the won and lost ones too would cost it a third
-    of its time on a large book). A deal with no probability of its own is weighted by
-    its stage's.
+    of its time on a large book). A deal whose owner has left the team counts as having
+    none (as an account's does); a deal with no probability of its own is weighted by its
+    stage's. The account's sort key is its pinyin one, from the search index.
     """
     params: list[str] = []
     where = ""
     if statuses:
         params = sorted(statuses)
-        where = f" AND o.status IN ({', '.join('?' * len(params))})"
+        where = f" AND status IN ({', '.join('?' * len(params))})"
+    accounts: dict[str, str] = dict(db.execute(_ACCOUNT_NAMES_SQL).fetchall())
+    members: dict[str, str] = dict(db.execute(_MEMBER_NAMES_SQL).fetchall())
+    sort_keys: dict[str, str] = dict(db.execute(_SORT_KEYS_SQL).fetchall())
     dates: dict[str, dt.date] = {}  # a few hundred distinct days among thousands of deals
     deals = []
-    for row in db.execute(_DEALS_SQL.format(statuses=where), params):
-        probability = row[11]
+    for (deal_id, name, account_id, owner_id, model, stage, status, amount, currency,
+         probability, close) in db.execute(_DEALS_SQL.format(statuses=where), params):  # fmt: skip
+        account_name = accounts.get(account_id)
+        if account_name is None:
+            continue  # a deal of a deleted account
+        owner_name = members.get(owner_id or "")
         if probability is None:
-            probability = STAGE_PROBABILITY.get(row[7], 0)
-        close = row[12]
+            probability = STAGE_PROBABILITY.get(stage, 0)
+        day = None
         if close:
             day = dates.get(close)
             if day is None:
                 day = dates[close] = dt.date.fromisoformat(close)
-        else:
-            day = None
-        deals.append(Deal._make((*row[:11], probability, day, row[13])))
+        deals.append(
+            Deal(
+                deal_id,
+                name,
+                account_id,
+                account_name,
+                owner_id if owner_name is not None else "",
+                owner_name or "",
+                model,
+                stage,
+                status,
+                amount,
+                currency,
+                probability,
+                day,
+                sort_keys.get(account_id, ""),
+            )
+        )
+    deals.sort(key=_by_close)
     return deals
+
+
+def _by_close(deal: Deal) -> tuple[bool, dt.date, str, str]:
+    """Soonest close first, undated last; then by name and id (the order shown)."""
+    return (deal.expected_close is None, deal.expected_close or dt.date.min, deal.name, deal.id)
 
 
 def stage_models() -> tuple[str, ...]:
