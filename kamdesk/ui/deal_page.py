@@ -28,8 +28,9 @@ from kamdesk.ui.record_list import RecordListPanel
 #: The keys of the actions on a page's list. The window's own keys do not reach a form
 #: (it is modal), so the page binds these itself: F2 and Delete as on the account page,
 #: Ctrl+N for Add, as in every other list of the app.
-#: The page's width: the form's own is too narrow for its tabs and the lists' columns.
-_WIDTH = 760
+#: The page's width: the form's own is too narrow for its tabs and the lists' columns
+#: (a deal has eight tabs; at this width their titles show whole in both languages).
+_WIDTH = 1000
 
 _KEYS = {"new": "Ctrl+N", "edit": "F2", "delete": "Delete"}
 

@@ -11,6 +11,7 @@ from kamdesk.domain.visits import in_zone
 from kamdesk.i18n import _, current_language
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import date_text, date_time_text, money_text, qlocale
+from kamdesk.ui.models.stakeholder_table import influence_dots
 
 
 def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping[str, Any]) -> str:
@@ -28,6 +29,8 @@ def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping
             return date_text(as_date(value))
         case FieldKind.PERCENT:
             return "" if value is None else percent_text(int(value))
+        case FieldKind.SCORE:  # influence: ●●●○○, as the stakeholder table shows it
+            return influence_dots(value if isinstance(value, int) else None)
         case FieldKind.FLAG:
             return _("Yes") if value else _("No")
         case FieldKind.TEAM_MEMBER:
