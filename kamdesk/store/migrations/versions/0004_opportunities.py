@@ -9,11 +9,12 @@ vocabulary in English and Chinese: the two stage models, their stages, the deal 
 and the win or loss reasons.
 """
 
-import datetime
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from kamdesk.store.migrations.helpers import seed_vocabulary
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -182,38 +183,7 @@ _SEED_VOCABULARY: tuple[tuple[str, str, str, str, str], ...] = (
 def _seed_vocabulary() -> None:
     # A frozen copy of the deal vocabulary as it stood at this revision: later edits to
     # the declaration in kamdesk.kinds.opportunity must not change what this wrote.
-    table = sa.table(
-        "vocabulary",
-        sa.column("id", sa.String),
-        sa.column("created_at", sa.DateTime),
-        sa.column("updated_at", sa.DateTime),
-        sa.column("kind", sa.String),
-        sa.column("code", sa.String),
-        sa.column("label_en", sa.String),
-        sa.column("label_zh", sa.String),
-        sa.column("position", sa.Integer),
-        sa.column("archived", sa.Boolean),
-    )
-    stamp = datetime.datetime(2026, 12, 1)
-    positions: dict[str, int] = {}
-    rows = []
-    for row_id, kind, code, label_en, label_zh in _SEED_VOCABULARY:
-        position = positions.get(kind, 0)
-        positions[kind] = position + 1
-        rows.append(
-            {
-                "id": row_id,
-                "created_at": stamp,
-                "updated_at": stamp,
-                "kind": kind,
-                "code": code,
-                "label_en": label_en,
-                "label_zh": label_zh,
-                "position": position,
-                "archived": False,
-            }
-        )
-    op.bulk_insert(table, rows)
+    seed_vocabulary(_SEED_VOCABULARY)
 
 
 def downgrade() -> None:

@@ -10,11 +10,12 @@ team plays which part), and seeds the ``concession_status`` and ``negotiation_ro
 lists in English and Chinese.
 """
 
-import datetime
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from kamdesk.store.migrations.helpers import seed_vocabulary
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -117,38 +118,7 @@ def upgrade() -> None:
 
 
 def _seed_vocabulary() -> None:
-    table = sa.table(
-        "vocabulary",
-        sa.column("id", sa.String),
-        sa.column("created_at", sa.DateTime),
-        sa.column("updated_at", sa.DateTime),
-        sa.column("kind", sa.String),
-        sa.column("code", sa.String),
-        sa.column("label_en", sa.String),
-        sa.column("label_zh", sa.String),
-        sa.column("position", sa.Integer),
-        sa.column("archived", sa.Boolean),
-    )
-    stamp = datetime.datetime(2026, 12, 1)
-    positions: dict[str, int] = {}
-    rows = []
-    for row_id, kind, code, label_en, label_zh in _SEED_VOCABULARY:
-        position = positions.get(kind, 0)
-        positions[kind] = position + 1
-        rows.append(
-            {
-                "id": row_id,
-                "created_at": stamp,
-                "updated_at": stamp,
-                "kind": kind,
-                "code": code,
-                "label_en": label_en,
-                "label_zh": label_zh,
-                "position": position,
-                "archived": False,
-            }
-        )
-    op.bulk_insert(table, rows)
+    seed_vocabulary(_SEED_VOCABULARY)
 
 
 def downgrade() -> None:
