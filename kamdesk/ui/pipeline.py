@@ -65,7 +65,13 @@ from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_, _, ngettext
 from kamdesk.settings import DEFAULT_CURRENCY
 from kamdesk.store.milestones import DealStage, deal_progress
-from kamdesk.store.pipeline import pipeline_deals, stage_models, stages_of
+from kamdesk.store.pipeline import (
+    account_sort_keys,
+    open_deal_count,
+    pipeline_deals,
+    stage_models,
+    stages_of,
+)
 from kamdesk.ui.account_list import FilterButton
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
@@ -391,14 +397,20 @@ class DealTableModel(TitledTableModel):
             known.reverse()
         self.deals = known + unknown  # no amount, no date: last either way
 
+    def _account_key(self) -> Callable[[Deal], Any]:
+        """Accounts in name order, Chinese ones by pinyin (keys read when first needed)."""
+        keys = account_sort_keys(self._context.reader.db)
+        return lambda d: keys.get(d.account_id) or d.account_name.casefold()
+
     def _sort_key(self, column: int) -> Callable[[Deal], Any]:
+        if column == 1:
+            return self._account_key()
         default = self._context.settings.get(DEFAULT_CURRENCY)
         money: Callable[[Deal, int | None], Any] = lambda d, v: (  # noqa: E731
             None if v is None else (d.currency != default, d.currency, v)
         )
         keys: dict[int, Callable[[Deal], Any]] = {
             0: lambda d: d.name.casefold(),
-            1: lambda d: d.account_sort_key or d.account_name.casefold(),
             2: lambda d: self._stage_order.get(d.stage, len(self._stage_order)),
             3: lambda d: d.owner_name.casefold() or None,
             4: lambda d: money(d, d.amount_minor),
@@ -538,7 +550,11 @@ class PipelineWindow(QDialog):
             return
         self._stale = False
         self._read_statuses = self._statuses_to_read()
-        self._deals = pipeline_deals(self._context.reader.db, statuses=self._read_statuses)
+        self._deals = pipeline_deals(
+            self._context.reader.db,
+            statuses=self._read_statuses,
+            stage_model=self.stage_model_code(),
+        )
         self.quarter_filter.set_choices(_("Close quarter"), self._quarter_choices)
         self._show()
 
@@ -663,7 +679,8 @@ class PipelineWindow(QDialog):
     def _empty_message(self, shown: list[Deal]) -> str:
         if shown:
             return ""
-        open_deals = filter_deals(self._deals, DealFilter())
+        # Only this stage model's deals were read: the book says how many are open.
+        open_deals = open_deal_count(self._context.reader.db)
         if not open_deals:
             return _(
                 "No open deals yet.\nAdd a deal on an account's Deals tab: it shows here, "
@@ -674,7 +691,7 @@ class PipelineWindow(QDialog):
         return _(
             "No open deal follows this stage model.\nChoose the other stage model above to "
             "see the {count} open deals."
-        ).format(count=len(open_deals))
+        ).format(count=open_deals)
 
     def _is_filtered(self) -> bool:
         return bool(
@@ -703,7 +720,7 @@ class PipelineWindow(QDialog):
     def _on_stage_model(self) -> None:
         self._build_columns()
         self._set_stage_choices()
-        self._show()
+        self.refresh()  # the deals of the other stage model are read when it is chosen
 
     def _set_stage_choices(self) -> None:
         label = self._context.label
