@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from kamdesk.kinds import Kind
 
 
+class StageMoveRow(NamedTuple):
+    """One move of a deal's stage history (see ``kamdesk.domain.deals``)."""
+
+    to_stage: str
+    changed_at: dt.datetime
+
+
 class AccountSort(StrEnum):
     """Columns the account list can be sorted by."""
 
@@ -451,6 +458,17 @@ class BookReader:
             f"ORDER BY {_record_order(kind)}"
         )
         return self._with_links(kind, _record_rows(kind, self.db.execute(sql, (parent_id,))))
+
+    def stage_history(self, deal_id: str) -> list[StageMoveRow]:
+        """A deal's moves from stage to stage, oldest first."""
+        return [
+            StageMoveRow(stage, dt.datetime.fromisoformat(moment))
+            for stage, moment in self.db.execute(
+                "SELECT to_stage, changed_at FROM stage_change "
+                "WHERE opportunity_id = ? AND deleted_at IS NULL ORDER BY changed_at, id",
+                (deal_id,),
+            )
+        ]
 
     def record_of(self, kind: Kind, record_id: str) -> RecordRow | None:
         """One live record of ``kind`` (what its edit form shows), or None."""

@@ -60,6 +60,11 @@ def add_record_pages(
         add = QShortcut(QKeySequence(_KEYS["new"]), dialog)
         add.activated.connect(lambda: _add_to_shown(dialog, panels))
         dialog.tabs.currentChanged.connect(lambda _index: _focus_shown_list(dialog, panels))
+    if kind.name == "opportunity":
+        # How long the deal sat in each stage, from the moves the book keeps.
+        from kamdesk.ui.stage_history import add_stage_history_page
+
+        add_stage_history_page(context, dialog, record_id)
     if kind.name == "visit":
         # A visit answers its deal's milestones (里程碑方法): ticked on a tab of its own.
         from kamdesk.ui.visit_milestones import add_answered_page

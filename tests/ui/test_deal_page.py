@@ -3,6 +3,7 @@ kind of record kept on a deal (its people, competitors and objections)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_a_deal_has_a_tab_for_each_kind_kept_on_it_after_its_form(
         for k in shown_on("opportunity")
     ]
     assert "People (0)" in kept
-    assert seen == ["Profile", "Details", *kept]
+    assert seen == ["Profile", "Details", *kept, "Stage history"]
 
 
 def test_a_person_added_to_a_deal_starts_from_their_card_and_may_differ_per_deal(
@@ -349,3 +350,26 @@ def test_deal_page_screenshot(
 
     on_deal_page(window, user, "Paint shop robots", shoot)
     assert pictures and all(pictures)
+
+
+def test_a_deals_page_says_how_long_it_sat_in_each_stage(
+    window: MainWindow, user: User, book: Book, seed: Seed
+) -> None:
+    from kamdesk.ui.stage_history import stage_history_text
+
+    deals = kind("opportunity")
+    deal = kind_ops.create_record(book, deals, seed.acme, {"name": "Arms", "currency": "CNY"})
+    kind_ops.update_record(book, deals, deal, {"stage": "compass.solution"})
+    with book.write() as session:  # the move into Solution was forty days ago
+        from sqlmodel import select
+
+        from kamdesk.models.opportunity import StageChange
+
+        moves = session.exec(select(StageChange).where(StageChange.opportunity_id == deal)).all()
+        start = dt.datetime.now(dt.UTC) - dt.timedelta(days=50)
+        for days, move in zip((0, 10), sorted(moves, key=lambda m: m.changed_at), strict=True):
+            move.changed_at = start + dt.timedelta(days=days)
+
+    text = stage_history_text(window.context, deal)
+
+    assert text.startswith("<b>Intent</b>: 10 days<br><b>Solution</b>: 40 days, now (since ")
