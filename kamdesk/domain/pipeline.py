@@ -97,8 +97,6 @@ class Deal(NamedTuple):
     #: In percent: the deal's own, or its stage's when the deal has none.
     probability: int
     expected_close: dt.date | None
-    #: The account name's sort key (pinyin for Chinese names); '' sorts by the name.
-    account_sort_key: str = ""
 
     @property
     def weighted_minor(self) -> int | None:

@@ -155,7 +155,3 @@ class Kind:
         """The fields that are columns of its table (all but its links)."""
         linked = {link.field for link in self.links}
         return tuple(spec for spec in self.fields if spec.name not in linked)
-
-    def merge_group_of(self, field: str) -> MergeGroup | None:
-        """The group ``field`` merges with, if any."""
-        return next((g for g in self.merge_groups if field in g.fields), None)

@@ -49,7 +49,7 @@ def test_every_live_deal_of_a_live_account_with_its_names(tmp_path: Path) -> Non
     robots, arms = deals  # the dated deal first, undated last
     assert robots == Deal(
         robots.id, "Robots", acme, "Acme", wang, "王磊", "compass", "compass.commercial", "open",
-        1_000_000, "USD", 60, dt.date(2027, 2, 1), robots.account_sort_key,
+        1_000_000, "USD", 60, dt.date(2027, 2, 1),
     )  # fmt: skip
     # No probability of its own: its stage's (60 %). An owner who left: no owner.
     assert (arms.name, arms.owner_id, arms.owner_name) == ("Arms", "", "")
