@@ -54,18 +54,47 @@ def language_for(code: str) -> Language:
     return ENGLISH
 
 
+class Translator:
+    """Text in one given language, whatever the UI's is.
+
+    A proposal is written in its own language (Chinese from an English UI). Its
+    methods mirror ``_`` and ``ngettext``; call ``.gettext`` on a string marked ``N_()``
+    where it is declared, so the extractor finds it.
+    """
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self._catalog = _catalog(language)
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this translator's language."""
+        return self._catalog.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """The form of a counted message for ``count``, in this translator's language."""
+        return self._catalog.ngettext(singular, plural, count)
+
+
+def _catalog(language: Language) -> _Catalog:
+    if language is ENGLISH:
+        return _English()
+    import gettext
+
+    mo = resource("i18n", f"{language.code}.mo")
+    with mo.open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
+def translator(code: str) -> Translator:
+    """A translator into ``code`` (``zh_CN``, ``en``), leaving the UI's language alone."""
+    return Translator(language_for(code))
+
+
 def set_language(code: str) -> Language:
     """Switch every later ``_()`` call to ``code``'s catalog."""
     global _translation, _language
     language = language_for(code)
-    if language is ENGLISH:
-        _translation = _English()
-    else:
-        import gettext
-
-        mo = resource("i18n", f"{language.code}.mo")
-        with mo.open("rb") as fp:
-            _translation = gettext.GNUTranslations(fp)
+    _translation = _catalog(language)
     _language = language
     return language
 
