@@ -82,6 +82,17 @@ class LineItem:
     discount: Decimal = Decimal(0)
     billing: Billing = Billing.ONE_OFF
     item_kind: ItemKind = ItemKind.PRODUCT
+    #: When it is paid: a one-off line in that year (0 = at signing, 4 = a hardware refresh
+    #: in year 4); a yearly line from that year on. None is the usual: 0 for a one-off
+    #: line, 1 for a yearly one.
+    year: int | None = None
+
+    @property
+    def first_year(self) -> int:
+        """The year a one-off line is paid, or the first year a yearly line is paid."""
+        if self.year is not None:
+            return self.year
+        return 0 if self.billing is Billing.ONE_OFF else 1
 
     @property
     def amount(self) -> Decimal:
