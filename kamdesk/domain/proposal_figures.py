@@ -215,6 +215,7 @@ class _Case:
 
 
 def _case(option: Option, economics: Economics) -> _Case:
+    """The option's lines and benefits as sums (a benefit felt from year 0 counts from 1)."""
     one_off = [line.amount for line in option.lines if line.billing is Billing.ONE_OFF]
     yearly = [line.amount for line in option.lines if line.billing is Billing.YEARLY]
     return _Case(
@@ -226,6 +227,7 @@ def _case(option: Option, economics: Economics) -> _Case:
 
 
 def _horizon_problem(horizon: int) -> Unavailable | None:
+    """Why no figure built year by year can be worked out over ``horizon``, if it cannot."""
     if horizon < 1:
         return Unavailable(Reason.NO_HORIZON)
     if horizon > MAX_HORIZON_YEARS:
@@ -234,6 +236,7 @@ def _horizon_problem(horizon: int) -> Unavailable | None:
 
 
 def _npv(case: _Case, horizon: int) -> Figure:
+    """The NPV at the case's rate; the rate is a percentage here, a fraction in ``finance``."""
     problem = _horizon_problem(horizon)
     if problem is not None:
         return problem
@@ -243,6 +246,7 @@ def _npv(case: _Case, horizon: int) -> Figure:
 
 
 def _roi(case: _Case, horizon: int) -> Figure:
+    """ROI as a percentage over the horizon, undiscounted (what an executive compares)."""
     problem = _horizon_problem(horizon)
     if problem is not None:
         return problem
@@ -253,6 +257,7 @@ def _roi(case: _Case, horizon: int) -> Figure:
 
 
 def _payback(case: _Case, horizon: int, *, discounted: bool = False) -> Figure:
+    """Months to pay back, from the yearly net flows, interpolated inside the year."""
     problem = _horizon_problem(horizon)
     if problem is not None:
         return problem
@@ -266,6 +271,7 @@ def _payback(case: _Case, horizon: int, *, discounted: bool = False) -> Figure:
 
 
 def _irr(case: _Case, horizon: int) -> IrrFigure | Unavailable:
+    """The IRR as a percentage, and whether it is the only rate that zeroes the NPV."""
     problem = _horizon_problem(horizon)
     if problem is not None:
         return problem
