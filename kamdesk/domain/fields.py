@@ -7,6 +7,7 @@ a field's label, kind and limits are written in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import Enum, auto
 
 from kamdesk.domain.vocabulary import VocabularyKind
@@ -44,6 +45,9 @@ class FieldKind(Enum):
     DEAL = auto()
     #: A question of the team's question bank.
     QUESTION = auto()
+    #: An exact decimal (a quantity, a discount in percent), stored as an integer scaled
+    #: by ``FieldSpec.scale`` (2: hundredths, so 12.5 % is 1250) so no float touches it.
+    NUMBER = auto()
 
 
 #: Longest single-line text a name or title may hold: anything longer is a slip (a paste
@@ -71,11 +75,43 @@ class FieldSpec:
     #: What a required field left empty says, when "X is required." would not say why
     #: (a concession is never given for nothing): a message marked with ``N_``.
     required_message: str | None = None
+    #: A NUMBER's decimal places as stored: 3 keeps a quantity of 2.5 as 2500.
+    scale: int = 0
+    #: A NUMBER's bounds, in the unit shown (100 for 100 %), or None for none.
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    #: The minimum itself is refused too (a discount rate of −100 % makes no sense).
+    minimum_excluded: bool = False
+    #: What a NUMBER is shown with: "%" or "".
+    unit: str = ""
+    #: Kept by the actions, never typed (a proposal's version and status): a form shows it
+    #: and does not let it be edited.
+    read_only: bool = False
 
     @property
     def max_length(self) -> int:
         """Longest text the field accepts."""
         return MAX_LONG_TEXT if self.kind is FieldKind.LONG_TEXT else MAX_LINE
+
+
+def to_scaled(value: Decimal | int, scale: int) -> int:
+    """A number as a NUMBER field stores it: ``Decimal("12.5")`` at scale 2 is ``1250``.
+
+    Rounded half-even to the scale; callers that must not round check the places first
+    (``decimal_places``).
+    """
+    return int(Decimal(value).scaleb(scale).quantize(Decimal(1)))
+
+
+def from_scaled(stored: int, scale: int) -> Decimal:
+    """A stored NUMBER in the unit shown: ``1250`` at scale 2 is ``Decimal("12.50")``."""
+    return Decimal(stored).scaleb(-scale)
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many decimal places ``value`` really has (``2.50`` has 1)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 V = VocabularyKind

@@ -9,9 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Collection, Mapping
+from decimal import Decimal
 from typing import Any
 
-from kamdesk.domain.fields import MAX_AMOUNT_MINOR, FieldKind, FieldSpec
+from kamdesk.domain.fields import (
+    MAX_AMOUNT_MINOR,
+    FieldKind,
+    FieldSpec,
+    decimal_places,
+    from_scaled,
+    to_scaled,
+)
 from kamdesk.domain.visits import zone
 from kamdesk.domain.vocabulary import FORCE_ROLE, TIERS, VocabularyKind
 from kamdesk.i18n import _
@@ -69,6 +77,8 @@ def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | N
         if value > MAX_AMOUNT_MINOR:
             return _("{field} is too large.").format(field=_(spec.label))
         return None
+    if kind is FieldKind.NUMBER:
+        return _number_message(spec, value)
     if kind is FieldKind.PERCENT:
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
             return _("{field} must be a whole number from 0 to 100.").format(field=_(spec.label))
@@ -102,6 +112,41 @@ def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | N
         return None
     if kind is FieldKind.FLAG:
         return None if isinstance(value, bool) else _("Tick or untick.")
+    return None
+
+
+def _bound_text(bound: Decimal, unit: str) -> str:
+    """``100 %``, ``-100 %``, ``1``: a bound as a message names it."""
+    text = format(bound.normalize(), "f")
+    return f"{text} {unit}" if unit else text
+
+
+def _number_message(spec: FieldSpec, value: Any) -> str | None:
+    """The message for a NUMBER out of its bounds (a discount above 100 %), or None."""
+    label = _(spec.label)
+    if (
+        isinstance(value, Decimal) and value.is_finite()
+    ):  # more places than the field keeps (see clean_value)
+        return _("{field} takes at most {places} decimal places.").format(
+            field=label, places=spec.scale
+        )
+    if not isinstance(value, int) or isinstance(value, bool):
+        return _("Enter a number.")
+    if abs(value) > MAX_AMOUNT_MINOR:
+        return _("{field} is too large.").format(field=label)
+    shown = from_scaled(value, spec.scale)
+    low, high = spec.minimum, spec.maximum
+    if low is not None and (shown < low or (spec.minimum_excluded and shown == low)):
+        bound = _bound_text(low, spec.unit)
+        if spec.minimum_excluded:
+            return _("{field} must be above {minimum}.").format(field=label, minimum=bound)
+        if low == 0:
+            return _("{field} cannot be negative.").format(field=label)
+        return _("{field} cannot be below {minimum}.").format(field=label, minimum=bound)
+    if high is not None and shown > high:
+        return _("{field} cannot be above {maximum}.").format(
+            field=label, maximum=_bound_text(high, spec.unit)
+        )
     return None
 
 
@@ -141,8 +186,12 @@ def clean_value(spec: FieldSpec, value: Any) -> Any:
             return dt.date.fromisoformat(value) if value else None
         except ValueError:
             return value  # refused by check_field with a message
-    if value == "" and spec.kind in (FieldKind.DATE, FieldKind.PERCENT):
+    if value == "" and spec.kind in (FieldKind.DATE, FieldKind.PERCENT, FieldKind.NUMBER):
         return None
+    if spec.kind is FieldKind.NUMBER and isinstance(value, Decimal) and value.is_finite():
+        # A number in the unit shown (12.5 for 12.5 %), as the actions may pass it: kept
+        # as it is if it has more places than are stored, for check_field to refuse.
+        return to_scaled(value, spec.scale) if decimal_places(value) <= spec.scale else value
     return value
 
 

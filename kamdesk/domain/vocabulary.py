@@ -43,6 +43,11 @@ class VocabularyKind(StrEnum):
     QUESTION_TYPE = "question_type"
     CONCESSION_STATUS = "concession_status"
     NEGOTIATION_ROLE = "negotiation_role"
+    PROPOSAL_LANGUAGE = "proposal_language"
+    PROPOSAL_STATUS = "proposal_status"
+    LINE_ITEM_KIND = "line_item_kind"
+    BILLING = "billing"
+    BENEFIT_KIND = "benefit_kind"
 
 
 class BuyingRole(StrEnum):

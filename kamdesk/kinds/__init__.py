@@ -13,6 +13,7 @@ from kamdesk.kinds.milestone import MILESTONE, MILESTONE_TEMPLATE
 from kamdesk.kinds.negotiation import CONCESSION, NEGOTIATION_PLAN, NEGOTIATION_ROLE
 from kamdesk.kinds.objection import OBJECTION
 from kamdesk.kinds.opportunity import OPPORTUNITY
+from kamdesk.kinds.proposal import PROPOSAL_KINDS
 from kamdesk.kinds.visit import FOLLOW_UP, QUESTION, VISIT, VISIT_QUESTION
 
 #: Every declared kind, in the order their tabs appear.
@@ -30,6 +31,7 @@ KINDS: tuple[Kind, ...] = (
     NEGOTIATION_PLAN,
     CONCESSION,
     NEGOTIATION_ROLE,
+    *PROPOSAL_KINDS,
 )
 
 _BY_NAME = {k.name: k for k in KINDS}

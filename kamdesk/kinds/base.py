@@ -32,6 +32,9 @@ BookCheck = Callable[["Session", "str | None", dict[str, Any]], dict[str, str]]
 #: Called in the same transaction after a record was created or changed:
 #: (session, the record, the values that changed, as they were before).
 AfterWrite = Callable[["Session", "Record", dict[str, Any]], None]
+#: Why a record may not be changed now (a sent version of a proposal), or None: asked
+#: before an edit, a deletion or a restore of it, and before a record is added under it.
+Frozen = Callable[["Session", "Record"], "str | None"]
 #: Values a form fills in when the user edits one field (a stage gives its probability):
 #: (the field just edited, every value in the form) → values to suggest.
 Suggest = Callable[[str, Mapping[str, Any]], dict[str, Any]]
@@ -144,6 +147,9 @@ class Kind:
     from_parent: tuple[str, ...] = ()
     #: Fields kept in link tables rather than as columns (see ``LinkSet``).
     links: tuple[LinkSet, ...] = ()
+    #: Refuses every change to a record it names, and records added under it (see
+    #: ``Frozen``): a sent proposal's version and its options, lines, benefits…
+    frozen: Frozen | None = None
 
     @property
     def specs(self) -> dict[str, FieldSpec]:

@@ -10,6 +10,14 @@ from kamdesk.models.milestone import Milestone, MilestoneTemplate
 from kamdesk.models.negotiation import Concession, NegotiationPlan, NegotiationRole
 from kamdesk.models.objection import Objection
 from kamdesk.models.opportunity import Opportunity, StageChange
+from kamdesk.models.proposal import (
+    Proposal,
+    ProposalBenefit,
+    ProposalLine,
+    ProposalOption,
+    ProposalPain,
+    ProposalPhase,
+)
 from kamdesk.models.tables import (
     SYNCED_TABLES,
     UNLOGGED_COLUMNS,
@@ -50,6 +58,12 @@ SYNCED_TABLES["visit_team_member"] = VisitTeamMember
 SYNCED_TABLES["question"] = Question
 SYNCED_TABLES["visit_question"] = VisitQuestion
 SYNCED_TABLES["follow_up"] = FollowUp
+SYNCED_TABLES["proposal"] = Proposal
+SYNCED_TABLES["proposal_option"] = ProposalOption
+SYNCED_TABLES["proposal_line"] = ProposalLine
+SYNCED_TABLES["proposal_benefit"] = ProposalBenefit
+SYNCED_TABLES["proposal_pain"] = ProposalPain
+SYNCED_TABLES["proposal_phase"] = ProposalPhase
 
 __all__ = [
     "SYNCED_TABLES",
@@ -68,6 +82,12 @@ __all__ = [
     "NegotiationRole",
     "Objection",
     "Opportunity",
+    "Proposal",
+    "ProposalBenefit",
+    "ProposalLine",
+    "ProposalOption",
+    "ProposalPain",
+    "ProposalPhase",
     "Question",
     "Record",
     "StageChange",

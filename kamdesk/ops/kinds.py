@@ -14,10 +14,11 @@ rules that need the book (``Kind.book_check``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kamdesk.domain.fields import FieldKind, FieldSpec
+from kamdesk.errors import ValidationError
 from kamdesk.i18n import N_, _
 from kamdesk.kinds import KINDS, Kind, LinkSet
 from kamdesk.ops import records
@@ -105,6 +106,27 @@ def _value_errors(
     return errors
 
 
+def _why_frozen(session: Session, kind_name: str, record: Record | None) -> str | None:
+    """Why ``record`` may not change now (``Kind.frozen``), or None."""
+    declared = _declared(kind_name)
+    if record is None or declared is None or declared.frozen is None:
+        return None
+    return declared.frozen(session, record)
+
+
+def _refuse_frozen(kind: Kind) -> Callable[[Session, str], None] | None:
+    """A check refusing to delete or restore a record its kind says is frozen."""
+    if kind.frozen is None:
+        return None
+
+    def check(session: Session, record_id: str) -> None:
+        message = _why_frozen(session, kind.name, session.get(kind.model(), record_id))
+        if message:
+            raise ValidationError({kind.title_field: message})
+
+    return check
+
+
 def _checker(kind: Kind) -> records.RecordCheck:
     def check(session: Session, record_id: str | None, values: dict[str, Any]) -> dict[str, str]:
         title = kind.title_field
@@ -121,6 +143,12 @@ def _checker(kind: Kind) -> records.RecordCheck:
                         parent=_(_label(kind.parent.kind)), record=_(kind.label)
                     )
                 }
+        if stored is not None:
+            frozen = _why_frozen(session, kind.name, stored)
+        else:
+            frozen = _why_frozen(session, kind.parent.kind, parent) if kind.parent else None
+        if frozen:
+            return {title: frozen}
         errors = _reference_errors(session, kind, values)
         before = stored.model_dump() if stored is not None else None
         for name, message in _value_errors(kind, before, values).items():
@@ -313,7 +341,7 @@ def update_record(
 
 def delete_record(book: Book, kind: Kind, record_id: str) -> None:
     """Delete a record (a tombstone: ``restore_record`` brings it back as it was)."""
-    records.delete(book, record_kind(kind), record_id)
+    records.delete(book, record_kind(kind), record_id, check=_refuse_frozen(kind))
 
 
 def _needs(session: Session, record: Record) -> list[Record]:
@@ -338,4 +366,6 @@ def restore_record(book: Book, kind: Kind, record_id: str) -> list[str]:
     A deal of an account deleted since brings the account back (and a deleted group
     above it): a live record never sits under a deleted one.
     """
-    return records.restore(book, record_kind(kind), record_id, needs=_needs)
+    return records.restore(
+        book, record_kind(kind), record_id, needs=_needs, check=_refuse_frozen(kind)
+    )

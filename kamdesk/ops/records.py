@@ -285,19 +285,27 @@ Needs = Callable[["Session", "Record"], "list[Record]"]
 
 
 def restore(
-    book: Book, kind: RecordKind, record_id: str, *, needs: Needs | None = None
+    book: Book,
+    kind: RecordKind,
+    record_id: str,
+    *,
+    needs: Needs | None = None,
+    check: Callable[[Session, str], None] | None = None,
 ) -> list[str]:
     """Bring a deleted record back, as it was; returns the names of others that came back.
 
     A record must not come back live under one that is still deleted (a branch under a
     deleted group, a deputy reporting to a deleted boss): each deleted record that
     ``needs`` names is restored with it, and what that one needs, up the chain. Records
-    that are live already end the chain. All of it is one transaction.
+    that are live already end the chain. All of it is one transaction. ``check`` may
+    refuse first (raising), as for ``delete``.
     """
     with book.write() as session:
         record = session.get(kind.model(), record_id)
         if record is None:
             raise NotFoundError(_("This {record} no longer exists.").format(record=_(kind.label)))
+        if check is not None:
+            check(session, record_id)
         record.deleted_at = None
         brought_back: list[str] = []
         seen = {record_id}

@@ -18,5 +18,6 @@ SCHEMA_REVISIONS: tuple[str, ...] = (
     "0008",
     "0009",
     "0010",
+    "0011",
 )
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]

@@ -39,7 +39,7 @@ from kamdesk.formatting import COMMON_CURRENCIES
 from kamdesk.i18n import _
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import amount_text, date_text, parse_amount
-from kamdesk.ui.values import as_date
+from kamdesk.ui.values import as_date, number_text, parse_number
 
 #: (id, label) choices for fields that point at another record.
 Choices = Callable[[], Sequence[tuple[str, str]]]
@@ -412,6 +412,7 @@ class RecordForm(QWidget):
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for spec in specs:
             editor = FieldEditor(spec, self._make_widget(spec))
+            editor.widget.setEnabled(not spec.read_only)  # kept by the actions, not typed
             self.editors[spec.name] = editor
             layout.addRow(editor.label, editor.container)
             self._fill_choices(editor)
@@ -467,7 +468,7 @@ class RecordForm(QWidget):
         # Qt's default limit (32,767) would cut a runaway paste silently; let the
         # validation refuse it with its real length instead.
         line.setMaxLength(_PASTE_LIMIT)
-        if kind is FieldKind.MONEY:
+        if kind in (FieldKind.MONEY, FieldKind.NUMBER):
             line.setAlignment(Qt.AlignmentFlag.AlignRight)
         return line
 
@@ -709,6 +710,8 @@ class RecordForm(QWidget):
                 widget.setCurrentIndex(max(found, 0))
             elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.MONEY:
                 widget.setText(amount_text(value, self._currency))
+            elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.NUMBER:
+                widget.setText(number_text(value, editor.spec.scale))
             elif isinstance(widget, DateTimeEdit):
                 moment = value if isinstance(value, dt.datetime) else None
                 widget.set_wall(
@@ -751,6 +754,13 @@ class RecordForm(QWidget):
                 except ValueError:
                     unreadable[name] = _("Enter an amount such as {example}.").format(
                         example=amount_text(123456789, self._currency)
+                    )
+            elif isinstance(widget, QLineEdit) and editor.spec.kind is FieldKind.NUMBER:
+                try:
+                    values[name] = parse_number(widget.text(), editor.spec.scale, editor.spec.unit)
+                except ValueError:
+                    unreadable[name] = _("Enter a number such as {example}.").format(
+                        example=number_text(125 * 10**editor.spec.scale // 10, editor.spec.scale)
                     )
             elif isinstance(widget, DateTimeEdit):
                 self._read_moment(name, widget, values, unreadable)

@@ -29,6 +29,9 @@ def value_text(context: AppContext, spec: FieldSpec, value: Any, record: Mapping
             return date_text(as_date(value))
         case FieldKind.PERCENT:
             return "" if value is None else percent_text(int(value))
+        case FieldKind.NUMBER:
+            text = number_text(value, spec.scale)
+            return f"{text} {spec.unit}" if text and spec.unit else text
         case FieldKind.SCORE:  # influence: ●●●○○, as the stakeholder table shows it
             return influence_dots(value if isinstance(value, int) else None)
         case FieldKind.FLAG:
@@ -80,6 +83,52 @@ def question_text(values: Mapping[str, Any]) -> str:
     if current_language().code.startswith("zh"):
         return chinese or english
     return english or chinese
+
+
+def number_text(stored: Any, scale: int) -> str:
+    """A stored NUMBER as typed and shown in the UI's locale: ``12.5``, ``1,250``, ``8``.
+
+    Exact (through Decimal, never a float), grouped, with the locale's decimal mark and
+    no trailing zeros: a quantity of 3 reads "3", not "3.000".
+    """
+    from kamdesk.domain.fields import from_scaled
+
+    if not isinstance(stored, int) or isinstance(stored, bool):
+        return ""
+    locale = qlocale()
+    shown = format(from_scaled(stored, scale), "f")
+    sign = locale.negativeSign() if shown.startswith("-") else ""
+    whole, _dot, fraction = shown.lstrip("-").partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = locale.toString(int(whole))
+    return sign + grouped + (locale.decimalPoint() + fraction if fraction else "")
+
+
+def parse_number(text: str, scale: int, unit: str = "") -> int | None:
+    """The stored NUMBER of what the user typed (``12,5 %`` → 1250 at scale 2), or None.
+
+    Takes the locale's grouping and decimal marks and the field's unit. Raises
+    ValueError for text that is no number or has more decimal places than the field keeps.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from kamdesk.domain.fields import decimal_places, to_scaled
+
+    cleaned = text.replace("\u00a0", " ").strip()
+    if unit:
+        cleaned = cleaned.replace(unit, "").strip()
+    if not cleaned:
+        return None
+    locale = qlocale()
+    cleaned = cleaned.replace(locale.groupSeparator(), "").replace(" ", "")
+    cleaned = cleaned.replace(locale.decimalPoint(), ".").replace(locale.negativeSign(), "-")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if not value.is_finite() or decimal_places(value) > scale or abs(value) > 10**15:
+        raise ValueError(text)
+    return to_scaled(value, scale)
 
 
 def percent_text(value: int) -> str:
