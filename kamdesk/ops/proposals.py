@@ -259,6 +259,19 @@ def _series(session: Session, series_id: str) -> list[Proposal]:
     )
 
 
+def _highest_version(session: Session, series_id: str) -> int:
+    """The highest version of a series, deleted ones too: a number is never given twice."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from kamdesk.models.proposal import Proposal
+
+    found = session.exec(
+        select(func.max(Proposal.version)).where(Proposal.series_id == series_id)
+    ).one()
+    return int(found or 1)
+
+
 def _live_proposal(session: Session, proposal_id: str) -> Proposal:
     from kamdesk.models.proposal import Proposal
 
@@ -297,7 +310,7 @@ def next_version(book: Book, proposal_id: str) -> str:
             proposal,
             status=ProposalStatus.DRAFT.value,
             sent_on=None,
-            version=max(p.version for p in series) + 1 if series else proposal.version + 1,
+            version=_highest_version(session, proposal.series_id or proposal.id) + 1,
             series_id=proposal.series_id or proposal.id,
         )
         session.add(copy)
@@ -374,11 +387,8 @@ class _Texts:
     """Values as the user reads them, in the UI's language (labels, money, dates)."""
 
     def __init__(self, book: Book, session: Session) -> None:
-        from kamdesk.models import Opportunity
-
         self._vocabulary = BookReader(book.db).vocabulary()
         self._session = session
-        self._deal = Opportunity
 
     def text(self, spec: FieldSpec, value: Any, currency: str) -> str:
         if value is None or value == "":
@@ -400,7 +410,9 @@ class _Texts:
         if spec.kind is FieldKind.FLAG:
             return _("Yes") if value else _("No")
         if spec.kind is FieldKind.DEAL:
-            deal = self._session.get(self._deal, value)
+            from kamdesk.models import Opportunity
+
+            deal = self._session.get(Opportunity, value)
             return deal.name if deal is not None else ""
         return str(value)
 

@@ -251,6 +251,14 @@ def test_the_next_version_copies_everything_and_is_the_one_draft(book: Book, pri
     )
 
 
+def test_a_deleted_draft_gives_its_number_to_no_other_version(book: Book, priced: str) -> None:
+    send_proposal(book, priced, SENT_ON)
+    delete_record(book, PROPOSAL, next_version(book, priced))
+    third = next_version(book, priced)
+    assert [v.version for v in versions(book, priced)] == [1, 3]
+    assert versions(book, third)[-1].id == third
+
+
 def test_versions_compare_field_by_field_with_rows_added_and_removed(
     book: Book, priced: str
 ) -> None:
