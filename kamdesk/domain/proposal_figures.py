@@ -175,12 +175,33 @@ _HUNDRED = Decimal(100)
 class _Case:
     """What an option's flows are made of, so a scenario or a driver can move one part."""
 
-    investment: Decimal
-    recurring: Decimal
+    #: Each one-off cost and the year it is paid (0 at signing, 4 for a refresh in year 4).
+    one_offs: tuple[tuple[Decimal, int], ...]
+    #: Each yearly cost and the first year it is paid (at least 1).
+    yearlies: tuple[tuple[Decimal, int], ...]
     #: Each benefit's value a year and the first year it is felt (at least 1).
     benefits: tuple[tuple[Decimal, int], ...]
     #: The discount rate, a percentage.
     discount_rate: Decimal
+
+    @property
+    def investment(self) -> Decimal:
+        """The one-off costs paid at signing (year 0)."""
+        return sum((value for value, year in self.one_offs if year == 0), _ZERO)
+
+    @property
+    def recurring(self) -> Decimal:
+        """The yearly costs once every one of them is being paid."""
+        return sum((value for value, _ in self.yearlies), _ZERO)
+
+    def recurring_in(self, year: int) -> Decimal:
+        """The yearly costs paid in ``year``."""
+        return sum((value for value, starts in self.yearlies if starts <= year), _ZERO)
+
+    def costs_in(self, year: int) -> Decimal:
+        """Everything paid in ``year``: its one-off costs and, from year 1, the yearly ones."""
+        one_off = sum((value for value, paid in self.one_offs if paid == year), _ZERO)
+        return one_off + (self.recurring_in(year) if year >= 1 else _ZERO)
 
     def yearly_benefits(self, horizon: int) -> tuple[Decimal, ...]:
         """The benefits felt in each year 1..horizon."""
@@ -190,9 +211,12 @@ class _Case:
         )
 
     def net_flows(self, horizon: int) -> tuple[Decimal, ...]:
-        """Year 0: −investment; then each year's benefits less the recurring cost."""
+        """Year 0: −what is paid at signing; then each year's benefits less its costs."""
         yearly = self.yearly_benefits(horizon)
-        return (-self.investment, *(benefit - self.recurring for benefit in yearly))
+        return (
+            -self.costs_in(0),
+            *(benefit - self.costs_in(year) for year, benefit in enumerate(yearly, start=1)),
+        )
 
     def total_benefits(self, horizon: int) -> Decimal:
         """The benefits over the horizon, counted without building the years."""
@@ -200,27 +224,43 @@ class _Case:
 
     def total_costs(self, horizon: int) -> Decimal:
         """What the option costs over the horizon: one-off plus every year's (its TCO)."""
-        return self.investment + self.recurring * max(horizon, 0)
+        one_off = sum((value for value, year in self.one_offs if year <= max(horizon, 0)), _ZERO)
+        yearly = sum(
+            (value * max(0, horizon - starts + 1) for value, starts in self.yearlies), _ZERO
+        )
+        return one_off + yearly
 
     def scaled(
-        self, benefits: Decimal = _ONE, costs: Decimal = _ONE, rate: Decimal = _ONE
+        self,
+        benefits: Decimal = _ONE,
+        costs: Decimal = _ONE,
+        rate: Decimal = _ONE,
+        *,
+        one_off: Decimal = _ONE,
+        yearly: Decimal = _ONE,
     ) -> _Case:
         """A copy with benefits, costs and the rate multiplied by the factors given."""
         return _Case(
-            investment=self.investment * costs,
-            recurring=self.recurring * costs,
+            one_offs=tuple((value * costs * one_off, year) for value, year in self.one_offs),
+            yearlies=tuple((value * costs * yearly, starts) for value, starts in self.yearlies),
             benefits=tuple((value * benefits, starts) for value, starts in self.benefits),
             discount_rate=self.discount_rate * rate,
         )
 
 
 def _case(option: Option, economics: Economics) -> _Case:
-    """The option's lines and benefits as sums (a benefit felt from year 0 counts from 1)."""
-    one_off = [line.amount for line in option.lines if line.billing is Billing.ONE_OFF]
-    yearly = [line.amount for line in option.lines if line.billing is Billing.YEARLY]
+    """The option's lines and benefits by year (a benefit felt from year 0 counts from 1)."""
     return _Case(
-        investment=sum(one_off, _ZERO),
-        recurring=sum(yearly, _ZERO),
+        one_offs=tuple(
+            (line.amount, max(line.first_year, 0))
+            for line in option.lines
+            if line.billing is Billing.ONE_OFF
+        ),
+        yearlies=tuple(
+            (line.amount, max(line.first_year, 1))
+            for line in option.lines
+            if line.billing is Billing.YEARLY
+        ),
         benefits=tuple((b.yearly_value, max(b.starts_year, 1)) for b in option.benefits),
         discount_rate=economics.discount_rate,
     )
@@ -296,10 +336,13 @@ def _cost_of_delay(case: _Case, yearly_benefits: Sequence[Decimal], horizon: int
     problem = _horizon_problem(horizon)
     if problem is not None:
         return problem
-    first = next((benefit for benefit in yearly_benefits if benefit > 0), None)
-    if first is None or first - case.recurring <= 0:
+    first = next(
+        ((year, benefit) for year, benefit in enumerate(yearly_benefits, start=1) if benefit > 0),
+        None,
+    )
+    if first is None or first[1] - case.recurring_in(first[0]) <= 0:
         return Unavailable(Reason.NO_BENEFITS)
-    return finance.cost_of_delay_per_month(first - case.recurring)
+    return finance.cost_of_delay_per_month(first[1] - case.recurring_in(first[0]))
 
 
 def _sensitivity(option: Option, case: _Case, horizon: int) -> tuple[Sensitivity, ...]:
@@ -311,13 +354,13 @@ def _sensitivity(option: Option, case: _Case, horizon: int) -> tuple[Sensitivity
         benefits = list(case.benefits)
         value, starts = benefits[index]
         benefits[index] = (value * factor, starts)
-        return _Case(case.investment, case.recurring, tuple(benefits), case.discount_rate)
+        return _Case(case.one_offs, case.yearlies, tuple(benefits), case.discount_rate)
 
     def investment_moved(factor: Decimal) -> _Case:
-        return _Case(case.investment * factor, case.recurring, case.benefits, case.discount_rate)
+        return case.scaled(one_off=factor)
 
     def recurring_moved(factor: Decimal) -> _Case:
-        return _Case(case.investment, case.recurring * factor, case.benefits, case.discount_rate)
+        return case.scaled(yearly=factor)
 
     bars = [
         Sensitivity(

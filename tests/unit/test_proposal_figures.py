@@ -416,3 +416,45 @@ def test_no_values_the_dataclasses_allow_make_the_figures_raise(
         )
     )
     assert len(figures.sensitivity) == len(option.benefits) + 3
+
+
+def test_a_line_paid_in_a_later_year_enters_that_years_flow_and_the_tco() -> None:
+    # A 100,000 platform at signing, support of 10,000 a year from year 2 (the first year is
+    # under warranty), a 250,000 hardware refresh in year 3; 100,000 a year saved.
+    # Flows: −100,000; 100,000; 90,000; 90,000 − 250,000 = −160,000; 90,000.
+    option = Option(
+        id="refresh",
+        name="Refresh",
+        lines=(
+            LineItem("platform", "Platform", D(1), D(100_000)),
+            LineItem("support", "Support", D(1), D(10_000), billing=Billing.YEARLY, year=2),
+            LineItem("refresh", "Hardware refresh", D(1), D(250_000), year=3),
+        ),
+        benefits=(Benefit("saved", BenefitKind.COST_SAVED, "Scrap", amount_per_year=D(100_000)),),
+    )
+    economics = Economics(horizon_years=4, discount_rate=D(8))
+    figures = option_figures(option, economics)
+    assert figures.net_flows == (D(-100_000), D(100_000), D(90_000), D(-160_000), D(90_000))
+    assert figures.investment == D(100_000)
+    assert figures.tco == D(100_000) + D(250_000) + D(10_000) * 3
+    assert figures.npv == pytest.approx(
+        D(str(npf.npv(0.08, [float(f) for f in figures.net_flows]))), abs=CENT
+    )
+    # The refresh pushes the running total back below zero: payback is after it.
+    assert not isinstance(figures.payback_months, Unavailable)
+    assert figures.payback_months > 36
+
+
+def test_a_one_off_line_beyond_the_horizon_is_not_counted() -> None:
+    option = Option(
+        id="late",
+        name="Late",
+        lines=(
+            LineItem("platform", "Platform", D(1), D(100_000)),
+            LineItem("refresh", "Hardware refresh", D(1), D(250_000), year=7),
+        ),
+        benefits=(Benefit("saved", BenefitKind.COST_SAVED, "Scrap", amount_per_year=D(50_000)),),
+    )
+    figures = option_figures(option, Economics(horizon_years=5, discount_rate=D(8)))
+    assert figures.tco == D(100_000)
+    assert figures.net_flows[1:] == (D(50_000),) * 5
