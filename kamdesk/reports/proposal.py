@@ -1,0 +1,1139 @@
+"""The proposal PDF: what the customer's executives read before they choose an option.
+
+Its sections follow the order a buyer asks their questions in: the cover (who it is for,
+what, when, which version), the executive summary (the problem, what we recommend and its
+headline ROI, payback and NPV), their situation and pains, our solution mapped to those
+pains, the options side by side, the investment and ROI of each option with the
+cumulative cash-flow chart, the scenarios, the sensitivity (tornado) chart, the
+implementation plan, the terms, why us and the next steps. A table of contents follows
+the cover, and every page says "page X of Y".
+
+A proposal is written in its own language (Chinese or English, chosen per proposal),
+whatever the UI's: every heading goes through the proposal's :class:`Translator`, and
+money, percentages, months and dates are formatted for that language's CLDR locale, in
+the proposal's currency.
+
+Every figure on the page is the engine's (``kamdesk.domain.proposal_figures``): this
+module formats figures, it never works one out. A figure the engine could not work out
+(an IRR that does not exist, a payback that never comes) is shown as the engine's reason,
+a sentence the reader understands, where the figure would be; an IRR that is not the only
+rate zeroing the NPV carries a footnote saying to trust the NPV. Sections with nothing to
+say (no phases, no "why us") are left out rather than shown as an empty heading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kamdesk.domain.proposal_figures import (
+    REASON_TEXTS,
+    SCENARIO_LABELS,
+    SENSITIVITY_SWING,
+    Figure,
+    IrrFigure,
+    OptionFigures,
+    Reason,
+    Sensitivity,
+    Unavailable,
+)
+from kamdesk.domain.proposals import (
+    BENEFIT_KIND_LABELS,
+    Benefit,
+    BenefitKind,
+    Billing,
+    LineItem,
+    Option,
+    ProposalDocument,
+    ProposalStatus,
+)
+from kamdesk.formatting import format_date, format_money, major_to_minor
+from kamdesk.i18n import N_, Translator, translator
+from kamdesk.reports.data import Branding
+from kamdesk.reports.fonts import BOLD_FONT_NAME, fit_to_font
+from kamdesk.reports.proposal_charts import (
+    Series,
+    TornadoBar,
+    compact_money,
+    cumulative_cash_flow_chart,
+    net_flows_chart,
+    series_colours,
+    to_float,
+    tornado_chart,
+)
+from kamdesk.reports.styles import MUTED, ReportStyles, make_styles
+from kamdesk.reports.template import (
+    CONTENT_WIDTH,
+    DocumentInfo,
+    ReportDocTemplate,
+    escape_markup,
+    keep_together,
+    table_of_contents,
+)
+
+#: Shown where a figure came out as not-a-number: the engine should never give one, but
+#: if it did, the reader gets a sentence, not "NaN".
+_NOT_A_NUMBER: Final = N_("Cannot be worked out from these figures.")
+#: The footnote of an IRR that is not the only rate zeroing the NPV.
+_IRR_NOT_UNIQUE: Final = N_("Several rates give an NPV of 0: trust the NPV.")
+#: Marks a figure that has a footnote.
+_NOTE_MARK: Final = "*"
+_RECOMMENDED_MARK: Final = "★"
+#: Height of the cash-flow charts in points.
+_CHART_HEIGHT: Final = 205.0
+#: Rows of a table (after its header) that must fit below its heading on the page.
+_LEAD_ROWS: Final = 2
+#: Share of the width the label column of the options table takes.
+_LABEL_SHARE: Final = 0.26
+
+
+def proposal_pdf(
+    document: ProposalDocument,
+    figures: Mapping[str, OptionFigures],
+    branding: Branding,
+    *,
+    created: dt.datetime | None = None,
+) -> bytes:
+    """The proposal ``document`` as PDF bytes, with the engine's ``figures`` by option id.
+
+    Written in ``document.language`` whatever the UI's language is; in ``branding``'s
+    look. The PDF says it was created at ``created`` (by default now): pass a fixed time
+    for the same bytes from one run to the next.
+    """
+    styles = make_styles(branding)
+    writer = _Writer(document, figures, styles)
+    info = DocumentInfo(
+        title=f"{document.title} · {document.customer}" if document.customer else document.title,
+        author=document.prepared_by or branding.company_name,
+        subject=writer.t.gettext(N_("Proposal")),
+        keywords=tuple(k for k in (document.customer, document.deal) if k),
+        lang=writer.locale.replace("_Hans", "").replace("_", "-"),
+    )
+    buffer = io.BytesIO()
+    doc = _ProposalDocTemplate(
+        buffer,
+        info=info,
+        branding=branding,
+        styles=styles,
+        created_at=created,
+        words=writer.t,
+    )
+    # The story holds a table of contents: lay out until its page numbers settle.
+    doc.multiBuild(writer.story())
+    return buffer.getvalue()
+
+
+class _ProposalDocTemplate(ReportDocTemplate):
+    """The shared template, with "page X of Y" in the proposal's language, not the UI's."""
+
+    def __init__(self, *args: Any, words: Translator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._words = words
+
+    def paint_page_label(self, canvas: Canvas, page: int, total: int) -> None:
+        """Override ReportDocTemplate.paint_page_label: in the proposal's language."""
+        page_width, _page_height = self.pagesize
+        canvas.setFont(self.styles.page_font_name, self.styles.page_font_size)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(
+            page_width - self.rightMargin,
+            self.bottomMargin - 9 * mm,
+            self._words.gettext(N_("Page {page} of {total}")).format(page=page, total=total),
+        )
+
+
+class _Writer:
+    """Writes the story of one proposal in its language, from the engine's figures."""
+
+    def __init__(
+        self,
+        document: ProposalDocument,
+        figures: Mapping[str, OptionFigures],
+        styles: ReportStyles,
+    ) -> None:
+        self.d = document
+        self.t = translator(str(document.language))
+        self.locale = self.t.language.locale
+        self.styles = styles
+        #: The options the engine gave figures for, in the proposal's order.
+        self.options: list[tuple[Option, OptionFigures]] = [
+            (option, figures[option.id]) for option in document.options if option.id in figures
+        ]
+        recommended = document.recommended
+        self.recommended: tuple[Option, OptionFigures] | None = next(
+            ((o, f) for o, f in self.options if recommended is not None and o.id == recommended.id),
+            None,
+        )
+        self.colours = series_colours(styles.primary, len(self.options))
+        self._section_number = 0
+        self._notes: list[str] = []
+        cell = styles.table_cell
+        self.cell = cell
+        self.number = ParagraphStyle("ProposalNumber", parent=cell, alignment=TA_RIGHT)
+        self.reason = ParagraphStyle(
+            "ProposalReason", parent=cell, textColor=MUTED, fontSize=cell.fontSize - 0.5
+        )
+        self.reason_right = ParagraphStyle(
+            "ProposalReasonRight", parent=self.reason, alignment=TA_RIGHT
+        )
+        self.header_right = ParagraphStyle(
+            "ProposalHeaderRight", parent=styles.table_header, alignment=TA_RIGHT
+        )
+        self.bold_cell = ParagraphStyle("ProposalBoldCell", parent=cell, fontName=BOLD_FONT_NAME)
+        self.bold_number = ParagraphStyle(
+            "ProposalBoldNumber", parent=self.number, fontName=BOLD_FONT_NAME
+        )
+        # Not in the TOC: the table of contents lists only ``heading`` and ``subheading``.
+        self.label = ParagraphStyle(
+            "ProposalLabel",
+            parent=styles.body,
+            fontName=BOLD_FONT_NAME,
+            textColor=styles.primary,
+            spaceBefore=5,
+            spaceAfter=2,
+            keepWithNext=1,
+        )
+        self.contents = ParagraphStyle("ProposalContents", parent=styles.heading)
+        self.cover_kicker = ParagraphStyle(
+            "ProposalKicker", parent=styles.body, fontSize=11, leading=14, textColor=MUTED
+        )
+        self.cover_title = ParagraphStyle(
+            "ProposalCoverTitle", parent=styles.title, fontSize=26, leading=33, spaceAfter=8
+        )
+        self.cover_customer = ParagraphStyle(
+            "ProposalCoverCustomer",
+            parent=styles.body,
+            fontName=BOLD_FONT_NAME,
+            fontSize=15,
+            leading=20,
+            spaceAfter=14,
+        )
+        self.kpi_value = ParagraphStyle(
+            "ProposalKpiValue",
+            parent=styles.body,
+            fontName=BOLD_FONT_NAME,
+            fontSize=13.5,
+            leading=17,
+            textColor=styles.primary,
+            spaceAfter=0,
+        )
+        self.kpi_reason = ParagraphStyle(
+            "ProposalKpiReason", parent=styles.body, textColor=MUTED, spaceAfter=0
+        )
+        # The bullet's own font is Helvetica unless told: no Chinese, and one more font.
+        self.bullet = ParagraphStyle(
+            "ProposalBullet",
+            parent=styles.body,
+            bulletFontName=styles.body.fontName,
+            leftIndent=10,
+            bulletIndent=1,
+        )
+        self.note = ParagraphStyle("ProposalNote", parent=styles.small, spaceBefore=2)
+        self.tint = _tint(styles.primary, 0.10)
+
+    # -- The story ------------------------------------------------------------------------
+
+    def story(self) -> list[Flowable]:
+        """Every section in the order of the proposal, each heading indexed in the TOC."""
+        story = self._cover()
+        story += [Paragraph(self._text(self.t.gettext(N_("Contents"))), self.contents)]
+        story += [table_of_contents(self.styles), PageBreak()]
+        for section in (
+            self._executive_summary,
+            self._situation,
+            self._solution,
+            self._options_side_by_side,
+            self._investment_and_roi,
+            self._scenarios,
+            self._sensitivity,
+            self._implementation_plan,
+            self._terms,
+            self._why_us,
+            self._next_steps,
+        ):
+            story += section()
+        return story
+
+    def _heading(self, title: str) -> Paragraph:
+        """A numbered section heading ("3. The options side by side"), indexed in the TOC."""
+        self._section_number += 1
+        return Paragraph(self._text(f"{self._section_number}. {title}"), self.styles.heading)
+
+    # -- Cover ----------------------------------------------------------------------------
+
+    def _cover(self) -> list[Flowable]:
+        d, t = self.d, self.t
+        if d.status is ProposalStatus.SENT and d.sent_on is not None:
+            status = t.gettext(N_("Sent on {date}")).format(date=self._date(d.sent_on))
+        else:
+            status = t.gettext(N_("Draft"))
+        version = t.gettext(N_("Version {version}")).format(version=d.version)
+        facts = [
+            (t.gettext(N_("Prepared for")), d.customer),
+            (t.gettext(N_("Deal")), d.deal),
+            (t.gettext(N_("Date")), self._date(d.document_date)),
+            (t.gettext(N_("Version")), f"{version} · {status}"),
+            (t.gettext(N_("Prepared by")), d.prepared_by),
+        ]
+        rows = [
+            [
+                Paragraph(self._text(label), self.styles.label),
+                Paragraph(self._text(value), self.cell),
+            ]
+            for label, value in facts
+            if value.strip()
+        ]
+        story: list[Flowable] = [
+            Spacer(0, 38 * mm),
+            Paragraph(self._text(t.gettext(N_("Proposal"))), self.cover_kicker),
+            Paragraph(self._text(d.title), self.cover_title),
+        ]
+        if d.customer.strip():
+            story.append(Paragraph(self._text(d.customer), self.cover_customer))
+        if rows:
+            table = Table(
+                rows, colWidths=[CONTENT_WIDTH * 0.22, CONTENT_WIDTH * 0.5], hAlign="LEFT"
+            )
+            table.setStyle(self.styles.key_value_style())
+            table.setStyle([("LINEABOVE", (0, 0), (-1, 0), 1.2, self.styles.primary)])
+            story.append(table)
+        story.append(PageBreak())
+        return story
+
+    # -- Executive summary ----------------------------------------------------------------
+
+    def _executive_summary(self) -> list[Flowable]:
+        t = self.t
+        story: list[Flowable] = [self._heading(t.gettext(N_("Executive summary")))]
+        problem = _first_paragraph(self.d.situation) or "; ".join(
+            pain.pain.strip() for pain in self.d.pains if pain.pain.strip()
+        )
+        if problem:
+            story.append(Paragraph(self._text(t.gettext(N_("The problem"))), self.label))
+            story.append(Paragraph(self._text(problem), self.styles.body))
+        if self.recommended is None:
+            story.append(
+                Paragraph(
+                    self._text(t.gettext(N_("No options in this proposal yet."))), self.styles.empty
+                )
+            )
+            return story
+        option, figures = self.recommended
+        story.append(Paragraph(self._text(t.gettext(N_("Our recommendation"))), self.label))
+        lead = t.gettext(N_("We recommend {option}.")).format(option=option.name)
+        story.append(Paragraph(self._text(lead), self.styles.body))
+        if option.summary.strip():
+            story.append(Paragraph(self._text(option.summary), self.styles.body))
+        story.append(Spacer(0, 4))
+        story.append(self._headline(figures))
+        story += self._notes_flowables()
+        horizon = self.d.economics.horizon_years
+        basis = t.ngettext(
+            N_("Over {years} year at the customer's discount rate of {rate}."),
+            N_("Over {years} years at the customer's discount rate of {rate}."),
+            horizon,
+        ).format(years=horizon, rate=self._percent(self.d.economics.discount_rate))
+        story.append(Spacer(0, 3))
+        story.append(Paragraph(self._text(basis), self.styles.small))
+        delay = figures.cost_of_delay_per_month
+        if isinstance(delay, Decimal) and delay.is_finite() and delay > 0:
+            text = t.gettext(N_("Each month of deciding later costs {amount} in benefits forgone."))
+            story.append(
+                Paragraph(self._text(text.format(amount=self._money(delay))), self.styles.small)
+            )
+        return story
+
+    def _headline(self, figures: OptionFigures) -> Table:
+        """The recommended option's ROI, payback, NPV and IRR in large type, side by side."""
+        t = self.t
+        cells = [
+            (t.gettext(N_("Return on investment")), self._figure(figures.roi, self._percent)),
+            (t.gettext(N_("Payback")), self._figure(figures.payback_months, self._months)),
+            (t.gettext(N_("Net present value")), self._figure(figures.npv, self._money)),
+            (t.gettext(N_("Internal rate of return")), self._irr(figures.irr)),
+        ]
+        row: list[list[Flowable]] = []
+        for label, (text, is_reason) in cells:
+            row.append(
+                [
+                    Paragraph(self._text(label), self.styles.label),
+                    Paragraph(self._text(text), self.kpi_reason if is_reason else self.kpi_value),
+                ]
+            )
+        # The NPV is the longest figure (a full amount): its cell is the widest.
+        shares = (0.22, 0.22, 0.32, 0.24)
+        table = Table([row], colWidths=[CONTENT_WIDTH * s for s in shares], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    # Tables start each cell in Helvetica unless told otherwise.
+                    ("FONTNAME", (0, 0), (-1, -1), self.cell.fontName),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                    ("TOPPADDING", (0, 0), (-1, -1), 5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                    ("BACKGROUND", (0, 0), (-1, -1), self.tint),
+                    ("LINEABOVE", (0, 0), (-1, 0), 1.5, self.styles.primary),
+                    ("LINEAFTER", (0, 0), (-2, -1), 0.5, colors.white),
+                ]
+            )
+        )
+        return table
+
+    # -- Situation and solution ----------------------------------------------------------
+
+    def _situation(self) -> list[Flowable]:
+        pains = [pain for pain in self.d.pains if pain.pain.strip()]
+        if not self.d.situation.strip() and not pains:
+            return []
+        story: list[Flowable] = [self._heading(self.t.gettext(N_("Your situation and pains")))]
+        story += self._paragraphs(self.d.situation)
+        if pains:
+            story.append(Paragraph(self._text(self.t.gettext(N_("What hurts today"))), self.label))
+            for pain in pains:
+                story.append(Paragraph(self._text(pain.pain), self.bullet, bulletText="•"))
+        return story
+
+    def _solution(self) -> list[Flowable]:
+        pains = [pain for pain in self.d.pains if pain.pain.strip() or pain.component.strip()]
+        if not pains:
+            return []
+        t = self.t
+        header = [t.gettext(N_("Your pain")), t.gettext(N_("How our solution answers it"))]
+        rows: list[list[Flowable]] = [self._header_row(header)]
+        for pain in pains:
+            rows.append(
+                [
+                    Paragraph(self._text(pain.pain or "–"), self.cell),
+                    Paragraph(self._text(pain.component or "–"), self.cell),
+                ]
+            )
+        heading = self._heading(t.gettext(N_("Our solution, pain by pain")))
+        return self._kept([heading], rows, [0.42, 0.58])
+
+    # -- Options side by side ------------------------------------------------------------
+
+    def _options_side_by_side(self) -> list[Flowable]:
+        if not self.options:
+            return []
+        t = self.t
+        horizon = self.d.economics.horizon_years
+        header: list[Flowable] = [Paragraph("", self.styles.table_header)]
+        for option, _figures in self.options:
+            name = self._text(option.name)
+            if self._is_recommended(option):
+                mark = self._text(f"{_RECOMMENDED_MARK} {t.gettext(N_('Recommended'))}")
+                name += f"<br/>{mark}"
+            header.append(Paragraph(name, self.header_right))
+        lines: list[tuple[str, Callable[[OptionFigures], tuple[str, bool]]]] = [
+            (t.gettext(N_("One-off investment")), lambda f: (self._money(f.investment), False)),
+            (
+                t.gettext(N_("Recurring cost a year")),
+                lambda f: (self._money(f.recurring_per_year), False),
+            ),
+            (
+                t.ngettext(
+                    N_("Benefits over {years} year"), N_("Benefits over {years} years"), horizon
+                ).format(years=horizon),
+                lambda f: (self._money(f.total_benefits), False),
+            ),
+            (t.gettext(N_("Return on investment")), lambda f: self._figure(f.roi, self._percent)),
+            (t.gettext(N_("Net present value")), lambda f: self._figure(f.npv, self._money)),
+            (t.gettext(N_("Internal rate of return")), lambda f: self._irr(f.irr)),
+            (t.gettext(N_("Payback")), lambda f: self._figure(f.payback_months, self._months)),
+            (
+                t.ngettext(
+                    N_("Total cost over {years} year"), N_("Total cost over {years} years"), horizon
+                ).format(years=horizon),
+                lambda f: (self._money(f.tco), False),
+            ),
+        ]
+        rows: list[list[Flowable]] = [header]
+        if any(option.summary.strip() for option, _f in self.options):
+            rows.append(
+                [Paragraph(self._text(t.gettext(N_("What it is"))), self.bold_cell)]
+                + [
+                    Paragraph(self._text(option.summary or "–"), self.cell)
+                    for option, _f in self.options
+                ]
+            )
+        for label, value in lines:
+            row: list[Flowable] = [Paragraph(self._text(label), self.bold_cell)]
+            for _option, figures in self.options:
+                text, is_reason = value(figures)
+                row.append(
+                    Paragraph(self._text(text), self.reason_right if is_reason else self.number)
+                )
+            rows.append(row)
+        option_share = (1 - _LABEL_SHARE) / len(self.options)
+        style: list[tuple[object, ...]] = []
+        for column, (option, _figures) in enumerate(self.options, start=1):
+            if self._is_recommended(option):
+                style += [
+                    ("BACKGROUND", (column, 1), (column, -1), self.tint),
+                    ("BOX", (column, 0), (column, -1), 1.2, self.styles.primary),
+                ]
+        heading = self._heading(t.gettext(N_("The options side by side")))
+        shares = [_LABEL_SHARE] + [option_share] * len(self.options)
+        return [*self._kept([heading], rows, shares, style=style), *self._notes_flowables()]
+
+    # -- Investment and ROI ---------------------------------------------------------------
+
+    def _investment_and_roi(self) -> list[Flowable]:
+        if not self.options:
+            return []
+        t = self.t
+        heading = self._heading(t.gettext(N_("Investment and return")))
+        intro = Paragraph(
+            self._text(
+                t.gettext(
+                    N_(
+                        "Each option's cash flow year by year: year 0 is the one-off "
+                        "investment; each later year, the benefits less the recurring costs. "
+                        "An option has paid for itself where its line crosses zero."
+                    )
+                )
+            ),
+            self.styles.body,
+        )
+        # The heading and its first chart start a page together rather than split.
+        story: list[Flowable] = [
+            KeepTogether(
+                [
+                    heading,
+                    intro,
+                    *self._chart_block(
+                        t.gettext(N_("Cumulative cash flow")), self._cumulative_chart()
+                    ),
+                ]
+            )
+        ]
+        story.append(
+            KeepTogether(
+                self._chart_block(t.gettext(N_("Net cash flow by year")), self._net_flows_chart())
+            )
+        )
+        for option, figures in self.options:
+            story += self._option_detail(option, figures)
+        return story
+
+    def _series(self, values: Callable[[OptionFigures], Sequence[Decimal]]) -> list[Series]:
+        return [
+            Series(option.name, tuple(to_float(v) for v in values(figures)), colour)
+            for (option, figures), colour in zip(self.options, self.colours, strict=True)
+        ]
+
+    def _tick(self, value: float) -> str:
+        return compact_money(value, self.d.currency, self.locale)
+
+    def _cumulative_chart(self) -> Flowable:
+        t = self.t
+        return cumulative_cash_flow_chart(
+            self._series(lambda f: f.cumulative),
+            width=CONTENT_WIDTH,
+            height=_CHART_HEIGHT,
+            x_label=t.gettext(N_("Year")),
+            y_label=t.gettext(N_("Cumulative cash flow")),
+            tick=self._tick,
+        )
+
+    def _net_flows_chart(self) -> Flowable:
+        t = self.t
+        return net_flows_chart(
+            self._series(lambda f: f.net_flows),
+            width=CONTENT_WIDTH,
+            height=_CHART_HEIGHT - 15,
+            x_label=t.gettext(N_("Year")),
+            y_label=t.gettext(N_("Net cash flow")),
+            tick=self._tick,
+        )
+
+    def _chart_block(self, caption: str, chart: Flowable) -> list[Flowable]:
+        return [Paragraph(self._text(caption), self.label), chart, Spacer(0, 4)]
+
+    def _option_detail(self, option: Option, figures: OptionFigures) -> list[Flowable]:
+        """One option: its line items, its benefits with their assumptions, its figures."""
+        t = self.t
+        title = option.name
+        if self._is_recommended(option):
+            title += f" {_RECOMMENDED_MARK} {t.gettext(N_('Recommended'))}"
+        story: list[Flowable] = [
+            CondPageBreak(60 * mm),
+            Paragraph(self._text(title), self.styles.subheading),
+        ]
+        if option.summary.strip():
+            story.append(Paragraph(self._text(option.summary), self.styles.body))
+        story += self._line_items(option.lines, figures)
+        story += self._benefits(option.benefits)
+        story += self._yearly(figures)
+        story.append(Paragraph(self._text(t.gettext(N_("The figures"))), self.label))
+        story.append(self._option_figures(figures))
+        story += self._notes_flowables()
+        return story
+
+    def _line_items(self, lines: Sequence[LineItem], figures: OptionFigures) -> list[Flowable]:
+        t = self.t
+        before = [Paragraph(self._text(t.gettext(N_("What it costs"))), self.label)]
+        if not lines:
+            empty = t.gettext(N_("No line items yet."))
+            return [*before, Paragraph(self._text(empty), self.styles.empty)]
+        header = [
+            t.gettext(N_("Item")),
+            t.gettext(N_("Quantity")),
+            t.gettext(N_("Unit price")),
+            t.gettext(N_("Discount")),
+            t.gettext(N_("When")),
+            t.gettext(N_("Amount")),
+        ]
+        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=1)]
+        for line in lines:
+            rows.append(
+                [
+                    Paragraph(self._text(line.product), self.cell),
+                    Paragraph(self._text(self._quantity(line.quantity)), self.number),
+                    Paragraph(self._text(self._money(line.unit_price)), self.number),
+                    Paragraph(
+                        self._text(self._percent(line.discount) if line.discount else "–"),
+                        self.number,
+                    ),
+                    Paragraph(self._text(self._when(line)), self.number),
+                    Paragraph(self._text(self._money(line.amount)), self.number),
+                ]
+            )
+        for label, amount in (
+            (t.gettext(N_("One-off investment")), figures.investment),
+            (t.gettext(N_("Recurring cost a year")), figures.recurring_per_year),
+        ):
+            rows.append(
+                [
+                    Paragraph(self._text(label), self.bold_cell),
+                    "",
+                    "",
+                    "",
+                    "",
+                    Paragraph(self._text(self._money(amount)), self.bold_number),
+                ]
+            )
+        totals = len(rows) - 2
+        style: list[tuple[object, ...]] = [
+            ("SPAN", (0, totals), (4, totals)),
+            ("SPAN", (0, totals + 1), (4, totals + 1)),
+            ("LINEABOVE", (0, totals), (-1, totals), 0.8, self.styles.primary),
+        ]
+        return self._kept(before, rows, [0.34, 0.09, 0.15, 0.09, 0.15, 0.18], style=style)
+
+    def _when(self, line: LineItem) -> str:
+        """When a line is paid: "At signing", "Year 4", "Every year", "Every year from year 2"."""
+        t, year = self.t, line.first_year
+        if line.billing is Billing.YEARLY:
+            if year <= 1:
+                return t.gettext(N_("Every year"))
+            return t.gettext(N_("Every year from year {year}")).format(year=year)
+        if year <= 0:
+            return t.gettext(N_("At signing"))
+        return t.gettext(N_("Year {year}")).format(year=year)
+
+    def _benefits(self, benefits: Sequence[Benefit]) -> list[Flowable]:
+        t = self.t
+        before = [Paragraph(self._text(t.gettext(N_("What it is worth to you"))), self.label)]
+        if not benefits:
+            empty = t.gettext(REASON_TEXTS[Reason.NO_BENEFITS])
+            return [*before, Paragraph(self._text(empty), self.styles.empty)]
+        header = [
+            t.gettext(N_("Benefit")),
+            t.gettext(N_("A year")),
+            t.gettext(N_("From year")),
+            t.gettext(N_("Assumption")),
+        ]
+        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=1, numbers_to=2)]
+        for benefit in benefits:
+            kind = t.gettext(BENEFIT_KIND_LABELS[benefit.kind])
+            what = (
+                f"{self._text(benefit.description)}<br/>"
+                f'<font color="{_hex(MUTED)}">{self._text(kind)}</font>'
+            )
+            assumption = benefit.assumption.strip()
+            if (
+                benefit.kind is BenefitKind.HOURS_SAVED
+                and benefit.hours_per_year is not None
+                and benefit.hourly_rate is not None
+            ):
+                hours = t.gettext(N_("{hours} hours a year × {rate} an hour")).format(
+                    hours=self._quantity(benefit.hours_per_year),
+                    rate=self._money(benefit.hourly_rate),
+                )
+                assumption = f"{hours}\n{assumption}" if assumption else hours
+            rows.append(
+                [
+                    Paragraph(what, self.cell),
+                    Paragraph(self._text(self._money(benefit.yearly_value)), self.number),
+                    Paragraph(self._text(str(benefit.starts_year)), self.number),
+                    Paragraph(self._text(assumption or "–"), self.cell),
+                ]
+            )
+        return self._kept(before, rows, [0.33, 0.17, 0.1, 0.4])
+
+    def _yearly(self, figures: OptionFigures) -> list[Flowable]:
+        """Benefits, net flow and cumulative flow of each year: the chart's exact figures."""
+        t = self.t
+        header = [
+            t.gettext(N_("Year")),
+            t.gettext(N_("Benefits")),
+            t.gettext(N_("Net cash flow")),
+            t.gettext(N_("Cumulative")),
+        ]
+        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=1)]
+        for year, net in enumerate(figures.net_flows):
+            # Benefits start in year 1: year 0 is the signing, when only costs fall.
+            benefit = (
+                figures.yearly_benefits[year - 1]
+                if 0 < year <= len(figures.yearly_benefits)
+                else None
+            )
+            cumulative = figures.cumulative[year] if year < len(figures.cumulative) else None
+            rows.append(
+                [
+                    Paragraph(self._text(str(year)), self.cell),
+                    Paragraph(
+                        self._text(self._money(benefit) if benefit is not None else "–"),
+                        self.number,
+                    ),
+                    Paragraph(self._text(self._money(net)), self.number),
+                    Paragraph(
+                        self._text(self._money(cumulative) if cumulative is not None else "–"),
+                        self.number,
+                    ),
+                ]
+            )
+        before = [Paragraph(self._text(t.gettext(N_("Year by year"))), self.label)]
+        return self._kept(before, rows, [0.16, 0.28, 0.28, 0.28])
+
+    def _option_figures(self, figures: OptionFigures) -> Flowable:
+        """The option's figures as label/value pairs, two to a row."""
+        t = self.t
+        horizon = self.d.economics.horizon_years
+        competitor = self.d.economics.competitor_name.strip()
+        pairs = [
+            (t.gettext(N_("Return on investment")), self._figure(figures.roi, self._percent)),
+            (t.gettext(N_("Net present value")), self._figure(figures.npv, self._money)),
+            (t.gettext(N_("Internal rate of return")), self._irr(figures.irr)),
+            (t.gettext(N_("Payback")), self._figure(figures.payback_months, self._months)),
+            (
+                t.gettext(N_("Discounted payback")),
+                self._figure(figures.discounted_payback_months, self._months),
+            ),
+            (
+                t.ngettext(
+                    N_("Total cost over {years} year"), N_("Total cost over {years} years"), horizon
+                ).format(years=horizon),
+                (self._money(figures.tco), False),
+            ),
+            (
+                t.gettext(N_("Cost of the status quo")),
+                self._figure(figures.tco_status_quo, self._money),
+            ),
+            (
+                t.gettext(N_("Cost of {competitor}")).format(competitor=competitor)
+                if competitor
+                else t.gettext(N_("Cost of a competitor's offer")),
+                self._figure(figures.tco_competitor, self._money),
+            ),
+            (
+                t.gettext(N_("Cost of deciding a month later")),
+                self._figure(figures.cost_of_delay_per_month, self._money),
+            ),
+        ]
+        rows: list[list[Flowable | str]] = []
+        for start in range(0, len(pairs), 2):
+            row: list[Flowable | str] = []
+            for label, (text, is_reason) in pairs[start : start + 2]:
+                row += [
+                    Paragraph(self._text(label), self.styles.label),
+                    Paragraph(self._text(text), self.reason if is_reason else self.bold_cell),
+                ]
+            rows.append(row + [""] * (4 - len(row)))
+        table = Table(
+            rows,
+            colWidths=[CONTENT_WIDTH * s for s in (0.2, 0.3, 0.2, 0.3)],
+            hAlign="LEFT",
+        )
+        table.setStyle(self.styles.key_value_style())
+        return table
+
+    # -- Scenarios and sensitivity --------------------------------------------------------
+
+    def _scenarios(self) -> list[Flowable]:
+        options = [(o, f) for o, f in self.options if f.scenarios]
+        if not options:
+            return []
+        t = self.t
+        header = [
+            t.gettext(N_("Option")),
+            t.gettext(N_("Scenario")),
+            t.gettext(N_("Benefits")),
+            t.gettext(N_("Costs")),
+            t.gettext(N_("Net present value")),
+            t.gettext(N_("Return on investment")),
+            t.gettext(N_("Payback")),
+        ]
+        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=2)]
+        spans: list[tuple[object, ...]] = []
+        for option, figures in options:
+            first = len(rows)
+            for index, scenario in enumerate(figures.scenarios):
+                row: list[Flowable | str] = [
+                    Paragraph(self._text(option.name), self.bold_cell) if index == 0 else "",
+                    Paragraph(self._text(t.gettext(SCENARIO_LABELS[scenario.scenario])), self.cell),
+                    Paragraph(
+                        self._text(self._percent(scenario.benefit_factor * 100)), self.number
+                    ),
+                    Paragraph(self._text(self._percent(scenario.cost_factor * 100)), self.number),
+                ]
+                for figure, render in (
+                    (scenario.npv, self._money),
+                    (scenario.roi, self._percent),
+                    (scenario.payback_months, self._months),
+                ):
+                    text, is_reason = self._figure(figure, render)
+                    row.append(
+                        Paragraph(self._text(text), self.reason_right if is_reason else self.number)
+                    )
+                rows.append(row)
+            if len(rows) - first > 1:
+                spans.append(("SPAN", (0, first), (0, len(rows) - 1)))
+        shares = [0.19, 0.14, 0.1, 0.1, 0.18, 0.13, 0.16]
+        intro = t.gettext(
+            N_(
+                "The same options if the benefits and costs turn out lower or higher than "
+                "expected (benefits and costs as a share of the expected case)."
+            )
+        )
+        before = [
+            self._heading(t.gettext(N_("Scenarios"))),
+            Paragraph(self._text(intro), self.styles.body),
+        ]
+        return self._kept(before, rows, shares, zebra=False, style=spans)
+
+    def _sensitivity(self) -> list[Flowable]:
+        if self.recommended is None or not self.recommended[1].sensitivity:
+            return []
+        t = self.t
+        option, figures = self.recommended
+        swing = self._percent(SENSITIVITY_SWING)
+        intro = t.gettext(
+            N_(
+                "How the net present value of {option} moves when one driver is {swing} lower "
+                "or higher and everything else is as expected; the widest bars matter most."
+            )
+        ).format(option=option.name, swing=swing)
+        story: list[Flowable] = [
+            self._heading(t.gettext(N_("Sensitivity"))),
+            Paragraph(self._text(intro), self.styles.body),
+        ]
+
+        # A driver with an end the engine could not work out has no bar, only its table row.
+        bars = [
+            TornadoBar(item.driver, low, high)
+            for item in figures.sensitivity
+            if (low := _coordinate(item.npv_low)) is not None
+            and (high := _coordinate(item.npv_high)) is not None
+        ]
+        base = _coordinate(figures.npv)
+        if base is not None and bars:
+            chart = tornado_chart(
+                bars,
+                base=base,
+                width=CONTENT_WIDTH,
+                low_label=t.gettext(N_("Driver {swing} lower")).format(swing=swing),
+                high_label=t.gettext(N_("Driver {swing} higher")).format(swing=swing),
+                base_label=t.gettext(N_("Expected NPV")),
+                low_colour=self.styles.accent,
+                high_colour=self.styles.primary,
+                tick=self._tick,
+            )
+            # The heading and its chart start a page together rather than split.
+            story = [KeepTogether([*story, chart, Spacer(0, 4)])]
+        story.append(self._sensitivity_table(figures.sensitivity))
+        return story
+
+    def _sensitivity_table(self, items: Sequence[Sensitivity]) -> Flowable:
+        t = self.t
+        swing = self._percent(SENSITIVITY_SWING)
+        header = [
+            t.gettext(N_("Driver")),
+            t.gettext(N_("NPV, driver {swing} lower")).format(swing=swing),
+            t.gettext(N_("NPV, driver {swing} higher")).format(swing=swing),
+        ]
+        rows: list[list[Flowable]] = [self._header_row(header, numbers_from=1)]
+        ordered = sorted(items, key=_swing, reverse=True)
+        for item in ordered:
+            row: list[Flowable] = [Paragraph(self._text(item.driver), self.cell)]
+            for figure in (item.npv_low, item.npv_high):
+                text, is_reason = self._figure(figure, self._money)
+                row.append(
+                    Paragraph(self._text(text), self.reason_right if is_reason else self.number)
+                )
+            rows.append(row)
+        return self._table(rows, [0.44, 0.28, 0.28])
+
+    # -- Plan, terms, why us, next steps -------------------------------------------------
+
+    def _implementation_plan(self) -> list[Flowable]:
+        if not self.d.phases:
+            return []
+        t = self.t
+        header = [
+            t.gettext(N_("Phase")),
+            t.gettext(N_("Starts")),
+            t.gettext(N_("Weeks")),
+            t.gettext(N_("Deliverables")),
+            t.gettext(N_("Owner")),
+        ]
+        rows: list[list[Flowable]] = [self._header_row(header)]
+        for phase in self.d.phases:
+            rows.append(
+                [
+                    Paragraph(self._text(phase.name), self.bold_cell),
+                    Paragraph(self._text(self._date(phase.starts_on) or "–"), self.cell),
+                    Paragraph(
+                        self._text(str(phase.weeks) if phase.weeks is not None else "–"), self.cell
+                    ),
+                    Paragraph(self._text(phase.deliverables or "–"), self.cell),
+                    Paragraph(self._text(phase.owner or "–"), self.cell),
+                ]
+            )
+        heading = self._heading(t.gettext(N_("Implementation plan")))
+        return self._kept([heading], rows, [0.2, 0.15, 0.08, 0.39, 0.18])
+
+    def _terms(self) -> list[Flowable]:
+        if not self.d.payment_terms.strip():
+            return []
+        return [self._heading(self.t.gettext(N_("Terms"))), *self._paragraphs(self.d.payment_terms)]
+
+    def _why_us(self) -> list[Flowable]:
+        d, t = self.d, self.t
+        competitors = [name for name in d.competitors if name.strip()]
+        if not (d.why_us.strip() or d.references.strip()):
+            return []
+        story: list[Flowable] = [self._heading(t.gettext(N_("Why us")))]
+        story += self._paragraphs(d.why_us)
+        if competitors and d.why_us.strip():
+            compared = t.gettext(N_("Compared with: {names}")).format(names=", ".join(competitors))
+            story.append(Paragraph(self._text(compared), self.styles.small))
+        if d.references.strip():
+            story.append(Paragraph(self._text(t.gettext(N_("References"))), self.label))
+            story += self._paragraphs(d.references)
+        return story
+
+    def _next_steps(self) -> list[Flowable]:
+        if not self.d.next_steps.strip():
+            return []
+        story = [
+            self._heading(self.t.gettext(N_("Next steps"))),
+            *self._paragraphs(self.d.next_steps),
+        ]
+        if self.d.prepared_by.strip():
+            contact = self.t.gettext(N_("Your contact: {name}")).format(name=self.d.prepared_by)
+            story.append(Paragraph(self._text(contact), self.styles.small))
+        return story
+
+    # -- Figures as text ------------------------------------------------------------------
+
+    def _figure(self, figure: Figure, render: Callable[[Decimal], str]) -> tuple[str, bool]:
+        """The figure as ``render`` writes it, or the reason there is none (and True)."""
+        if isinstance(figure, Unavailable):
+            return self.t.gettext(REASON_TEXTS[figure.reason]), True
+        if not figure.is_finite():
+            return self.t.gettext(_NOT_A_NUMBER), True
+        return render(figure), False
+
+    def _irr(self, irr: IrrFigure | Unavailable) -> tuple[str, bool]:
+        """The IRR, marked with a footnote when other rates also zero the NPV."""
+        if isinstance(irr, Unavailable):
+            return self._figure(irr, self._percent)
+        text, is_reason = self._figure(irr.rate, self._percent)
+        if not irr.unique and not is_reason:
+            self._note(self.t.gettext(_IRR_NOT_UNIQUE))
+            text += _NOTE_MARK
+        return text, is_reason
+
+    def _note(self, text: str) -> None:
+        if text not in self._notes:
+            self._notes.append(text)
+
+    def _notes_flowables(self) -> list[Flowable]:
+        """The footnotes of the table just written, then none pending."""
+        notes = [Paragraph(self._text(f"{_NOTE_MARK} {note}"), self.note) for note in self._notes]
+        self._notes = []
+        return notes
+
+    def _money(self, amount: Decimal) -> str:
+        """``CN¥1,234,567.00`` / ``¥1,234,567.00``: CLDR's way in the proposal's language."""
+        if not amount.is_finite():
+            return self.t.gettext(_NOT_A_NUMBER)
+        minor = major_to_minor(amount, self.d.currency)
+        return format_money(minor, self.d.currency, self.locale)
+
+    def _percent(self, value: Decimal) -> str:
+        """A percentage (``12.5`` is 12.5 %) with one decimal, as the locale writes it."""
+        from babel.numbers import format_percent
+
+        return str(format_percent(value / 100, "#,##0.0%", locale=self.locale))
+
+    def _months(self, months: Decimal) -> str:
+        """A number of months with one decimal: ``18.5 months`` / ``18.5 个月``."""
+        from babel.numbers import format_decimal
+
+        number = str(format_decimal(months, "#,##0.0", locale=self.locale))
+        return self.t.gettext(N_("{months} months")).format(months=number)
+
+    def _quantity(self, quantity: Decimal) -> str:
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(quantity, "#,##0.##", locale=self.locale))
+
+    def _date(self, value: dt.date | None) -> str:
+        return format_date(value, self.locale)
+
+    # -- Pieces ---------------------------------------------------------------------------
+
+    def _is_recommended(self, option: Option) -> bool:
+        return self.recommended is not None and self.recommended[0].id == option.id
+
+    def _text(self, text: str) -> str:
+        """``text`` as Paragraph markup: special characters escaped, line breaks kept."""
+        return "<br/>".join(escape_markup(fit_to_font(line)) for line in text.strip().splitlines())
+
+    def _paragraphs(self, text: str) -> list[Flowable]:
+        """``text`` as body paragraphs, one per block between blank lines."""
+        return [Paragraph(self._text(block), self.styles.body) for block in _blocks(text)]
+
+    def _header_row(
+        self,
+        titles: Sequence[str],
+        *,
+        numbers_from: int | None = None,
+        numbers_to: int | None = None,
+    ) -> list[Flowable]:
+        """A table's header cells; columns ``numbers_from``..``numbers_to`` right-aligned."""
+        last = len(titles) - 1 if numbers_to is None else numbers_to
+        return [
+            Paragraph(
+                self._text(title),
+                self.header_right
+                if numbers_from is not None and numbers_from <= index <= last
+                else self.styles.table_header,
+            )
+            for index, title in enumerate(titles)
+        ]
+
+    def _table(
+        self,
+        rows: Sequence[Sequence[Flowable | str]],
+        shares: Sequence[float],
+        *,
+        small: bool = False,
+        zebra: bool = True,
+        style: Sequence[tuple[object, ...]] = (),
+    ) -> Table:
+        """A data table across the text width, its header repeated on each page it runs on."""
+        table = Table(
+            [list(row) for row in rows],
+            colWidths=[CONTENT_WIDTH * share for share in shares],
+            repeatRows=1,
+            hAlign="LEFT",
+        )
+        table.setStyle(self.styles.table_style(header_rows=1))
+        if not zebra:
+            table.setStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white])])
+        if small:
+            table.setStyle(
+                [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+            )
+        if style:
+            table.setStyle(list(style))
+        return table
+
+    def _kept(
+        self,
+        before: Sequence[Flowable],
+        rows: Sequence[Sequence[Flowable | str]],
+        shares: Sequence[float],
+        *,
+        zebra: bool = True,
+        style: Sequence[tuple[object, ...]] = (),
+    ) -> list[Flowable]:
+        """``before`` (a heading, a line) and a table, on one page when they fit on one.
+
+        A table taller than a page runs on, its header repeated, but never starts
+        below its heading at the very foot of a page.
+        """
+        table = self._table(rows, shares, zebra=zebra, style=style)
+        lead = [*before, self._table(rows[: 1 + _LEAD_ROWS], shares, zebra=zebra)]
+        return keep_together([*before, table], lead=lead)
+
+
+def _coordinate(figure: Figure) -> float | None:
+    """A figure as a chart coordinate, or None when there is no figure to draw."""
+    if isinstance(figure, Decimal) and figure.is_finite():
+        return to_float(figure)
+    return None
+
+
+def _swing(item: Sensitivity) -> float:
+    """How far the NPV moves across a driver's range; drivers with an unknown end sort last."""
+    low, high = _coordinate(item.npv_low), _coordinate(item.npv_high)
+    return -1.0 if low is None or high is None else abs(high - low)
+
+
+def _blocks(text: str) -> list[str]:
+    """The paragraphs of ``text``: blocks separated by blank lines."""
+    blocks, current = [], []
+    for line in text.strip().splitlines():
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _first_paragraph(text: str) -> str:
+    blocks = _blocks(text)
+    return blocks[0] if blocks else ""
+
+
+def _tint(colour: colors.Color, strength: float) -> colors.Color:
+    """``colour`` mixed with white: ``strength`` 0.1 is a pale wash of it."""
+    return colors.Color(
+        1 - (1 - colour.red) * strength,
+        1 - (1 - colour.green) * strength,
+        1 - (1 - colour.blue) * strength,
+    )
+
+
+def _hex(colour: colors.Color) -> str:
+    rgb: str = colour.hexval()[2:]
+    return "#" + rgb
