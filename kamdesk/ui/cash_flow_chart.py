@@ -107,6 +107,8 @@ class CashFlowChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cash_flow_chart")
+        # It paints every pixel itself, so Qt need not paint the parents beneath it first.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
         self._names: tuple[str, ...] = ()
@@ -135,10 +137,15 @@ class CashFlowChart(QWidget):
         ``currency`` puts its symbol on the ticks; ``highlighted`` (an index) draws that
         option's line thicker and its name in bold, as the recommended one.
         """
-        self._names = tuple(names)
-        self._series = tuple(tuple(float(value) for value in values) for values in cumulative)
-        self._currency = currency
-        self._highlighted = highlighted
+        shown = (
+            tuple(names),
+            tuple(tuple(float(value) for value in values) for values in cumulative),
+            currency,
+            highlighted,
+        )
+        if shown == (self._names, self._series, self._currency, self._highlighted):
+            return  # a keystroke that changed no flow (a name, a benefit's assumption)
+        self._names, self._series, self._currency, self._highlighted = shown
         self.update()
 
     # What is plotted (tests and tooltips read these) ----------------------------------
@@ -364,6 +371,7 @@ class TornadoChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("tornado_chart")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._base: float | None = None
         self._bars: tuple[tuple[str, float | None, float | None], ...] = ()
@@ -381,11 +389,14 @@ class TornadoChart(QWidget):
         self, base_npv: Figure | None, bars: Sequence[Sensitivity], currency: str | None = None
     ) -> None:
         """Draw ``bars`` around ``base_npv`` (nothing when there is no NPV to draw around)."""
-        self._base = None if base_npv is None else _number(base_npv)
-        self._bars = tuple(
-            (_(bar.driver), _number(bar.npv_low), _number(bar.npv_high)) for bar in bars
+        shown = (
+            None if base_npv is None else _number(base_npv),
+            tuple((_(bar.driver), _number(bar.npv_low), _number(bar.npv_high)) for bar in bars),
+            currency,
         )
-        self._currency = currency
+        if shown == (self._base, self._bars, self._currency):
+            return
+        self._base, self._bars, self._currency = shown
         self.update()
 
     def bar_spans(self) -> list[tuple[str, float | None, float | None]]:

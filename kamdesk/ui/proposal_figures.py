@@ -15,12 +15,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QItemSelection,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -48,11 +50,11 @@ from kamdesk.domain.proposal_figures import (
     Unavailable,
 )
 from kamdesk.domain.proposals import Option
-from kamdesk.formatting import major_to_minor
-from kamdesk.i18n import N_, _, ngettext
+from kamdesk.formatting import currency_digits, currency_symbol, spaced_symbol
+from kamdesk.i18n import N_, _, current_language, ngettext
 from kamdesk.ui.cash_flow_chart import TornadoChart
 from kamdesk.ui.empty_state import EmptyState
-from kamdesk.ui.formatting import money_text, qlocale
+from kamdesk.ui.formatting import qlocale
 from kamdesk.ui.models.base import (
     ALIGN_RIGHT_VCENTER,
     BACKGROUND_ROLE,
@@ -104,12 +106,33 @@ _BLANK = Cell("")
 # Texts of figures ---------------------------------------------------------------------
 
 
+@cache
+def _money_format(currency: str, language: str) -> tuple[QLocale, str, int, Decimal]:
+    """The locale, spaced symbol, decimals and quantum ``money_text`` writes ``currency`` with.
+
+    Worked out once per currency and language: the panel writes a hundred amounts per
+    keystroke, and ``money_text``'s lookups for each would cost a good part of a frame.
+    """
+    locale = qlocale()
+    before = locale.toCurrencyString(1.0, "\u00a4", 0).startswith("\u00a4")
+    symbol = spaced_symbol(
+        currency_symbol(currency, current_language().locale), before_number=before
+    )
+    digits = currency_digits(currency)
+    return locale, symbol, digits, Decimal(1).scaleb(-digits)
+
+
 def money_cell(amount: Decimal, currency: str) -> Cell:
-    """An amount of the proposal's currency, in the UI's language; red when below zero."""
+    """An amount of the proposal's currency as ``money_text`` writes it; red when below zero."""
     if not amount.is_finite():
         return Cell("—")
-    text = money_text(major_to_minor(amount, currency), currency)
-    return Cell(text, kind=CellKind.NEGATIVE if amount < 0 else CellKind.FIGURE)
+    locale, symbol, digits, quantum = _money_format(currency, current_language().code)
+    # Rounded half-even to the currency's cents first, as amounts are stored, so the
+    # float only carries the digits to show.
+    rounded = amount.quantize(quantum)
+    sign = locale.negativeSign() if rounded < 0 else ""
+    text = sign + locale.toCurrencyString(float(abs(rounded)), symbol, digits)
+    return Cell(text, kind=CellKind.NEGATIVE if rounded < 0 else CellKind.FIGURE)
 
 
 def percent_text(value: Decimal) -> str:
@@ -344,7 +367,8 @@ class _CellTableModel(QAbstractTableModel):
         super().__init__()
         self.cells: list[list[Cell]] = []
         self._columns = 0
-        self._highlighted: frozenset[int] = frozenset()
+        #: The columns tinted as the recommended option's.
+        self.highlighted: frozenset[int] = frozenset()
         self._header = QStandardItemModel(0, 0)
         self._header_texts: list[tuple[str, str]] = []
         self._bold = QFont()
@@ -370,12 +394,15 @@ class _CellTableModel(QAbstractTableModel):
         columns = len(headers)
         if len(cells) != len(self.cells) or columns != self._columns:
             self.beginResetModel()
-            self.cells, self._columns, self._highlighted = cells, columns, highlighted
+            self.cells, self._columns, self.highlighted = cells, columns, highlighted
             self.endResetModel()
-        else:
-            self.cells, self._highlighted = cells, highlighted
+        elif highlighted != self.highlighted:
+            self.cells, self.highlighted = cells, highlighted
             if cells and columns:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(cells) - 1, columns - 1))
+        else:
+            old, self.cells = self.cells, cells
+            self._emit_changes(old, cells, columns)
         headers = list(headers)
         if headers != self._header_texts:
             self._header_texts = headers
@@ -384,6 +411,22 @@ class _CellTableModel(QAbstractTableModel):
                 item = QStandardItem(title)
                 item.setToolTip(tooltip)
                 self._header.setHorizontalHeaderItem(column, item)
+
+    def _emit_changes(self, old: list[list[Cell]], new: list[list[Cell]], columns: int) -> None:
+        """``dataChanged`` for each run of changed cells down a column, and nothing else.
+
+        The view repaints only those cells: a keystroke in one option's line changes one
+        column, and repainting every cell of the table would cost most of a frame.
+        """
+        for column in range(columns):
+            start: int | None = None
+            for row in range(len(new) + 1):
+                changed = row < len(new) and old[row][column] != new[row][column]
+                if changed and start is None:
+                    start = row
+                elif not changed and start is not None:
+                    self.dataChanged.emit(self.index(start, column), self.index(row - 1, column))
+                    start = None
 
     def cell(self, row: int, column: int) -> Cell:
         """The cell at ``row``, ``column``."""
@@ -419,7 +462,7 @@ class _CellTableModel(QAbstractTableModel):
         if role == BACKGROUND_ROLE:
             if kind is CellKind.SECTION:
                 return self._section
-            return self._recommended if column in self._highlighted else None
+            return self._recommended if column in self.highlighted else None
         if role == TEXT_ALIGNMENT_ROLE:
             if kind in (CellKind.FIGURE, CellKind.NEGATIVE):
                 return ALIGN_RIGHT_VCENTER
@@ -547,6 +590,11 @@ class ProposalFiguresPanel(QWidget):
         self._currency = ""
         #: The option whose sensitivity is shown, once the user chose one.
         self._chosen_option_id: str | None = None
+        #: The labels the first column was last measured for, and its width then.
+        self._measured_labels: tuple[tuple[str, ...], int] = ((), 0)
+        self._measured_drivers: tuple[tuple[str, ...], int] = ((), 0)
+        #: Whether the empty state shows, and its message, as last set.
+        self._empty_shown: tuple[bool, str] | None = None
 
         self.model = FiguresTableModel()
         self.table = _table(self.model)
@@ -626,7 +674,10 @@ class ProposalFiguresPanel(QWidget):
         else:
             self.model.set_figures((), {}, self._currency)
         _fit_columns(self.table, self._label_width())
-        self.empty.update_for(self.model.rowCount(), _(EMPTY_MESSAGE))
+        empty = (self.model.rowCount() == 0, _(EMPTY_MESSAGE))
+        if empty != self._empty_shown:  # re-placing the label each keystroke costs time
+            self._empty_shown = empty
+            self.empty.update_for(self.model.rowCount(), empty[1])
         not_unique = any(
             isinstance(f.irr, IrrFigure) and not f.irr.unique
             for o in self._options
@@ -638,14 +689,20 @@ class ProposalFiguresPanel(QWidget):
         self._show_sensitivity()
 
     def _label_width(self) -> int:
-        metrics = self.table.fontMetrics()
-        labels = [row[0].text for row in self.model.cells] or [_("Figure")]
-        return max(metrics.horizontalAdvance(label) for label in labels) + 24
+        labels = tuple(row[0].text for row in self.model.cells) or (_("Figure"),)
+        if labels != self._measured_labels[0]:
+            metrics = self.table.fontMetrics()
+            width = max(metrics.horizontalAdvance(label) for label in labels) + 24
+            self._measured_labels = (labels, width)
+        return self._measured_labels[1]
 
     def _driver_width(self) -> int:
-        metrics = self.sensitivity_table.fontMetrics()
-        drivers = [row[0].text for row in self.sensitivity_model.cells] or [_("Driver")]
-        return min(max(metrics.horizontalAdvance(d) for d in drivers) + 24, 260)
+        drivers = tuple(row[0].text for row in self.sensitivity_model.cells) or (_("Driver"),)
+        if drivers != self._measured_drivers[0]:
+            metrics = self.sensitivity_table.fontMetrics()
+            width = min(max(metrics.horizontalAdvance(d) for d in drivers) + 24, 260)
+            self._measured_drivers = (drivers, width)
+        return self._measured_drivers[1]
 
     def _show_sensitivity(self) -> None:
         option_id = self.sensitivity_option_id() if self._has_lines() else None

@@ -28,9 +28,12 @@ from kamdesk.domain.proposal_figures import (
     Unavailable,
 )
 from kamdesk.domain.proposals import LineItem, Option
+from kamdesk.formatting import major_to_minor
 from kamdesk.i18n import set_language
 from kamdesk.ui.cash_flow_chart import CashFlowChart, TornadoChart, nice_ticks, short_money
-from kamdesk.ui.proposal_figures import IRR_NOTE, ProposalFiguresPanel
+from kamdesk.ui.formatting import money_text
+from kamdesk.ui.proposal_figures import IRR_NOTE, ProposalFiguresPanel, money_cell
+from kamdesk.ui.translation import apply_language
 
 D = Decimal
 
@@ -338,3 +341,23 @@ def test_tornado_paints(qtbot: QtBot) -> None:
     tornado.set_sensitivity(figures["better"].npv, figures["better"].sensitivity, "CNY")
     tornado.show()
     assert not tornado.grab().isNull()
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+@pytest.mark.parametrize("currency", ["CNY", "USD", "JPY", "SGD"])
+def test_amounts_read_as_everywhere_else_in_the_app(language: str, currency: str) -> None:
+    set_language(language)
+    for amount in ("0", "1234567.891", "-250000", "0.015", "-0.005", "98765.4321"):
+        expected = money_text(major_to_minor(D(amount), currency), currency)
+        assert money_cell(D(amount), currency).text == expected
+
+
+def test_a_language_switch_rewrites_the_figures(qtbot: QtBot, panel: ProposalFiguresPanel) -> None:
+    options, figures = two_options()
+    panel.show_figures(options, figures, "CNY")
+    assert panel.model.text_of("investment", "basic") == "CN¥100,000.00"
+
+    apply_language("zh_CN")
+    qtbot.waitUntil(lambda: panel.model.text_of("investment", "basic") == "¥100,000.00")
+    apply_language("en")
+    qtbot.waitUntil(lambda: panel.model.text_of("investment", "basic") == "CN¥100,000.00")
