@@ -174,6 +174,8 @@ class _Writer:
             currency_symbol(document.currency, locale), before_number=True
         ).replace('"', "")
         digits = currency_digits(document.currency)
+        #: The currency's smallest unit (0.01, or 1 for yen).
+        self.cent = Decimal(1).scaleb(-digits)
         number = "#,##0" + ("." + "0" * digits if digits else "")
         self.money = f'"{symbol}"{number};-"{symbol}"{number}'
 
@@ -184,6 +186,10 @@ class _Writer:
     def text(self, message: str) -> str:
         """``message`` translated, as a string literal inside a formula."""
         return _literal(self.tr(message))
+
+    def of_scenario(self, what: str, scenario: str) -> str:
+        """``NPV: Conservative``: a row of one scenario, worded as the language puts it."""
+        return self.tr(N_("{figure}: {scenario}")).format(figure=what, scenario=scenario)
 
     def format_of(self, kind: str) -> str:
         return {"money": self.money, "percent": _PERCENT, "months": _MONTHS}[kind]
@@ -510,7 +516,8 @@ def _write_option(
     if figures is not None and figures.sensitivity:
         _write_sensitivity(sheet, writer, row + 1, figures)
     sheet.freeze_panes = "B3"
-    _fit_columns(sheet, {1: 30, 2: 16, 7: 16})
+    money_columns = {column: 15 for column in range(3, 4 + writer.horizon)}
+    _fit_columns(sheet, {1: 30, 2: 16, **money_columns, 8: 16})
     return cells
 
 
@@ -644,9 +651,12 @@ def _write_scenarios(
         benefit_factor, cost_factor = assumptions.factors[scenario]
         label = tr(SCENARIO_LABELS[scenario])
         net_row, cumulative_row, payback_row = row + 1, row + 2, row + 3
-        sheet.cell(net_row, 1, f"{label}: {tr(N_('Net cash flow'))}")
-        sheet.cell(cumulative_row, 1, f"{label}: {tr(N_('Cumulative'))}")
-        sheet.cell(payback_row, 1, f"{label}: {tr(N_('Pays back this year (month)'))}")
+        for label_row, what in (
+            (net_row, N_("Net cash flow")),
+            (cumulative_row, N_("Cumulative")),
+            (payback_row, N_("Pays back this year (month)")),
+        ):
+            sheet.cell(label_row, 1, writer.of_scenario(tr(what), label))
         for year in range(writer.horizon + 1):
             c, prev = _col(year), _col(year - 1)
             net = sheet[f"{c}{net_row}"]
@@ -736,7 +746,8 @@ def _write_sensitivity(sheet: Worksheet, writer: _Writer, row: int, figures: Opt
             if isinstance(value, Unavailable):
                 cell.value = writer.reason(value.reason)
             else:
-                cell.value = _number(value)
+                # A value, not a formula: rounded to the cent as the PDF shows it.
+                cell.value = _number(value.quantize(writer.cent))
                 cell.number_format = writer.money
 
 
@@ -764,7 +775,7 @@ def _write_summary(
             cell.number_format = writer.format_of(figure.kind)
     for scenario in Scenario:
         row += 1
-        sheet.cell(row, 1, f"{tr(N_('NPV'))}: {tr(SCENARIO_LABELS[scenario])}")
+        sheet.cell(row, 1, writer.of_scenario(tr(N_("NPV")), tr(SCENARIO_LABELS[scenario])))
         for column, (_option, cells) in enumerate(options, start=2):
             cell = sheet.cell(row, column, f"={cells.scenario_npv[scenario]}")
             cell.number_format = writer.money
@@ -874,12 +885,17 @@ def _fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
     for row in sheet.iter_rows():
         for cell in row:
             value = cell.value
-            if value is None or cell.font == _NOTE or cell.font == _TITLE:
+            # Notes (italic) and titles run on over the empty cells beside them.
+            if value is None or cell.font.italic or cell.font.size == _TITLE.size:
                 continue
             if isinstance(value, str) and value.startswith("="):
                 continue
-            text = value.isoformat() if isinstance(value, dt.date) else str(value)
-            width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+            if isinstance(value, int | float | Decimal):
+                # As shown: grouped, two decimals, a currency symbol.
+                width = len(f"{float(value):,.2f}") + 4
+            else:
+                text = value.isoformat() if isinstance(value, dt.date) else str(value)
+                width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
             column = cell.column
             assert isinstance(column, int)
             measured[column] = max(measured.get(column, 0), width + 2)
