@@ -382,8 +382,9 @@ class TornadoChart(QWidget):
         return QSize(360, 160)
 
     def minimumSizeHint(self) -> QSize:
-        """Override QWidget.minimumSizeHint."""
-        return QSize(200, 80)
+        """Override QWidget.minimumSizeHint: a line of text for each bar, and the caption."""
+        line = QFontMetricsF(self.font()).height()
+        return QSize(200, int(2 * _MARGIN + line + 2 + len(self._bars) * (line + 2)))
 
     def set_sensitivity(
         self, base_npv: Figure | None, bars: Sequence[Sensitivity], currency: str | None = None
@@ -396,7 +397,10 @@ class TornadoChart(QWidget):
         )
         if shown == (self._base, self._bars, self._currency):
             return
+        count = len(self._bars)
         self._base, self._bars, self._currency = shown
+        if len(self._bars) != count:
+            self.updateGeometry()
         self.update()
 
     def bar_spans(self) -> list[tuple[str, float | None, float | None]]:
@@ -423,13 +427,9 @@ class TornadoChart(QWidget):
         span = (high_end - low_end) or 1.0
         left = _MARGIN + label_width + _TICK_GAP
         width = max(self.width() - left - _MARGIN, 10.0)
-        row = min(
-            max(
-                metrics.height() + 6,
-                (self.height() - 2 * _MARGIN - metrics.height()) / len(self._bars),
-            ),
-            28.0,
-        )
+        # Every bar and the caption under them fit the height, however many drivers.
+        room = self.height() - 2 * _MARGIN - metrics.height() - 2
+        row = max(min(room / len(self._bars), 28.0), 6.0)
 
         def x(value: float) -> float:
             return left + width * (value - low_end) / span
