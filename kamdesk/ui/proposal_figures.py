@@ -12,7 +12,7 @@ not the only rate zeroing the NPV carries a "*" and a note saying to trust the N
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -605,12 +605,15 @@ class ProposalFiguresPanel(QWidget):
         self.empty = EmptyState(self.table)
         self.irr_note = QLabel()
         self.irr_note.setObjectName("irr_note")
+        self.irr_note.setTextFormat(Qt.TextFormat.PlainText)
         self.irr_note.setStyleSheet("color: #6D6D6D;")
         self.irr_note.setWordWrap(True)
         self.irr_note.hide()
 
         self.sensitivity_title = QLabel()
         self.sensitivity_title.setObjectName("sensitivity_title")
+        # An option's name is the rep's text: never read as markup.
+        self.sensitivity_title.setTextFormat(Qt.TextFormat.PlainText)
         self.sensitivity_title.setWordWrap(True)
         self.sensitivity_model = SensitivityTableModel()
         self.sensitivity_table = _table(self.sensitivity_model)
@@ -643,9 +646,20 @@ class ProposalFiguresPanel(QWidget):
         self._show()
 
     def show_figures(
-        self, options: Sequence[Option], figures: Mapping[str, OptionFigures], currency: str
+        self,
+        options: Sequence[Option],
+        figures: Mapping[str, OptionFigures],
+        currency: str,
+        *,
+        recommended_id: str | None = None,
     ) -> None:
-        """Show the engine's ``figures`` (by option id) of ``options``, amounts in ``currency``."""
+        """Show the engine's ``figures`` (by option id) of ``options``, amounts in ``currency``.
+
+        The recommended option is the one ``recommended_id`` names (a document's
+        ``recommended_option_id``), else each option marked ``recommended``.
+        """
+        if recommended_id is not None:
+            options = [replace(o, recommended=o.id == recommended_id) for o in options]
         self._options = tuple(options)
         self._figures = figures
         self._currency = currency

@@ -361,3 +361,48 @@ def test_a_language_switch_rewrites_the_figures(qtbot: QtBot, panel: ProposalFig
     qtbot.waitUntil(lambda: panel.model.text_of("investment", "basic") == "¥100,000.00")
     apply_language("en")
     qtbot.waitUntil(lambda: panel.model.text_of("investment", "basic") == "CN¥100,000.00")
+
+
+def test_the_documents_recommended_option_is_the_starred_one(panel: ProposalFiguresPanel) -> None:
+    options, figures = two_options()
+    panel.show_figures(options, figures, "CNY", recommended_id="basic")
+
+    header = panel.model.header_model()
+    assert [header.horizontalHeaderItem(c).text() for c in (1, 2)] == ["★ Basic", "Better"]
+    assert panel.sensitivity_option_id() == "basic"
+    assert panel.model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert panel.model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        [],
+        [(D(0),)],
+        [(D(0), D(0), D(0))],
+        [(D("-5"), D("-4"), D("-3"))],
+        [(D("-1e15"), D("3e15")), (D("-2"), D("1"))],
+    ],
+)
+def test_the_chart_paints_any_flows_the_engine_may_give(
+    qtbot: QtBot, series: list[tuple[D, ...]]
+) -> None:
+    chart = CashFlowChart()
+    qtbot.addWidget(chart)
+    chart.resize(400, 240)
+    chart.set_series([f"Option {n}" for n in range(len(series))], series, currency="EUR")
+    chart.show()
+
+    assert not chart.grab().isNull()
+    assert [len(points) for points in chart.series_points()] == [len(s) for s in series]
+
+
+def test_a_tornado_without_an_npv_draws_no_bars(qtbot: QtBot) -> None:
+    tornado = TornadoChart()
+    qtbot.addWidget(tornado)
+    bars = (Sensitivity("Discount rate", Unavailable(Reason.BAD_DISCOUNT_RATE), D(5)),)
+    tornado.set_sensitivity(Unavailable(Reason.BAD_DISCOUNT_RATE), bars, "CNY")
+    tornado.show()
+
+    assert not tornado.grab().isNull()
+    assert tornado.bar_spans() == [("Discount rate", None, 5.0)]
