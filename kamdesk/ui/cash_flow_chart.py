@@ -196,7 +196,27 @@ class CashFlowChart(QWidget):
         return _Frame(plot, max(self._years(), 1), ticks, labels)
 
     def _legend_height(self) -> float:
-        return QFontMetricsF(self.font()).height() + _MARGIN if self._names else 0.0
+        entries = self._legend_entries()
+        if not entries:
+            return 0.0
+        line = QFontMetricsF(self.font()).height()
+        return entries[-1][2] - _MARGIN + line + _MARGIN
+
+    def _legend_entries(self) -> list[tuple[int, float, float]]:
+        """Where each option's legend entry starts (index, x, y), wrapping onto more lines."""
+        line = QFontMetricsF(self.font()).height()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        entries = []
+        x, y = _MARGIN + 4, _MARGIN
+        for index, name in enumerate(self._names):
+            font = bold if index == self._highlighted else self.font()
+            width = _LEGEND_SWATCH + 4 + QFontMetricsF(font).horizontalAdvance(name)
+            if entries and x + width > self.width() - _MARGIN:
+                x, y = _MARGIN + 4, y + line + 2
+            entries.append((index, x, y))
+            x += width + 16
+        return entries
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Override QWidget.paintEvent: grid, zero axis, lines, payback rings, legend."""
@@ -288,19 +308,18 @@ class CashFlowChart(QWidget):
 
     def _paint_legend(self, painter: QPainter) -> None:
         metrics = QFontMetricsF(self.font())
-        x, y = _MARGIN + 4, _MARGIN
-        for index, name in enumerate(self._names):
+        for index, x, y in self._legend_entries():
             font = QFont(self.font())
             font.setBold(index == self._highlighted)
             painter.setFont(font)
-            text_width = QFontMetricsF(font).horizontalAdvance(name)
             colour = QColor(SERIES_COLOURS[index % len(SERIES_COLOURS)])
             middle = y + metrics.height() / 2
             painter.setPen(QPen(colour, 3.0 if index == self._highlighted else 2.0))
             painter.drawLine(QPointF(x, middle), QPointF(x + _LEGEND_SWATCH, middle))
             painter.setPen(_INK)
-            painter.drawText(QPointF(x + _LEGEND_SWATCH + 4, y + metrics.ascent()), name)
-            x += _LEGEND_SWATCH + 4 + text_width + 16
+            painter.drawText(
+                QPointF(x + _LEGEND_SWATCH + 4, y + metrics.ascent()), self._names[index]
+            )
 
     # Tooltips ---------------------------------------------------------------------------
 
