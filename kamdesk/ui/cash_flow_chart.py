@@ -207,7 +207,7 @@ class CashFlowChart(QWidget):
         line = QFontMetricsF(self.font()).height()
         bold = QFont(self.font())
         bold.setBold(True)
-        entries = []
+        entries: list[tuple[int, float, float]] = []
         x, y = _MARGIN + 4, _MARGIN
         for index, name in enumerate(self._names):
             font = bold if index == self._highlighted else self.font()
