@@ -84,10 +84,11 @@ from kamdesk.reports.styles import MUTED, ReportStyles, make_styles
 from kamdesk.reports.template import (
     CONTENT_WIDTH,
     DocumentInfo,
+    PageCountCanvas,
     ReportDocTemplate,
     escape_markup,
     keep_together,
-    table_of_contents,
+    pdf_date,
 )
 
 #: Shown where a figure came out as not-a-number: the engine should never give one, but
@@ -100,6 +101,11 @@ _NOTE_MARK: Final = "*"
 _RECOMMENDED_MARK: Final = "★"
 #: Height of the cash-flow charts in points.
 _CHART_HEIGHT: Final = 205.0
+#: Room kept right of a contents entry for its page number.
+_CONTENTS_NUMBER: Final = 36.0
+#: Names of a contents entry's page-number form and of the anchor it links to.
+_CONTENTS_FORM: Final = "proposalContentsPage{index}"
+_CONTENTS_KEY: Final = "proposal-section-{index}"
 #: Rows of a table (after its header) that must fit below its heading on the page.
 _LEAD_ROWS: Final = 2
 #: Share of the width the label column of the options table takes.
@@ -128,6 +134,7 @@ def proposal_pdf(
         keywords=tuple(k for k in (document.customer, document.deal) if k),
         lang=writer.locale.replace("_Hans", "").replace("_", "-"),
     )
+    story = writer.story()
     buffer = io.BytesIO()
     doc = _ProposalDocTemplate(
         buffer,
@@ -136,18 +143,71 @@ def proposal_pdf(
         styles=styles,
         created_at=created,
         words=writer.t,
+        contents_entries=len(writer.contents_entries),
     )
-    # The story holds a table of contents: lay out until its page numbers settle.
-    doc.multiBuild(writer.story())
+    # One layout pass: the contents leave their page numbers to be filled in at the end.
+    doc.build(story)
     return buffer.getvalue()
 
 
 class _ProposalDocTemplate(ReportDocTemplate):
-    """The shared template, with "page X of Y" in the proposal's language, not the UI's."""
+    """The shared template, with contents and "page X of Y" in the proposal's language.
 
-    def __init__(self, *args: Any, words: Translator, **kwargs: Any) -> None:
+    The page label is in the proposal's language, not the UI's, and the contents' page
+    numbers are filled in once the document is laid out.
+    ReportLab's table of contents needs the whole document laid out twice (once to learn
+    the pages, once to print them), which would double the time a proposal takes. The
+    proposal's sections are known before layout, and its contents sit on a page of their
+    own, so the page numbers are the only thing layout decides: like "page X of Y", each
+    is a PDF form drawn where it goes and filled in when the PDF is saved.
+    """
+
+    def __init__(self, *args: Any, words: Translator, contents_entries: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._words = words
+        self._contents_entries = contents_entries
+        #: The page each heading was laid out on, in the order of the contents.
+        self.heading_pages: list[int] = []
+
+    def build(
+        self,
+        flowables: list[Flowable],
+        filename: str | None = None,
+        canvasmaker: Callable[..., Canvas] | None = None,
+    ) -> None:
+        """Override ReportDocTemplate.build: a canvas that also fills in the contents."""
+        stamp = pdf_date(self.created_at)
+
+        def make_canvas(*args: Any, **kwargs: Any) -> Canvas:
+            canvas = _ContentsCanvas(
+                *args,
+                paint_label=self.paint_page_label,
+                paint_contents=self.paint_contents_pages,
+                **kwargs,
+            )
+            # As the shared template does: the document's own time, not invariant mode's.
+            canvas.setDateFormatter(lambda *_fixed: stamp)
+            return canvas
+
+        super().build(flowables, filename=filename, canvasmaker=canvasmaker or make_canvas)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """Override ReportDocTemplate.afterFlowable: note each heading's page and anchor."""
+        super().afterFlowable(flowable)
+        if isinstance(flowable, Paragraph) and flowable.style.name in self.toc_levels:
+            self.canv.bookmarkPage(_CONTENTS_KEY.format(index=len(self.heading_pages)))
+            self.heading_pages.append(self.page)
+
+    def paint_contents_pages(self, canvas: Canvas) -> None:
+        """Fill in the page number of every contents entry (called when saving)."""
+        for index in range(self._contents_entries):
+            page = self.heading_pages[index] if index < len(self.heading_pages) else None
+            canvas.beginForm(
+                _CONTENTS_FORM.format(index=index), lowerx=-60, lowery=-4, upperx=2, uppery=14
+            )
+            canvas.setFont(self.styles.body.fontName, self.styles.body.fontSize)
+            canvas.drawRightString(0, 0, str(page) if page is not None else "")
+            canvas.endForm()
 
     def paint_page_label(self, canvas: Canvas, page: int, total: int) -> None:
         """Override ReportDocTemplate.paint_page_label: in the proposal's language."""
@@ -159,6 +219,85 @@ class _ProposalDocTemplate(ReportDocTemplate):
             self.bottomMargin - 9 * mm,
             self._words.gettext(N_("Page {page} of {total}")).format(page=page, total=total),
         )
+
+
+class _ContentsCanvas(PageCountCanvas):
+    """A page-counting canvas that also fills in the contents' page numbers on saving."""
+
+    def __init__(self, *args: Any, paint_contents: Callable[[Canvas], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._paint_contents = paint_contents
+
+    def save(self) -> None:
+        """Override PageCountCanvas.save: the contents' forms, then the page labels."""
+        if self._code:
+            # The last page must be finished before forms are defined.
+            self.showPage()
+        self._paint_contents(self)
+        super().save()
+
+
+class _Contents(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """The table of contents: each heading, a dot leader and its page, a link to it.
+
+    The entries are the proposal's headings, known before layout; their page numbers
+    are PDF forms the template fills in at the end (:class:`_ProposalDocTemplate`).
+    """
+
+    def __init__(self, entries: Sequence[tuple[int, str]], styles: ReportStyles) -> None:
+        super().__init__()
+        self._entries = entries
+        self._styles = styles
+        self._rows: list[tuple[Paragraph, float, float]] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """Override Flowable.wrap: lay each entry out across the width, less the numbers."""
+        self._rows = []
+        height = 0.0
+        for level, text in self._entries:
+            style = self._styles.body if level == 0 else self._styles.small
+            indent = 14.0 * level
+            paragraph = Paragraph(text, style)
+            _w, entry_height = paragraph.wrap(available_width - indent - _CONTENTS_NUMBER, 1e6)
+            self._rows.append((paragraph, indent, height))
+            height += entry_height + (4 if level == 0 else 2)
+        self.width = available_width
+        self.height = height
+        return available_width, height
+
+    def draw(self) -> None:
+        """Override Flowable.draw: entries top down, each linked to its heading."""
+        canvas = self.canv
+        for index, (paragraph, indent, top) in enumerate(self._rows):
+            y = self.height - top - paragraph.height
+            paragraph.drawOn(canvas, indent, y)
+            widths = paragraph.getActualLineWidths0() or [0.0]
+            line_end = indent + widths[-1]
+            style = paragraph.style
+            # The last line's baseline, where the leader and the number go.
+            baseline = y + paragraph.height - style.fontSize - (len(widths) - 1) * style.leading
+            canvas.saveState()
+            canvas.setStrokeColor(MUTED)
+            canvas.setLineWidth(0.6)
+            canvas.setDash(0.6, 2.4)
+            leader_end = self.width - _CONTENTS_NUMBER / 2
+            if leader_end > line_end + 6:
+                canvas.line(line_end + 4, baseline + 1, leader_end, baseline + 1)
+            canvas.restoreState()
+            canvas.saveState()
+            canvas.translate(self.width, baseline)
+            canvas.scale(
+                style.fontSize / self._styles.body.fontSize,
+                style.fontSize / self._styles.body.fontSize,
+            )
+            canvas.doForm(_CONTENTS_FORM.format(index=index))
+            canvas.restoreState()
+            canvas.linkRect(
+                "",
+                _CONTENTS_KEY.format(index=index),
+                (indent, y, self.width, y + paragraph.height),
+                relative=1,
+            )
 
 
 class _Writer:
@@ -185,6 +324,8 @@ class _Writer:
         )
         self.colours = series_colours(styles.primary, len(self.options))
         self._section_number = 0
+        #: (level, markup) of every heading in the story, in order: the contents.
+        self.contents_entries: list[tuple[int, str]] = []
         self._notes: list[str] = []
         cell = styles.table_cell
         self.cell = cell
@@ -256,7 +397,8 @@ class _Writer:
         """Every section in the order of the proposal, each heading indexed in the TOC."""
         story = self._cover()
         story += [Paragraph(self._text(self.t.gettext(N_("Contents"))), self.contents)]
-        story += [table_of_contents(self.styles), PageBreak()]
+        # Filled with the headings below as they are written, before the layout.
+        story += [_Contents(self.contents_entries, self.styles), PageBreak()]
         for section in (
             self._executive_summary,
             self._situation,
@@ -276,7 +418,15 @@ class _Writer:
     def _heading(self, title: str) -> Paragraph:
         """A numbered section heading ("3. The options side by side"), indexed in the TOC."""
         self._section_number += 1
-        return Paragraph(self._text(f"{self._section_number}. {title}"), self.styles.heading)
+        text = self._text(f"{self._section_number}. {title}")
+        self.contents_entries.append((0, text))
+        return Paragraph(text, self.styles.heading)
+
+    def _subheading(self, title: str) -> Paragraph:
+        """A heading one level down (an option's name), indexed in the contents."""
+        text = self._text(title)
+        self.contents_entries.append((1, text))
+        return Paragraph(text, self.styles.subheading)
 
     # -- Cover ----------------------------------------------------------------------------
 
@@ -579,7 +729,7 @@ class _Writer:
             title += f" {_RECOMMENDED_MARK} {t.gettext(N_('Recommended'))}"
         story: list[Flowable] = [
             CondPageBreak(60 * mm),
-            Paragraph(self._text(title), self.styles.subheading),
+            self._subheading(title),
         ]
         if option.summary.strip():
             story.append(Paragraph(self._text(option.summary), self.styles.body))
