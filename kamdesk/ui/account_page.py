@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from kamdesk.domain.coverage import decision_maker_coverage, is_decision_maker
 from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
 from kamdesk.i18n import _
-from kamdesk.kinds import shown_on
+from kamdesk.kinds import Kind, shown_on
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
 from kamdesk.ui.follow_ups import FollowUpsPanel
@@ -47,6 +47,15 @@ _TEXT_FIELDS = [s for s in ACCOUNT_FIELDS if s.kind is FieldKind.LONG_TEXT]
 _HIDDEN_PEOPLE_COLUMNS = (Column.LEVEL, Column.FORCE, Column.REPORTS_TO, Column.LAST_CONTACTED)
 #: Widest a column grows to fit its texts (longer ones are elided; the tooltip has all).
 _PEOPLE_COLUMN_CAP = {Column.NAME: 140, Column.ROLE: 170, Column.COVERED_BY: 180}
+
+
+def _record_list(context: AppContext, kind: Kind) -> RecordListPanel:
+    """The list of a kind's records; a proposal's opens the proposal builder."""
+    if kind.name == "proposal":
+        from kamdesk.ui.proposal_list import ProposalListPanel
+
+        return ProposalListPanel(context, kind)
+    return RecordListPanel(context, kind)
 
 
 class AccountPage(QWidget):
@@ -166,7 +175,7 @@ class AccountPage(QWidget):
         #: A list per kind of record kept at an account (deals…), after the people.
         self.record_lists: dict[str, RecordListPanel] = {}
         for kind in shown_on("account"):
-            panel = RecordListPanel(context, kind)
+            panel = _record_list(context, kind)
             if kind.name == "visit":
                 # A visit's own actions: its calendar entry and its pre-visit briefing.
                 from kamdesk.ui.visit_exports import add_visit_actions

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 NEW_RECORD_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("opportunity", "Ctrl+Shift+D", N_("New deal…")),
     ("visit", "Ctrl+Shift+V", N_("New visit…")),
+    ("proposal", "Ctrl+Shift+R", N_("New proposal…")),
 )
 
 

@@ -1,0 +1,1051 @@
+"""The proposal builder: one version of a proposal, edited in place, its figures beside it.
+
+On the left the proposal's header (title, language, currency, deal, horizon, the
+customer's discount rate, what the status quo and a competitor cost), then a tab for the
+customer's pains and what answers them, a tab per option (good / better / best) with its
+line items and benefits, the implementation plan and the terms (payment, why us beside
+the deal's competitors, references, next steps). On the right every option's figures
+and the cumulative cash-flow chart, always in view.
+
+As the rep types, the figures follow each keystroke: the value typed is put into the
+in-memory ``ProposalDocument`` and the engine runs on it, with no trip to the book. When
+the field or cell is left, the value is written through the ops as one undoable step
+(Ctrl+Z / Ctrl+Shift+Z here as in the main window); a value the book refuses is said at
+the field and nothing is written. A sent version opens read-only, with a banner and a
+New version button: sending freezes what the customer has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QFocusEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kamdesk.domain.fields import FieldKind, FieldSpec
+from kamdesk.domain.proposal_figures import proposal_figures
+from kamdesk.domain.proposals import ProposalDocument, ProposalStatus
+from kamdesk.errors import KamdeskError, ValidationError
+from kamdesk.formatting import COMMON_CURRENCIES
+from kamdesk.i18n import N_, _, translator
+from kamdesk.kinds import Kind
+from kamdesk.kinds.proposal import (
+    PROPOSAL,
+    PROPOSAL_BENEFIT,
+    PROPOSAL_KINDS,
+    PROPOSAL_LINE,
+    PROPOSAL_OPTION,
+    PROPOSAL_PAIN,
+    PROPOSAL_PHASE,
+)
+from kamdesk.ops import kinds as kind_ops
+from kamdesk.settings import LAST_REPORT_FOLDER
+from kamdesk.store.reader import RecordRow
+from kamdesk.ui.cash_flow_chart import CashFlowChart
+from kamdesk.ui.context import AppContext
+from kamdesk.ui.formatting import date_text
+from kamdesk.ui.proposal_cells import (
+    CellError,
+    affects_figures,
+    choices,
+    document_with,
+    edit_text,
+    parse_text,
+    refusal,
+)
+from kamdesk.ui.proposal_figures import ProposalFiguresPanel
+from kamdesk.ui.proposal_tables import AMOUNT, RowsPanel
+from kamdesk.ui.shortcuts import key_sequences
+from kamdesk.ui.undo import actions_for, create_command, delete_command, edit_command
+
+_ERROR_STYLE = "color: #C62828;"
+_FIELD_ERROR = "border: 2px solid #C62828; border-radius: 3px;"
+_BANNER_STYLE = "background: #FFF3CD; color: #664D03; border-radius: 4px;"
+#: How long the status bar says where a file went, in milliseconds.
+_STATUS_MS = 8000
+
+#: The header's fields, in the order the rep fills them in.
+_HEADER_FIELDS = (
+    "title",
+    "language",
+    "currency",
+    "opportunity_id",
+    "horizon_years",
+    "discount_rate",
+    "status_quo_cost_minor",
+    "competitor_name",
+    "competitor_one_off_minor",
+    "competitor_per_year_minor",
+)
+#: The Terms tab's texts.
+_TERMS_FIELDS = ("situation", "payment_terms", "why_us", "reference_cases", "next_steps")
+#: Columns of each table, as the rep reads them left to right.
+_LINE_COLUMNS = ("product", "item_kind", "quantity", "unit_price_minor", "discount", "billing")
+_BENEFIT_COLUMNS = (
+    "kind",
+    "description",
+    "amount_per_year_minor",
+    "hours_per_year",
+    "hourly_rate_minor",
+    "starts_year",
+    "assumption",
+)
+_PAIN_COLUMNS = ("pain", "component")
+_PHASE_COLUMNS = ("name", "starts_on", "weeks", "deliverables", "owner")
+#: What a new row is called until the rep names it, in the proposal's own language.
+_NEW_ROW_NAMES: dict[str, tuple[str, str]] = {
+    "proposal_line": ("product", N_("New item")),
+    "proposal_benefit": ("description", N_("New benefit")),
+    "proposal_pain": ("pain", N_("New pain")),
+    "proposal_phase": ("name", N_("New phase")),
+}
+_NEW_ROW_VALUES: dict[str, dict[str, Any]] = {"proposal_line": {"unit_price_minor": 0}}
+
+#: The builder's own actions: (name, keys, menu text). No key here is one the main
+#: window gives out (Help → Keyboard shortcuts lists both windows' keys).
+BUILDER_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("send", "Ctrl+Shift+Return", N_("Send…")),
+    ("new_version", "Ctrl+Alt+V", N_("New version")),
+    ("compare", "Ctrl+Alt+C", N_("Compare versions…")),
+    ("preview_pdf", "Ctrl+Alt+P", N_("Preview PDF")),
+    ("save_pdf", "Ctrl+Shift+S", N_("Save PDF…")),
+    ("export_xlsx", "Ctrl+Shift+E", N_("Export spreadsheet…")),
+)
+
+
+def safe_file_name(text: str, fallback: str) -> str:
+    """A file name from a title, safe on every system."""
+    return re.sub(r'[\\/:*?"<>|]+', "_", text).strip() or fallback
+
+
+class _LongText(QPlainTextEdit):
+    """A text of several lines that says when the rep leaves it (then it is saved)."""
+
+    left = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        """Override QWidget.focusOutEvent: the text is written when it is left."""
+        super().focusOutEvent(event)
+        self.left.emit()
+
+
+class _Field(QObject):
+    """One field of the proposal (or of an option) bound to its editor and its message."""
+
+    def __init__(
+        self, builder: ProposalBuilder, kind: Kind, spec: FieldSpec, record_id: Callable[[], str]
+    ) -> None:
+        super().__init__(builder)
+        self.builder = builder
+        self.kind = kind
+        self.spec = spec
+        self._record_id = record_id
+        self.label = QLabel()
+        self.error = QLabel()
+        self.error.setObjectName(f"error_{spec.name}")
+        self.error.setStyleSheet(_ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.widget = self._make_widget()
+        self.widget.setObjectName(f"field_{spec.name}")
+
+    def _make_widget(self) -> QWidget:
+        spec = self.spec
+        if spec.kind in (FieldKind.CHOICE, FieldKind.DEAL, FieldKind.CURRENCY):
+            combo = QComboBox()
+            combo.activated.connect(lambda _i: self._commit_value(combo.currentData()))
+            return combo
+        if spec.kind is FieldKind.FLAG:
+            box = QCheckBox()
+            box.clicked.connect(lambda checked: self._commit_value(bool(checked)))
+            return box
+        if spec.kind is FieldKind.LONG_TEXT:
+            text = _LongText()
+            text.setTabChangesFocus(True)
+            text.left.connect(lambda: self._commit_text(text.toPlainText()))
+            return text
+        line = QLineEdit()
+        line.textEdited.connect(self._preview)
+        line.editingFinished.connect(lambda: self._commit_text(line.text()))
+        if spec.kind in (FieldKind.MONEY, FieldKind.NUMBER):
+            line.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return line
+
+    def record_id(self) -> str:
+        """The record the field belongs to (the proposal, or an option)."""
+        return self._record_id()
+
+    def _preview(self, text: str) -> None:
+        self.show_error(self.builder.preview(self.kind, self.record_id(), self.spec, text))
+
+    def _commit_text(self, text: str) -> None:
+        if self.builder.read_only or not self.record_id():
+            return
+        self.show_error(self.builder.commit(self.kind, self.record_id(), self.spec, text))
+
+    def _commit_value(self, value: Any) -> None:
+        if self.builder.read_only or not self.record_id():
+            return
+        self.show_error(self.builder.commit_value(self.kind, self.record_id(), self.spec, value))
+
+    def show_error(self, message: str | None) -> None:
+        """Say under the field why a value was refused (None: the value is fine)."""
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+        self.widget.setStyleSheet(_FIELD_ERROR if message else "")
+
+    def set_value(self, value: Any, currency: str) -> None:
+        """Show the stored value (leaving alone what the rep is typing right now)."""
+        widget = self.widget
+        if isinstance(widget, QComboBox):
+            widget.setCurrentIndex(max(0, widget.findData(value)))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QPlainTextEdit):
+            text = str(value or "")
+            if widget.toPlainText() != text:
+                widget.setPlainText(text)
+        elif isinstance(widget, QLineEdit):
+            text = edit_text(self.spec, value, currency)
+            if widget.text() != text and not (widget.hasFocus() and self.error.isVisible()):
+                widget.setText(text)
+        if not (widget.hasFocus() and self.error.isVisible()):
+            self.show_error(None)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A sent version's fields are shown, not edited."""
+        widget = self.widget
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            widget.setReadOnly(read_only)
+        else:
+            widget.setEnabled(not read_only)
+
+    def retranslate(self) -> None:
+        """Set the label in the current language."""
+        self.label.setText(_(self.spec.label))
+
+
+class _OptionPage(QWidget):
+    """One option's tab: its name, summary and recommendation, its lines and benefits."""
+
+    def __init__(self, builder: ProposalBuilder, option_id: str) -> None:
+        super().__init__()
+        self.option_id = option_id
+        self.setObjectName("option_page")
+        specs = PROPOSAL_OPTION.specs
+        self.fields = {
+            name: _Field(builder, PROPOSAL_OPTION, specs[name], lambda: self.option_id)
+            for name in ("name", "summary", "recommended")
+        }
+        summary = self.fields["summary"].widget
+        summary.setMaximumHeight(56)
+        context = builder.context
+        self.lines = RowsPanel(
+            context, PROPOSAL_LINE, (*_LINE_COLUMNS, AMOUNT), builder, stretch="product"
+        )
+        self.benefits = RowsPanel(
+            context, PROPOSAL_BENEFIT, _BENEFIT_COLUMNS, builder, stretch="assumption"
+        )
+        for panel in (self.lines, self.benefits):
+            panel.add_requested.connect(lambda p=panel: builder.add_row(p, self.option_id))
+            panel.delete_requested.connect(lambda rid, p=panel: builder.delete_row(p, rid))
+        head = QGridLayout()
+        name, recommended = self.fields["name"], self.fields["recommended"]
+        head.addWidget(name.label, 0, 0)
+        head.addWidget(name.widget, 0, 1)
+        head.addWidget(recommended.widget, 0, 2)
+        head.addWidget(name.error, 1, 1, 1, 2)
+        head.addWidget(self.fields["summary"].label, 2, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(summary, 2, 1, 1, 2)
+        head.setColumnStretch(1, 1)
+        tables = QSplitter(Qt.Orientation.Vertical)
+        tables.setChildrenCollapsible(False)
+        tables.addWidget(self.lines)
+        tables.addWidget(self.benefits)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(tables, 1)
+
+    def show_option(
+        self,
+        option: RecordRow,
+        lines: list[RecordRow],
+        benefits: list[RecordRow],
+        currency: str,
+        read_only: bool,
+    ) -> None:
+        """Fill the tab with an option as the book has it."""
+        for name, field in self.fields.items():
+            field.set_value(option.values.get(name), currency)
+            field.set_read_only(read_only)
+        self.lines.set_rows(lines, read_only=read_only)
+        self.benefits.set_rows(benefits, read_only=read_only)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        for field in self.fields.values():
+            field.retranslate()
+        self.fields["recommended"].widget.setProperty("text", _("Recommended"))
+        self.lines.set_empty_message(
+            _("No line items yet.\nAdd what the customer pays for: Ctrl+N or Add.")
+        )
+        self.benefits.set_empty_message(
+            _(
+                "No benefits yet.\nAdd what the option is worth to the customer each year, "
+                "and the assumption behind it: Ctrl+N or Add."
+            )
+        )
+
+
+class ProposalBuilder(QMainWindow):
+    """One version of a proposal, edited in place, with every option's figures beside it."""
+
+    #: The version shown changed (a new version was made): (proposal id).
+    proposal_changed = Signal(str)
+
+    def __init__(
+        self, context: AppContext, proposal_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.setObjectName("proposal_builder")
+        self.context = context
+        self.proposal_id = proposal_id
+        self.read_only = False
+        self._values: dict[str, Any] = {}
+        self._account_id = ""
+        self._document: ProposalDocument | None = None
+        self._options: list[RecordRow] = []
+        self._rows: dict[str, list[RecordRow]] = {}
+        self._reload_pending = False
+
+        self.banner = QFrame()
+        self.banner.setObjectName("sent_banner")
+        self.banner.setStyleSheet(_BANNER_STYLE)
+        self.banner_text = QLabel()
+        self.banner_text.setObjectName("sent_banner_text")
+        self.banner_text.setWordWrap(True)
+        self.new_version_button = QPushButton()
+        self.new_version_button.setObjectName("new_version_button")
+        self.new_version_button.clicked.connect(self.new_version)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.new_version_button)
+        self.banner.hide()
+
+        specs = PROPOSAL.specs
+        self.fields: dict[str, _Field] = {
+            name: _Field(self, PROPOSAL, specs[name], lambda: self.proposal_id)
+            for name in (*_HEADER_FIELDS, *_TERMS_FIELDS)
+        }
+        self.version_label = QLabel()
+        self.version_label.setObjectName("version_label")
+        self.version_label.setStyleSheet("color: #6D6D6D;")
+        header = QWidget()
+        grid = QGridLayout(header)
+        grid.setContentsMargins(0, 0, 0, 0)
+        title = self.fields["title"]
+        title.widget.setStyleSheet("font-size: 16px;")
+        grid.addWidget(title.label, 0, 0)
+        grid.addWidget(title.widget, 0, 1, 1, 2)
+        grid.addWidget(self.version_label, 0, 3)
+        grid.addWidget(title.error, 1, 1, 1, 3)
+        for i, name in enumerate(_HEADER_FIELDS[1:]):
+            field = self.fields[name]
+            row, pair = divmod(i, 2)
+            grid_row = 2 + row * 2
+            grid.addWidget(field.label, grid_row, pair * 2)
+            grid.addWidget(field.widget, grid_row, pair * 2 + 1)
+            grid.addWidget(field.error, grid_row + 1, pair * 2 + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+
+        context_ = context
+        self.pains = RowsPanel(context_, PROPOSAL_PAIN, _PAIN_COLUMNS, self, stretch="component")
+        self.phases = RowsPanel(
+            context_, PROPOSAL_PHASE, _PHASE_COLUMNS, self, stretch="deliverables"
+        )
+        for panel in (self.pains, self.phases):
+            panel.add_requested.connect(lambda p=panel: self.add_row(p, self.proposal_id))
+            panel.delete_requested.connect(lambda rid, p=panel: self.delete_row(p, rid))
+        self.competitors = QListWidget()
+        self.competitors.setObjectName("deal_competitors")
+        self.competitors_title = QLabel()
+        self.competitors_empty = QLabel()
+        self.competitors_empty.setWordWrap(True)
+        self.competitors_empty.setStyleSheet("color: #6D6D6D;")
+        terms = QWidget()
+        terms_form = QFormLayout()
+        for name in _TERMS_FIELDS:
+            field = self.fields[name]
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(field.widget)
+            box.addWidget(field.error)
+            terms_form.addRow(field.label, box)
+        beside = QVBoxLayout()
+        beside.addWidget(self.competitors_title)
+        beside.addWidget(self.competitors, 1)
+        beside.addWidget(self.competitors_empty)
+        terms_layout = QHBoxLayout(terms)
+        terms_layout.addLayout(terms_form, 3)
+        terms_layout.addLayout(beside, 1)
+        terms_scroll = QScrollArea()
+        terms_scroll.setWidgetResizable(True)
+        terms_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        terms_scroll.setWidget(terms)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("proposal_tabs")
+        self.tabs.addTab(self.pains, "")
+        self.option_pages: list[_OptionPage] = []
+        self.tabs.addTab(self.phases, "")
+        self.tabs.addTab(terms_scroll, "")
+        self._terms_page = terms_scroll
+
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.addWidget(header)
+        editor_layout.addWidget(self.tabs, 1)
+
+        self.figures = ProposalFiguresPanel()
+        self.chart = CashFlowChart()
+        self.chart.setObjectName("cash_flow_chart")
+        self.figures_title = QLabel()
+        self.figures_title.setStyleSheet("font-weight: 600;")
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setChildrenCollapsible(False)
+        figures_box = QWidget()
+        figures_layout = QVBoxLayout(figures_box)
+        figures_layout.setContentsMargins(0, 0, 0, 0)
+        figures_layout.addWidget(self.figures_title)
+        figures_layout.addWidget(self.figures, 1)
+        right.addWidget(figures_box)
+        right.addWidget(self.chart)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(editor)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 560])
+
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._make_actions()
+        signals = context.signals
+        signals.records_did_change.connect(self._on_records_changed)
+        signals.notice_did_post.connect(lambda text: self.statusBar().showMessage(text, _STATUS_MS))
+        self.resize(1400, 860)
+        self.reload()
+        self.retranslate()
+
+    # Actions -----------------------------------------------------------------
+
+    def _action(self, slot: Callable[[], object], *keys: QKeySequence.StandardKey | str) -> QAction:
+        action = QAction(self)
+        action.setShortcuts(key_sequences(*keys))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        stack = self.context.undo_stack
+        standard = QKeySequence.StandardKey
+        slots: dict[str, Callable[[], object]] = {
+            "send": self.send,
+            "new_version": self.new_version,
+            "compare": self.compare_versions,
+            "preview_pdf": self.preview_pdf,
+            "save_pdf": self.save_pdf,
+            "export_xlsx": self.export_xlsx,
+        }
+        self.actions_by_name = {
+            name: self._action(slots[name], key) for name, key, _text in BUILDER_ACTIONS
+        }
+        self.undo_action = self._action(stack.undo, standard.Undo)
+        self.redo_action = self._action(stack.redo, "Ctrl+Shift+Z", standard.Redo)
+        self.close_action = self._action(self.close, standard.Close)
+        self.shortcuts_action = self._action(self.show_shortcuts, standard.HelpContents)
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(stack.canUndo())
+        self.redo_action.setEnabled(stack.canRedo())
+        bar = self.menuBar()
+        self.proposal_menu = bar.addMenu("")
+        for name in ("send", "new_version", "compare"):
+            self.proposal_menu.addAction(self.actions_by_name[name])
+        self.proposal_menu.addSeparator()
+        for name in ("preview_pdf", "save_pdf", "export_xlsx"):
+            self.proposal_menu.addAction(self.actions_by_name[name])
+        self.proposal_menu.addSeparator()
+        self.proposal_menu.addAction(self.close_action)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.shortcuts_action)
+
+    # Reading the book ----------------------------------------------------------
+
+    def _on_records_changed(self, kind_name: str, account_id: str) -> None:
+        if kind_name in {k.name for k in PROPOSAL_KINDS} and account_id in ("", self._account_id):
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the version shown again and show it (after every write and every undo)."""
+        from kamdesk.ops.proposals import proposal_document
+
+        reader = self.context.reader
+        row = reader.record_of(PROPOSAL, self.proposal_id)
+        if row is None:  # deleted (its creation undone): nothing left to edit
+            self.statusBar().showMessage(_("This proposal no longer exists."), _STATUS_MS)
+            QTimer.singleShot(0, self.close)
+            return
+        self._values = row.values
+        self._account_id = row.parent_id or ""
+        self._options = reader.records_of(PROPOSAL_OPTION, self.proposal_id)
+        self._rows = {
+            PROPOSAL_PAIN.name: reader.records_of(PROPOSAL_PAIN, self.proposal_id),
+            PROPOSAL_PHASE.name: reader.records_of(PROPOSAL_PHASE, self.proposal_id),
+        }
+        for option in self._options:
+            self._rows[f"lines:{option.id}"] = reader.records_of(PROPOSAL_LINE, option.id)
+            self._rows[f"benefits:{option.id}"] = reader.records_of(PROPOSAL_BENEFIT, option.id)
+        try:
+            self._document = proposal_document(self.context.book, self.proposal_id, dt.date.today())
+        except KamdeskError as error:
+            self._document = None
+            self.statusBar().showMessage(error.message, _STATUS_MS)
+        sent = self._values.get("status") == ProposalStatus.SENT.value
+        self.read_only = sent or bool(self.context.book.read_only_reason)
+        self._fill()
+        self._show_figures(self._document)
+
+    def _fill(self) -> None:
+        currency = self.currency()
+        self._fill_choices()
+        for name, field in self.fields.items():
+            field.set_value(self._values.get(name), currency)
+            field.set_read_only(self.read_only)
+        self.pains.set_rows(self._rows[PROPOSAL_PAIN.name], read_only=self.read_only)
+        self.phases.set_rows(self._rows[PROPOSAL_PHASE.name], read_only=self.read_only)
+        self._fill_option_pages(currency)
+        competitors = self._document.competitors if self._document is not None else ()
+        self.competitors.clear()
+        self.competitors.addItems(list(competitors))
+        self.competitors.setVisible(bool(competitors))
+        self.competitors_empty.setVisible(not competitors)
+        sent = self._values.get("status") == ProposalStatus.SENT.value
+        self.banner.setVisible(sent)
+        self.actions_by_name["send"].setEnabled(not self.read_only)
+        self.actions_by_name["new_version"].setEnabled(sent and not self.context.book.read_only)
+        self._retitle()
+
+    def _fill_choices(self) -> None:
+        """The drop-downs' entries: the languages, the currencies, the account's deals."""
+        from kamdesk.kinds import kind as kind_named
+
+        language = self.fields["language"].widget
+        currency = self.fields["currency"].widget
+        deal = self.fields["opportunity_id"].widget
+        assert isinstance(language, QComboBox) and isinstance(currency, QComboBox)
+        assert isinstance(deal, QComboBox)
+        language.clear()
+        for code, label in choices(self.context, PROPOSAL.specs["language"]):
+            language.addItem(label, code)
+        currency.clear()
+        codes = list(COMMON_CURRENCIES)
+        stored = str(self._values.get("currency") or "")
+        if stored and stored not in codes:
+            codes.insert(0, stored)
+        for code in codes:
+            currency.addItem(code, code)
+        deal.clear()
+        deal.addItem(_("No deal"), None)
+        for row in self.context.reader.records_of(kind_named("opportunity"), self._account_id):
+            deal.addItem(str(row.values.get("name") or ""), row.id)
+
+    def _fill_option_pages(self, currency: str) -> None:
+        """A tab per option, in order; rebuilt only when the options themselves change."""
+        ids = [option.id for option in self._options]
+        if [page.option_id for page in self.option_pages] != ids:
+            current = self.tabs.currentWidget()
+            for page in self.option_pages:
+                self.tabs.removeTab(self.tabs.indexOf(page))
+                page.deleteLater()
+            self.option_pages = [_OptionPage(self, option_id) for option_id in ids]
+            for offset, page in enumerate(self.option_pages):
+                self.tabs.insertTab(1 + offset, page, "")
+                page.retranslate()
+            if current is not None and self.tabs.indexOf(current) >= 0:
+                self.tabs.setCurrentWidget(current)
+        for page, option in zip(self.option_pages, self._options, strict=True):
+            page.show_option(
+                option,
+                self._rows[f"lines:{option.id}"],
+                self._rows[f"benefits:{option.id}"],
+                currency,
+                self.read_only,
+            )
+
+    def _retitle(self) -> None:
+        version = self._values.get("version") or 1
+        title = str(self._values.get("title") or "")
+        self.setWindowTitle(
+            _("Proposal: {title} (version {version})").format(title=title, version=version)
+        )
+        if self._values.get("status") == ProposalStatus.SENT.value:
+            sent_on = self._values.get("sent_on")
+            state = _("sent on {date}").format(
+                date=date_text(sent_on) if isinstance(sent_on, dt.date) else ""
+            )
+            self.banner_text.setText(
+                _("Sent on {date}. Make a new version to change it.").format(
+                    date=date_text(sent_on) if isinstance(sent_on, dt.date) else ""
+                )
+            )
+        else:
+            state = _("draft")
+        self.version_label.setText(
+            _("Version {version}, {state}").format(version=version, state=state)
+        )
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.pains),
+            _("Pains ({count})").format(count=len(self._rows.get(PROPOSAL_PAIN.name, []))),
+        )
+        for page, option in zip(self.option_pages, self._options, strict=False):
+            name = str(option.values.get("name") or _("Option"))
+            star = " ★" if option.values.get("recommended") else ""
+            self.tabs.setTabText(self.tabs.indexOf(page), f"{name}{star}")
+        self.tabs.setTabText(
+            self.tabs.indexOf(self.phases),
+            _("Plan ({count})").format(count=len(self._rows.get(PROPOSAL_PHASE.name, []))),
+        )
+        self.tabs.setTabText(self.tabs.indexOf(self._terms_page), _("Terms"))
+
+    def currency(self) -> str:
+        """The proposal's currency (every amount in it)."""
+        return str(self._values.get("currency") or "CNY")
+
+    def document(self) -> ProposalDocument | None:
+        """The version as the book has it, as the engine, the PDF and the spreadsheet read it."""
+        return self._document
+
+    # The figures ---------------------------------------------------------------
+
+    def _show_figures(self, document: ProposalDocument | None) -> None:
+        if document is None:
+            self.figures.show_figures((), {}, self.currency())
+            self.chart.set_series([], [])
+            return
+        figures = proposal_figures(document)
+        self.figures.show_figures(document.options, figures, document.currency)
+        shown = [o for o in document.options if o.id in figures and o.lines]
+        self.chart.set_series([o.name for o in shown], [figures[o.id].cumulative for o in shown])
+
+    def _record_values(self, kind: Kind, record_id: str) -> dict[str, Any]:
+        """The stored values of one of the records shown."""
+        if kind is PROPOSAL:
+            return dict(self._values)
+        if kind is PROPOSAL_OPTION:
+            rows = self._options
+        else:
+            rows = [row for group in self._rows.values() for row in group]
+        return next((dict(r.values) for r in rows if r.id == record_id), {})
+
+    def preview(self, kind: Kind, record_id: str, spec: FieldSpec, text: str) -> str | None:
+        """The rep is typing ``text`` in a field: the figures follow; returns a refusal.
+
+        What the book would refuse is said at once, and the figures then show the
+        version as it is, not the refused value.
+        """
+        if self.read_only:
+            return None
+        try:
+            value = parse_text(spec, text, self.currency())
+        except CellError as error:
+            return error.message
+        message = refusal(self.context, kind, spec, self._record_values(kind, record_id), value)
+        if self._document is not None and affects_figures(kind.name, spec.name):
+            document = self._document
+            if message is None:
+                document = document_with(document, kind.name, record_id, spec, value)
+            self._show_figures(document)
+        return message
+
+    # Writing the book ----------------------------------------------------------
+
+    def _announce(self, kind: Kind) -> Callable[[], None]:
+        def announce() -> None:
+            self.context.signals.records_did_change.emit(kind.name, self._account_id)
+
+        return announce
+
+    def commit(self, kind: Kind, record_id: str, spec: FieldSpec, text: str) -> str | None:
+        """Write what was typed into a field; returns why it was refused (nothing written)."""
+        try:
+            value = parse_text(spec, text, self.currency())
+        except CellError as error:
+            self._show_figures(self._document)
+            return error.message
+        return self.commit_value(kind, record_id, spec, value)
+
+    def commit_value(self, kind: Kind, record_id: str, spec: FieldSpec, value: Any) -> str | None:
+        """Write a field's new value as one undoable step; returns a refusal, if any."""
+        if self.read_only:
+            return self._why_read_only()
+        stored = self._record_values(kind, record_id)
+        unchanged = stored.get(spec.name) == value or (
+            value in ("", None) and not stored.get(spec.name)
+        )
+        if unchanged and not (value in ("", None) and spec.required):
+            return None
+        book = self.context.book
+        try:
+            before = kind_ops.update_record(
+                book, kind, record_id, {spec.name: value}, base={spec.name: stored.get(spec.name)}
+            )
+        except ValidationError as error:
+            self._show_figures(self._document)
+            return error.errors.get(spec.name) or error.message
+        except KamdeskError as error:
+            self._show_figures(self._document)
+            return error.message
+        if before:
+            announce = self._announce(kind)
+            text = _("Edit {field}").format(field=_(spec.label))
+            stack = self.context.undo_stack
+            # Marking one option recommended unmarks the others: one step to undo.
+            others = self._other_recommended(record_id) if spec.name == "recommended" else []
+            if others and value:
+                stack.beginMacro(text)
+            stack.push(
+                edit_command(
+                    self.context, actions_for(kind), record_id, before, {spec.name: value},
+                    text, announce,
+                )
+            )  # fmt: skip
+            if others and value:
+                self._unrecommend(others, announce)
+                stack.endMacro()
+            announce()
+        return None
+
+    def _other_recommended(self, option_id: str) -> list[str]:
+        return [o.id for o in self._options if o.id != option_id and o.values.get("recommended")]
+
+    def _unrecommend(self, option_ids: list[str], announce: Callable[[], None]) -> None:
+        for option_id in option_ids:
+            with contextlib.suppress(KamdeskError):
+                before = kind_ops.update_record(
+                    self.context.book, PROPOSAL_OPTION, option_id, {"recommended": False}
+                )
+                self.context.undo_stack.push(
+                    edit_command(
+                        self.context, actions_for(PROPOSAL_OPTION), option_id, before,
+                        {"recommended": False}, _("Edit {field}").format(field=_("Recommended")),
+                        announce,
+                    )
+                )  # fmt: skip
+
+    def _why_read_only(self) -> str:
+        if self.context.book.read_only_reason:
+            return self.context.book.read_only_reason
+        return self.banner_text.text()
+
+    def add_row(self, panel: RowsPanel, parent_id: str) -> None:
+        """Add a row to a table (a line item, a benefit, a pain, a phase).
+
+        It is named in the proposal's language until the rep names it; the cursor goes
+        to its first cell, ready to type.
+        """
+        if self.read_only:
+            panel.show_error(self._why_read_only())
+            return
+        kind = panel.kind
+        language = str(self._values.get("language") or "en")
+        values: dict[str, Any] = dict(kind.defaults)
+        values.update(_NEW_ROW_VALUES.get(kind.name, {}))
+        name_field, name = _NEW_ROW_NAMES[kind.name]
+        values[name_field] = translator(language).gettext(name)
+        try:
+            record_id = kind_ops.create_record(self.context.book, kind, parent_id, values)
+        except KamdeskError as error:
+            panel.show_error(error.message)
+            return
+        panel.show_error(None)
+        announce = self._announce(kind)
+        text = _("Add {record}").format(record=_(kind.label))
+        self.context.undo_stack.push(
+            create_command(self.context, actions_for(kind), record_id, text, announce)
+        )
+        announce()
+        panel.select_record(record_id)
+        panel.table.setFocus()
+        panel.table.edit(panel.table.currentIndex())
+
+    def delete_row(self, panel: RowsPanel, record_id: str) -> None:
+        """Remove a row (undo brings it back)."""
+        if self.read_only:
+            panel.show_error(self._why_read_only())
+            return
+        kind = panel.kind
+        try:
+            kind_ops.delete_record(self.context.book, kind, record_id)
+        except KamdeskError as error:
+            panel.show_error(error.message)
+            return
+        panel.show_error(None)
+        announce = self._announce(kind)
+        text = _("Delete {record}").format(record=_(kind.label))
+        self.context.undo_stack.push(
+            delete_command(self.context, actions_for(kind), record_id, text, announce)
+        )
+        announce()
+        self.statusBar().showMessage(
+            _("Deleted a {record}. Undo with Ctrl+Z.").format(record=_(kind.label)), _STATUS_MS
+        )
+
+    # Versions ------------------------------------------------------------------
+
+    def show_proposal(self, proposal_id: str) -> None:
+        """Show another version of the proposal in this window."""
+        self.proposal_id = proposal_id
+        self.reload()
+        self.proposal_changed.emit(proposal_id)
+
+    def send(self) -> None:
+        """Send… : after a confirmation, stamp today's date and freeze this version."""
+        if self.read_only:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Send proposal"),
+            _("Send version {version} of “{title}”?").format(
+                version=self._values.get("version") or 1, title=self._values.get("title") or ""
+            ),
+            parent=self,
+        )
+        box.setObjectName("confirm_send")
+        box.setInformativeText(
+            _(
+                "Sending stamps today's date and freezes this version: what the customer "
+                "has stays as it is. To change it later, make a new version."
+            )
+        )
+        send = box.addButton(_("Send"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        if box.clickedButton() is not send:
+            return
+        from kamdesk.ops.proposals import send_proposal
+
+        try:
+            send_proposal(self.context.book, self.proposal_id, dt.date.today())
+        except KamdeskError as error:
+            QMessageBox.warning(self, _("Send proposal"), error.message)
+            return
+        self._announce(PROPOSAL)()
+        self.statusBar().showMessage(_("Sent. This version is now frozen."), _STATUS_MS)
+
+    def new_version(self) -> None:
+        """New version: a draft copy of the sent version, shown here to be changed."""
+        if self._values.get("status") != ProposalStatus.SENT.value:
+            return
+        from kamdesk.ops.proposals import next_version
+
+        try:
+            new_id = next_version(self.context.book, self.proposal_id)
+        except KamdeskError as error:
+            QMessageBox.warning(self, _("New version"), error.message)
+            return
+        self.show_proposal(new_id)
+        self._announce(PROPOSAL)()
+        self.statusBar().showMessage(
+            _("Version {version} is a draft: change what you need, then send it.").format(
+                version=self._values.get("version") or ""
+            ),
+            _STATUS_MS,
+        )
+
+    def compare_versions(self) -> None:
+        """Compare versions…: what changed, field by field, between two versions."""
+        from kamdesk.ui.proposal_dialogs import CompareVersionsDialog
+
+        CompareVersionsDialog(self.context, self.proposal_id, self).exec()
+
+    # Outputs -------------------------------------------------------------------
+
+    def _file_name(self, suffix: str) -> str:
+        title = safe_file_name(str(self._values.get("title") or ""), _("proposal"))
+        return f"{title} v{self._values.get('version') or 1}{suffix}"
+
+    def _make(self, what: str, make: Callable[[], bytes]) -> bytes | None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            return make()
+        except KamdeskError as error:
+            failure = error.message
+        finally:
+            QApplication.restoreOverrideCursor()
+        QMessageBox.warning(self, what, failure)
+        return None
+
+    def _pdf(self) -> bytes | None:
+        from kamdesk.ops.proposal_outputs import proposal_pdf_of
+        from kamdesk.ops.reports import branding_from
+
+        branding = branding_from(self.context.settings)
+        return self._make(
+            _("Proposal PDF"),
+            lambda: proposal_pdf_of(self.context.book, self.proposal_id, branding),
+        )
+
+    def preview_pdf(self) -> None:
+        """Preview PDF: the proposal as the customer will read it; Save writes it."""
+        from kamdesk.ui.pdf_preview import PdfPreviewDialog
+
+        data = self._pdf()
+        if data is not None:
+            PdfPreviewDialog(data, self._file_name(".pdf"), self.context.settings, self).exec()
+
+    def _ask_where(self, title: str, suffix: str, filter_text: str) -> Path | None:
+        folder = self.context.settings.get(LAST_REPORT_FOLDER) or str(Path.home())
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, title, str(Path(folder) / self._file_name(suffix)), filter_text
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def _save(self, data: bytes, path: Path, title: str) -> bool:
+        from kamdesk.ops.proposal_outputs import save_file
+
+        try:
+            save_file(data, path)
+        except KamdeskError as error:
+            QMessageBox.warning(self, title, error.message)
+            return False
+        with contextlib.suppress(KamdeskError):
+            self.context.settings.set(LAST_REPORT_FOLDER, str(path.parent))
+        self.statusBar().showMessage(_("Saved to {path}").format(path=path), _STATUS_MS)
+        return True
+
+    def save_pdf(self) -> Path | None:
+        """Save PDF…: ask where, then write the proposal's PDF there."""
+        path = self._ask_where(_("Save PDF"), ".pdf", _("PDF files (*.pdf)"))
+        data = self._pdf() if path is not None else None
+        if path is None or data is None:
+            return None
+        return path if self._save(data, path, _("Save PDF")) else None
+
+    def export_xlsx(self) -> Path | None:
+        """Export spreadsheet…: the figures as live formulas, for the customer's finance team."""
+        from kamdesk.ops.proposal_outputs import proposal_xlsx_of
+
+        title = _("Export spreadsheet")
+        path = self._ask_where(title, ".xlsx", _("Excel workbooks (*.xlsx)"))
+        if path is None:
+            return None
+        data = self._make(title, lambda: proposal_xlsx_of(self.context.book, self.proposal_id))
+        if data is None:
+            return None
+        return path if self._save(data, path, title) else None
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts (F1): the builder's keys."""
+        from kamdesk.ui.shortcuts import ShortcutsDialog
+
+        ShortcutsDialog(self.actions(), self).exec()
+
+    # Language ------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        for name, key, text in BUILDER_ACTIONS:
+            del key
+            self.actions_by_name[name].setText(_(text))
+        self.undo_action.setText(_("Undo"))
+        self.redo_action.setText(_("Redo"))
+        self.close_action.setText(_("Close"))
+        self.shortcuts_action.setText(_("Keyboard shortcuts"))
+        self.proposal_menu.setTitle(_("&Proposal"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.help_menu.setTitle(_("&Help"))
+        self.new_version_button.setText(_("New version"))
+        for field in self.fields.values():
+            field.retranslate()
+        self.competitors_title.setText(_("The deal's competitors"))
+        self.competitors_empty.setText(
+            _("No competitors on the deal. Add them on the deal's Competitors tab.")
+        )
+        self.figures_title.setText(_("Figures, every option side by side"))
+        self.pains.set_empty_message(
+            _("No pains yet.\nAdd what hurts the customer and what in our solution answers it.")
+        )
+        self.phases.set_empty_message(
+            _("No phases yet.\nAdd the implementation's phases, when they start and how long.")
+        )
+        for page in self.option_pages:
+            page.retranslate()
+        self._fill_choices_keeping()
+        self._retitle()
+
+    def _fill_choices_keeping(self) -> None:
+        """The drop-downs again, in the new language, on the values stored."""
+        if not self._values:
+            return
+        self._fill_choices()
+        for name in ("language", "currency", "opportunity_id"):
+            self.fields[name].set_value(self._values.get(name), self.currency())
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Override QWidget.changeEvent: follow a language switch."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Override QWidget.closeEvent: every edit is already saved.
+
+        The field being typed in is written first, as leaving it would.
+        """
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            focus.clearFocus()
+        event.accept()
