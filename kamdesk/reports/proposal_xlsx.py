@@ -545,6 +545,7 @@ def _figure_formulas(
     no_comparison = _literal(writer.reason(Reason.NO_COMPARISON))
     yearly = writer.text(BILLING_LABELS[Billing.YEARLY])
     horizon_cell = assumptions.horizon
+    horizon_problem = writer.horizon_problem
     if writer.horizon_problem:
         # No year-by-year table to sum: what it costs is the one-off and each year's cost.
         costs = f"{at('investment')}+{at('recurring')}*MAX(0,{horizon_cell})"
@@ -568,7 +569,10 @@ def _figure_formulas(
     return {
         "investment": f"={first}{flows.one_off}",
         "recurring": f"=SUMIFS({lines.amount},{lines.billing},{yearly})",
-        "total_benefits": flow_based(f"B{flows.benefits}"),
+        # No year is within a horizon below one: no benefits, as the engine counts.
+        "total_benefits": "=0"
+        if horizon_problem is Reason.NO_HORIZON
+        else flow_based(f"B{flows.benefits}"),
         "total_costs": f"={costs}",
         "roi": flow_based(
             f"IF({total_costs}<=0,{no_investment},({total_benefits}-{total_costs})/{total_costs})"
@@ -866,7 +870,9 @@ def _plain(value: Decimal) -> str:
 
 def _sheet_name(name: str, taken: set[str]) -> str:
     """``name`` as Excel allows a sheet to be named, unique among ``taken`` (casefolded)."""
-    cleaned = _SHEET_NAME_FORBIDDEN.sub(" ", name).strip().strip("'").strip() or "Sheet"
+    # An apostrophe becomes a typographic one: a reference to a sheet named with one
+    # needs it doubled ('It''s'!B5), which not every spreadsheet program reads.
+    cleaned = _SHEET_NAME_FORBIDDEN.sub(" ", name).replace("'", "’").strip() or "Sheet"
     cleaned = cleaned[:_SHEET_NAME_MAX]
     candidate, number = cleaned, 2
     while candidate.casefold() in taken or candidate.casefold() == "history":

@@ -173,6 +173,9 @@ class Evaluated:
             if "!" not in name or ":" in name.split("!")[1]:
                 continue
             sheet, cell = name.rsplit("!", 1)
+            if "]" not in sheet:  # a reference the engine could not follow: #REF!
+                self._values[(sheet, cell)] = "#REF!"
+                continue
             sheet = sheet.strip("'").split("]", 1)[1]
             self._values[(sheet.upper(), cell.upper())] = ranges.value[0][0]
 
@@ -257,14 +260,14 @@ FIGURE_ROWS: tuple[tuple[str, Callable[[OptionFigures], object], bool], ...] = (
 def assert_matches_engine(evaluated: Evaluated, document: ProposalDocument) -> None:
     """Every figure, yearly flow and scenario NPV the spreadsheet works out is the engine's."""
     figures = proposal_figures(document)
-    horizon = document.economics.horizon_years
-    for option in document.options:
+    option_sheets = evaluated.book.sheetnames[2:]
+    for option, sheet in zip(document.options, option_sheets, strict=True):
         expected = figures[option.id]
+        horizon = len(expected.net_flows) - 1
         for label, figure, percent in FIGURE_ROWS:
             assert_figure(
                 summary_value(evaluated, label, option), figure(expected), percent=percent
             )
-        sheet = option.name
         for shown, flow in zip(
             year_row(evaluated, sheet, "Net cash flow", horizon), expected.net_flows, strict=True
         ):
@@ -412,18 +415,39 @@ def test_options_that_never_pay_back_or_change_sign_twice_show_no_error_cell(
     assert "trust the NPV" in str(twice_sheet.cell(row_of(twice_sheet, "IRR"), 3).value)
 
 
-def test_a_horizon_of_zero_says_so_in_the_figures(evaluate: Callable[[bytes], Evaluated]) -> None:
-    document = make_document(horizon_years=0)
+@pytest.mark.parametrize("horizon", [0, -2, 60])
+def test_a_horizon_out_of_range_says_so_in_the_figures(
+    evaluate: Callable[[bytes], Evaluated], horizon: int
+) -> None:
+    document = make_document(three_options()[:1], horizon_years=horizon)
     evaluated = evaluate(proposal_xlsx(document))
     assert not [value for _where, value in evaluated.values() if _is_error(value)]
-    npv = summary_value(evaluated, "NPV", document.options[0])
-    assert npv == REASON_TEXTS[figures_npv_reason(document)]
+    expected = proposal_figures(document)[document.options[0].id]
+    assert isinstance(expected.npv, Unavailable)
+    assert summary_value(evaluated, "NPV", document.options[0]) == REASON_TEXTS[expected.npv.reason]
+    if horizon < 1:
+        assert_matches_engine(evaluated, document)
 
 
-def figures_npv_reason(document: ProposalDocument) -> Any:
-    npv = proposal_figures(document)[document.options[0].id].npv
-    assert isinstance(npv, Unavailable)
-    return npv.reason
+def test_odd_names_a_bad_rate_and_an_empty_option_still_give_the_engines_figures(
+    evaluate: Callable[[bytes], Evaluated],
+) -> None:
+    good = three_options()[0]
+    options = (
+        dataclasses.replace(good, id="a", name="Summary"),
+        dataclasses.replace(good, id="b", name="Plan [A]: 1/2?"),
+        Option("c", "plan [a]: 1/2?"),
+        Option("d", "It's " + "很长的方案名称" * 6),
+    )
+    document = make_document(options, discount_rate=D(-100))
+    data = proposal_xlsx(document)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    names = book.sheetnames
+    assert len({name.casefold() for name in names}) == len(names) == 6
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in names)
+    evaluated = evaluate(data)
+    assert not [value for _where, value in evaluated.values() if _is_error(value)]
+    assert_matches_engine(evaluated, document)
 
 
 def test_a_chinese_proposal_has_chinese_labels(evaluate: Callable[[bytes], Evaluated]) -> None:
