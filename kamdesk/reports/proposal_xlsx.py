@@ -206,7 +206,7 @@ def proposal_xlsx(document: ProposalDocument) -> bytes:
     taken = {summary.title.casefold()}
     assumptions_sheet = workbook.create_sheet(_sheet_name(writer.tr(ASSUMPTIONS_SHEET), taken))
     taken.add(assumptions_sheet.title.casefold())
-    assumptions = _write_assumptions(assumptions_sheet, writer, figures)
+    assumptions = _write_assumptions(assumptions_sheet, writer)
     options: list[tuple[Option, _OptionCells]] = []
     for number, option in enumerate(document.options, start=1):
         name = option.name.strip() or writer.tr(N_("Option {number}")).format(number=number)
@@ -223,9 +223,7 @@ def proposal_xlsx(document: ProposalDocument) -> bytes:
     return _save(workbook, stamp)
 
 
-def _write_assumptions(
-    sheet: Worksheet, writer: _Writer, figures: dict[str, OptionFigures]
-) -> _Assumptions:
+def _write_assumptions(sheet: Worksheet, writer: _Writer) -> _Assumptions:
     tr = writer.tr
     economics = writer.document.economics
     document = writer.document
@@ -313,6 +311,8 @@ class _Flows:
     discounted_cumulative: int
     payback: int
     discounted_payback: int
+    #: The benefits of the first year that has any, in that year's column (cost of delay).
+    first_benefits: int
 
 
 def _write_option(
@@ -417,7 +417,7 @@ def _write_option(
     row = last_benefit + 2
     sheet.cell(row, 1, tr(N_("Cash flows"))).font = _BOLD
     row += 1
-    flows = _Flows(*range(row, row + 10))
+    flows = _Flows(*range(row, row + 11))
     years = range(writer.horizon + 1)
     first_col, last_col = _col(0), _col(writer.horizon)
     rate = assumptions.rate
@@ -432,6 +432,7 @@ def _write_option(
         flows.discounted_cumulative: N_("Discounted cumulative"),
         flows.payback: N_("Pays back this year (month)"),
         flows.discounted_payback: N_("Pays back this year, discounted (month)"),
+        flows.first_benefits: N_("First year with benefits"),
     }
     for label_row, label in labels.items():
         sheet.cell(label_row, 1, tr(label))
@@ -483,13 +484,19 @@ def _write_option(
             )
             sheet[f"{c}{flows.payback}"].number_format = _MONTHS
             sheet[f"{c}{flows.discounted_payback}"].number_format = _MONTHS
+            first_benefits = sheet[f"{c}{flows.first_benefits}"]
+            first_benefits.value = (
+                f'=IF(AND({c}{flows.benefits}>0,COUNTIF(${_col(1)}{flows.benefits}:{c}{flows.benefits},">0")=1),'
+                f'{c}{flows.benefits},"")'
+            )
+            first_benefits.number_format = writer.money
     for r in (flows.benefits, flows.one_off, flows.recurring, flows.net, flows.discounted):
         sheet[f"B{r}"] = f"=SUM({first_col}{r}:{last_col}{r})"
         sheet[f"B{r}"].number_format = writer.money
         sheet[f"B{r}"].font = _BOLD
 
     # The figures, each a formula over the table (value in B, a note in C).
-    row = flows.discounted_payback + 2
+    row = flows.first_benefits + 2
     sheet.cell(row, 1, tr(N_("Figures"))).font = _BOLD
     row += 1
     _header(sheet, row, (tr(N_("Figure")), tr(N_("Value")), tr(N_("Note"))))
@@ -534,8 +541,6 @@ def _figure_formulas(
     horizon = writer.horizon
     rate = assumptions.rate
     net = f"{first}{flows.net}:{last}{flows.net}"
-    years = f"{years_from}{flows.year}:{last}{flows.year}"
-    benefits = f"{years_from}{flows.benefits}:{last}{flows.benefits}"
     no_horizon = _literal(writer.reason(writer.horizon_problem or Reason.NO_HORIZON))
     bad_rate = _literal(writer.reason(Reason.BAD_DISCOUNT_RATE))
     no_investment = _literal(writer.reason(Reason.NO_INVESTMENT))
@@ -557,8 +562,8 @@ def _figure_formulas(
 
     npv = f"{first}{flows.net}+NPV({rate},{years_from}{flows.net}:{last}{flows.net})"
     # The cost of delay: a month of the first year with benefits, less the recurring cost.
-    first_year_benefits = f'SUMIFS({benefits},{years},MINIFS({years},{benefits},">0"))'
-    steady = f"({first_year_benefits}-{at('recurring')})"
+    first_benefits = f"{years_from}{flows.first_benefits}:{last}{flows.first_benefits}"
+    steady = f"(SUM({first_benefits})-{at('recurring')})"
     total_costs, total_benefits = at("total_costs"), at("total_benefits")
     sq, one_off, per_year = (
         assumptions.status_quo,
@@ -591,8 +596,7 @@ def _figure_formulas(
             f"IF({too_short},N({one_off})+N({per_year})*{horizon_cell}))"
         ),
         "cost_of_delay": flow_based(
-            f'IF(COUNTIF({benefits},">0")=0,{no_benefits},'
-            f"IF({steady}<=0,{no_benefits},{steady}/12))"
+            f"IF(COUNT({first_benefits})=0,{no_benefits},IF({steady}<=0,{no_benefits},{steady}/12))"
         ),
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 import formulas  # type: ignore[import-untyped]
 import openpyxl
 import pytest
+from openpyxl.utils import FORMULAE
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kamdesk.domain.proposal_figures import (
@@ -536,3 +538,19 @@ def test_the_sensitivity_table_holds_the_engines_values() -> None:
         for column, npv in ((2, bar.npv_low), (3, bar.npv_high)):
             assert isinstance(npv, Decimal)
             assert abs(float(better.cell(header + offset, column).value) - float(npv)) < CENT
+
+
+def test_only_functions_every_spreadsheet_program_knows_are_used() -> None:
+    # Functions newer than the 2007 file format (MINIFS, IFS…) would need an _xlfn. prefix
+    # and still show #NAME? in an older Excel: the finance team must see numbers.
+    book = openpyxl.load_workbook(io.BytesIO(proposal_xlsx(make_document())))
+    used = {
+        name
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+        for name in re.findall(r"([A-Z][A-Z0-9.]*)\(", re.sub(r'"[^"]*"', "", cell.value))
+    }
+    assert {"NPV", "IRR", "SUMIFS", "SUM"} <= used
+    assert used <= FORMULAE, used - FORMULAE
