@@ -26,13 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -80,7 +82,7 @@ from kamdesk.reports.proposal_charts import (
     to_float,
     tornado_chart,
 )
-from kamdesk.reports.styles import MUTED, ReportStyles, make_styles
+from kamdesk.reports.styles import CELL_PADDING, MUTED, ReportStyles, make_styles
 from kamdesk.reports.template import (
     CONTENT_WIDTH,
     DocumentInfo,
@@ -298,6 +300,24 @@ class _Contents(Flowable):  # type: ignore[misc]  # reportlab has no type hints
                 (indent, y, self.width, y + paragraph.height),
                 relative=1,
             )
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Plain text in a data table's cell, and how it is set."""
+
+    text: str
+    #: Right-aligned, as figures are.
+    right: bool = False
+    bold: bool = False
+    #: Grey and a little smaller: a sentence where a figure would be.
+    muted: bool = False
+    #: In a header row: white on the brand colour.
+    header: bool = False
+
+
+#: What a data-table cell may hold.
+Cell: TypeAlias = "Flowable | str | _Cell"
 
 
 class _Writer:
@@ -570,12 +590,12 @@ class _Writer:
             return []
         t = self.t
         header = [t.gettext(N_("Your pain")), t.gettext(N_("How our solution answers it"))]
-        rows: list[list[Flowable]] = [self._header_row(header)]
+        rows: list[list[Cell]] = [self._header_row(header)]
         for pain in pains:
             rows.append(
                 [
-                    Paragraph(self._text(pain.pain or "–"), self.cell),
-                    Paragraph(self._text(pain.component or "–"), self.cell),
+                    _Cell(pain.pain or "–"),
+                    _Cell(pain.component or "–"),
                 ]
             )
         heading = self._heading(t.gettext(N_("Our solution, pain by pain")))
@@ -621,19 +641,14 @@ class _Writer:
         rows: list[list[Flowable]] = [header]
         if any(option.summary.strip() for option, _f in self.options):
             rows.append(
-                [Paragraph(self._text(t.gettext(N_("What it is"))), self.bold_cell)]
-                + [
-                    Paragraph(self._text(option.summary or "–"), self.cell)
-                    for option, _f in self.options
-                ]
+                [_Cell(t.gettext(N_("What it is")), bold=True)]
+                + [_Cell(option.summary or "–") for option, _f in self.options]
             )
         for label, value in lines:
-            row: list[Flowable] = [Paragraph(self._text(label), self.bold_cell)]
+            row: list[Flowable] = [_Cell(label, bold=True)]
             for _option, figures in self.options:
                 text, is_reason = value(figures)
-                row.append(
-                    Paragraph(self._text(text), self.reason_right if is_reason else self.number)
-                )
+                row.append(_Cell(text, right=True, muted=is_reason))
             rows.append(row)
         option_share = (1 - _LABEL_SHARE) / len(self.options)
         style: list[tuple[object, ...]] = []
@@ -755,19 +770,16 @@ class _Writer:
             t.gettext(N_("When")),
             t.gettext(N_("Amount")),
         ]
-        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=1)]
+        rows: list[list[Cell]] = [self._header_row(header, numbers_from=1)]
         for line in lines:
             rows.append(
                 [
-                    Paragraph(self._text(line.product), self.cell),
-                    Paragraph(self._text(self._quantity(line.quantity)), self.number),
-                    Paragraph(self._text(self._money(line.unit_price)), self.number),
-                    Paragraph(
-                        self._text(self._percent(line.discount) if line.discount else "–"),
-                        self.number,
-                    ),
-                    Paragraph(self._text(self._when(line)), self.number),
-                    Paragraph(self._text(self._money(line.amount)), self.number),
+                    _Cell(line.product),
+                    _Cell(self._quantity(line.quantity), right=True),
+                    _Cell(self._money(line.unit_price), right=True),
+                    _Cell(self._percent(line.discount) if line.discount else "–", right=True),
+                    _Cell(self._when(line), right=True),
+                    _Cell(self._money(line.amount), right=True),
                 ]
             )
         for label, amount in (
@@ -776,12 +788,12 @@ class _Writer:
         ):
             rows.append(
                 [
-                    Paragraph(self._text(label), self.bold_cell),
+                    _Cell(label, bold=True),
                     "",
                     "",
                     "",
                     "",
-                    Paragraph(self._text(self._money(amount)), self.bold_number),
+                    _Cell(self._money(amount), right=True, bold=True),
                 ]
             )
         totals = len(rows) - 2
@@ -815,7 +827,7 @@ class _Writer:
             t.gettext(N_("From year")),
             t.gettext(N_("Assumption")),
         ]
-        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=1, numbers_to=2)]
+        rows: list[list[Cell]] = [self._header_row(header, numbers_from=1, numbers_to=2)]
         for benefit in benefits:
             kind = t.gettext(BENEFIT_KIND_LABELS[benefit.kind])
             what = (
@@ -836,9 +848,9 @@ class _Writer:
             rows.append(
                 [
                     Paragraph(what, self.cell),
-                    Paragraph(self._text(self._money(benefit.yearly_value)), self.number),
-                    Paragraph(self._text(str(benefit.starts_year)), self.number),
-                    Paragraph(self._text(assumption or "–"), self.cell),
+                    _Cell(self._money(benefit.yearly_value), right=True),
+                    _Cell(str(benefit.starts_year), right=True),
+                    _Cell(assumption or "–"),
                 ]
             )
         return self._kept(before, rows, [0.33, 0.17, 0.1, 0.4])
@@ -852,7 +864,7 @@ class _Writer:
             t.gettext(N_("Net cash flow")),
             t.gettext(N_("Cumulative")),
         ]
-        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=1)]
+        rows: list[list[Cell]] = [self._header_row(header, numbers_from=1)]
         for year, net in enumerate(figures.net_flows):
             # Benefits start in year 1: year 0 is the signing, when only costs fall.
             benefit = (
@@ -863,16 +875,10 @@ class _Writer:
             cumulative = figures.cumulative[year] if year < len(figures.cumulative) else None
             rows.append(
                 [
-                    Paragraph(self._text(str(year)), self.cell),
-                    Paragraph(
-                        self._text(self._money(benefit) if benefit is not None else "–"),
-                        self.number,
-                    ),
-                    Paragraph(self._text(self._money(net)), self.number),
-                    Paragraph(
-                        self._text(self._money(cumulative) if cumulative is not None else "–"),
-                        self.number,
-                    ),
+                    _Cell(str(year)),
+                    _Cell(self._money(benefit) if benefit is not None else "–", right=True),
+                    _Cell(self._money(net), right=True),
+                    _Cell(self._money(cumulative) if cumulative is not None else "–", right=True),
                 ]
             )
         before = [Paragraph(self._text(t.gettext(N_("Year by year"))), self.label)]
@@ -946,18 +952,16 @@ class _Writer:
             t.gettext(N_("Return on investment")),
             t.gettext(N_("Payback")),
         ]
-        rows: list[list[Flowable | str]] = [self._header_row(header, numbers_from=2)]
+        rows: list[list[Cell]] = [self._header_row(header, numbers_from=2)]
         spans: list[tuple[object, ...]] = []
         for option, figures in options:
             first = len(rows)
             for index, scenario in enumerate(figures.scenarios):
                 row: list[Flowable | str] = [
-                    Paragraph(self._text(option.name), self.bold_cell) if index == 0 else "",
-                    Paragraph(self._text(t.gettext(SCENARIO_LABELS[scenario.scenario])), self.cell),
-                    Paragraph(
-                        self._text(self._percent(scenario.benefit_factor * 100)), self.number
-                    ),
-                    Paragraph(self._text(self._percent(scenario.cost_factor * 100)), self.number),
+                    _Cell(option.name, bold=True) if index == 0 else "",
+                    _Cell(t.gettext(SCENARIO_LABELS[scenario.scenario])),
+                    _Cell(self._percent(scenario.benefit_factor * 100), right=True),
+                    _Cell(self._percent(scenario.cost_factor * 100), right=True),
                 ]
                 for figure, render in (
                     (scenario.npv, self._money),
@@ -965,9 +969,7 @@ class _Writer:
                     (scenario.payback_months, self._months),
                 ):
                     text, is_reason = self._figure(figure, render)
-                    row.append(
-                        Paragraph(self._text(text), self.reason_right if is_reason else self.number)
-                    )
+                    row.append(_Cell(text, right=True, muted=is_reason))
                 rows.append(row)
             if len(rows) - first > 1:
                 spans.append(("SPAN", (0, first), (0, len(rows) - 1)))
@@ -1034,15 +1036,13 @@ class _Writer:
             t.gettext(N_("NPV, driver {swing} lower")).format(swing=swing),
             t.gettext(N_("NPV, driver {swing} higher")).format(swing=swing),
         ]
-        rows: list[list[Flowable]] = [self._header_row(header, numbers_from=1)]
+        rows: list[list[Cell]] = [self._header_row(header, numbers_from=1)]
         ordered = sorted(items, key=_swing, reverse=True)
         for item in ordered:
-            row: list[Flowable] = [Paragraph(self._text(item.driver), self.cell)]
+            row: list[Flowable] = [_Cell(item.driver)]
             for figure in (item.npv_low, item.npv_high):
                 text, is_reason = self._figure(figure, self._money)
-                row.append(
-                    Paragraph(self._text(text), self.reason_right if is_reason else self.number)
-                )
+                row.append(_Cell(text, right=True, muted=is_reason))
             rows.append(row)
         return self._table(rows, [0.44, 0.28, 0.28])
 
@@ -1059,17 +1059,15 @@ class _Writer:
             t.gettext(N_("Deliverables")),
             t.gettext(N_("Owner")),
         ]
-        rows: list[list[Flowable]] = [self._header_row(header)]
+        rows: list[list[Cell]] = [self._header_row(header)]
         for phase in self.d.phases:
             rows.append(
                 [
-                    Paragraph(self._text(phase.name), self.bold_cell),
-                    Paragraph(self._text(self._date(phase.starts_on) or "–"), self.cell),
-                    Paragraph(
-                        self._text(str(phase.weeks) if phase.weeks is not None else "–"), self.cell
-                    ),
-                    Paragraph(self._text(phase.deliverables or "–"), self.cell),
-                    Paragraph(self._text(phase.owner or "–"), self.cell),
+                    _Cell(phase.name, bold=True),
+                    _Cell(self._date(phase.starts_on) or "–"),
+                    _Cell(str(phase.weeks) if phase.weeks is not None else "–"),
+                    _Cell(phase.deliverables or "–"),
+                    _Cell(phase.owner or "–"),
                 ]
             )
         heading = self._heading(t.gettext(N_("Implementation plan")))
@@ -1184,50 +1182,89 @@ class _Writer:
         *,
         numbers_from: int | None = None,
         numbers_to: int | None = None,
-    ) -> list[Flowable]:
+    ) -> list[Cell]:
         """A table's header cells; columns ``numbers_from``..``numbers_to`` right-aligned."""
         last = len(titles) - 1 if numbers_to is None else numbers_to
         return [
-            Paragraph(
-                self._text(title),
-                self.header_right
-                if numbers_from is not None and numbers_from <= index <= last
-                else self.styles.table_header,
+            _Cell(
+                title,
+                right=numbers_from is not None and numbers_from <= index <= last,
+                header=True,
             )
             for index, title in enumerate(titles)
         ]
 
     def _table(
         self,
-        rows: Sequence[Sequence[Flowable | str]],
+        rows: Sequence[Sequence[Cell]],
         shares: Sequence[float],
         *,
-        small: bool = False,
         zebra: bool = True,
         style: Sequence[tuple[object, ...]] = (),
     ) -> Table:
         """A data table across the text width, its header repeated on each page it runs on."""
-        table = Table(
-            [list(row) for row in rows],
-            colWidths=[CONTENT_WIDTH * share for share in shares],
-            repeatRows=1,
-            hAlign="LEFT",
-        )
+        widths = [CONTENT_WIDTH * share for share in shares]
+        cells, cell_style = self._set_cells(rows, widths)
+        table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
         table.setStyle(self.styles.table_style(header_rows=1))
         if not zebra:
             table.setStyle([("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white])])
-        if small:
-            table.setStyle(
-                [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
-            )
-        if style:
-            table.setStyle(list(style))
+        table.setStyle(cell_style + list(style))
         return table
+
+    def _set_cells(
+        self, rows: Sequence[Sequence[Cell]], widths: Sequence[float]
+    ) -> tuple[list[list[Flowable | str]], list[tuple[object, ...]]]:
+        """The table's cells, each :class:`_Cell` set as a string when it fits, and their style.
+
+        Most cells are a figure or a short label that fits its column on one line: as a
+        plain string it costs the table a fraction of what a wrapping Paragraph does.
+        Longer text, and text that would run into the next column, wraps as a Paragraph.
+        """
+        font, size = self.cell.fontName, self.cell.fontSize
+        cells: list[list[Flowable | str]] = []
+        commands: list[tuple[object, ...]] = []
+        for row_index, row in enumerate(rows):
+            line: list[Flowable | str] = []
+            for column, cell in enumerate(row):
+                if not isinstance(cell, _Cell):
+                    line.append(cell)
+                    continue
+                text = fit_to_font(cell.text.strip())
+                cell_font = BOLD_FONT_NAME if cell.bold or cell.header else font
+                cell_size = size - 0.5 if cell.muted else size
+                room = widths[column] - 2 * CELL_PADDING - 1
+                if "\n" in text or stringWidth(text, cell_font, cell_size) > room:
+                    line.append(Paragraph(self._text(cell.text), self._cell_style(cell)))
+                    continue
+                line.append(text)
+                at = (column, row_index)
+                if cell.right:
+                    commands.append(("ALIGN", at, at, "RIGHT"))
+                if cell_font != font:
+                    commands.append(("FONTNAME", at, at, cell_font))
+                if cell.header:
+                    commands.append(("TEXTCOLOR", at, at, colors.white))
+                elif cell.muted:
+                    commands.append(("TEXTCOLOR", at, at, MUTED))
+                    commands.append(("FONTSIZE", at, at, cell_size))
+            cells.append(line)
+        return cells, commands
+
+    def _cell_style(self, cell: _Cell) -> ParagraphStyle:
+        """The Paragraph style of a cell too long to set as a string."""
+        if cell.header:
+            return self.header_right if cell.right else self.styles.table_header
+        if cell.muted:
+            return self.reason_right if cell.right else self.reason
+        if cell.bold:
+            return self.bold_number if cell.right else self.bold_cell
+        return self.number if cell.right else self.cell
 
     def _kept(
         self,
         before: Sequence[Flowable],
-        rows: Sequence[Sequence[Flowable | str]],
+        rows: Sequence[Sequence[Cell]],
         shares: Sequence[float],
         *,
         zebra: bool = True,
