@@ -379,6 +379,8 @@ PROPOSAL_LINE = Kind(
             unit="%",
         ),
         FieldSpec("billing", N_("Billing"), F.CHOICE, True, V.BILLING),
+        # Empty for the usual: paid at signing (one-off) or from the first year (yearly).
+        FieldSpec("year", N_("Paid in year"), F.NUMBER, minimum=Decimal(0), maximum=Decimal(10)),
     ),
     order_by=("position",),
     list_columns=(

@@ -91,6 +91,9 @@ class ProposalLine(Record, table=True):
     #: Percent off, in hundredths of a percent (1250 is 12.5 %).
     discount: int = 0
     billing: str = "one_off"
+    #: The year a one-off line is paid (0 at signing, 4 for a refresh in year 4), or the
+    #: first year of a yearly one; None for the usual (0 for one-off, 1 for yearly).
+    year: int | None = None
     lineage_id: str = ""
 
 

@@ -596,6 +596,7 @@ def _line(row: Any, currency: str) -> LineItem:
         discount=from_scaled(row.discount, PROPOSAL_LINE.specs["discount"].scale),
         billing=_code(Billing, row.billing, Billing.ONE_OFF),
         item_kind=_code(ItemKind, row.item_kind, ItemKind.PRODUCT),
+        year=row.year,
     )
 
 

@@ -268,7 +268,9 @@ def test_versions_compare_field_by_field_with_rows_added_and_removed(
     line = rows(book, LINE, options[1]["id"])[0]["id"]
     update_record(book, LINE, line, {"unit_price_minor": 1_000_000, "discount": Decimal(15)})
     update_record(book, PROPOSAL, second, {"horizon_years": 3})
-    create_record(book, LINE, options[2]["id"], {"product": "Sensors", "unit_price_minor": 5000})
+    create_record(
+        book, LINE, options[2]["id"], {"product": "Sensors", "unit_price_minor": 5000, "year": 3}
+    )
     delete_record(book, PHASE, rows(book, PHASE, second)[0]["id"])
 
     found = compare_versions(book, priced, second)
@@ -281,6 +283,8 @@ def test_versions_compare_field_by_field_with_rows_added_and_removed(
         ("Phase 'Pilot'", "Phase", "Pilot", "", "removed"),
     ]
     assert compare_versions(book, priced, priced) == []
+    [sensors] = proposal_document(book, second, SENT_ON).options[2].lines
+    assert (sensors.year, sensors.first_year) == (3, 3)
 
 
 # The document -----------------------------------------------------------------------------
@@ -328,6 +332,7 @@ def test_the_document_reads_money_as_decimal_major_units(
         Decimal("12.5"),
     )
     assert line.billing is Billing.YEARLY
+    assert (line.year, line.first_year) == (None, 1)
     assert line.amount == Decimal("2.5") * Decimal("12345.67") * Decimal("0.875")
     [benefit] = better.benefits
     assert benefit.kind is BenefitKind.HOURS_SAVED
@@ -349,6 +354,7 @@ def test_the_document_reads_money_as_decimal_major_units(
     [
         (LINE, {"discount": Decimal("100.01")}, {"discount": "Discount cannot be above 100 %."}),
         (LINE, {"quantity": Decimal(-1)}, {"quantity": "Quantity cannot be negative."}),
+        (LINE, {"year": 11}, {"year": "Paid in year cannot be above 10."}),
         (
             LINE,
             {"quantity": Decimal("0.0001")},

@@ -150,6 +150,7 @@ def upgrade() -> None:
         sa.Column("unit_price_minor", sa.Integer(), nullable=False),
         sa.Column("discount", sa.Integer(), nullable=False),
         sa.Column("billing", sa.String(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=True),
         sa.Column("lineage_id", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(["option_id"], ["proposal_option.id"]),
         sa.PrimaryKeyConstraint("id"),
