@@ -65,6 +65,7 @@ from kamdesk.domain.proposals import (
     BenefitKind,
     Billing,
     ItemKind,
+    LineItem,
     Option,
     ProposalDocument,
     ProposalLanguage,
@@ -311,7 +312,7 @@ class _Flows:
     discounted_cumulative: int
     payback: int
     discounted_payback: int
-    #: The benefits of the first year that has any, in that year's column (cost of delay).
+    #: The first year with benefits: its benefits less its yearly costs (cost of delay).
     first_benefits: int
 
 
@@ -361,7 +362,7 @@ def _write_option(
         sheet.cell(r, 4, _number(line.unit_price)).number_format = writer.money
         sheet.cell(r, 5, _number(line.discount / HUNDRED)).number_format = _PERCENT
         sheet.cell(r, 6, tr(BILLING_LABELS[line.billing]))
-        sheet.cell(r, 7, line.first_year).number_format = _YEAR
+        sheet.cell(r, 7, _paid_from(line)).number_format = _YEAR
         amount = sheet.cell(r, 8, f"=C{r}*D{r}*(1-E{r})")
         amount.number_format = writer.money
     # A table with no lines keeps one empty row, so its SUMIFS ranges stay ranges.
@@ -432,7 +433,7 @@ def _write_option(
         flows.discounted_cumulative: N_("Discounted cumulative"),
         flows.payback: N_("Pays back this year (month)"),
         flows.discounted_payback: N_("Pays back this year, discounted (month)"),
-        flows.first_benefits: N_("First year with benefits"),
+        flows.first_benefits: N_("First year with benefits, less its yearly costs"),
     }
     for label_row, label in labels.items():
         sheet.cell(label_row, 1, tr(label))
@@ -446,13 +447,16 @@ def _write_option(
         year_cell.font = _BOLD
         year_cell.number_format = _YEAR
         this_year = f"{c}${flows.year}"
-        # Benefits are felt from year 1 (the first after go-live); costs from year 0.
+        # Benefits and yearly costs run from year 1 (the first after go-live); one-off
+        # costs are paid in their year, from year 0 (at signing).
         benefits = (
             "=0" if year == 0 else f'=SUMIFS({benefits_value},{benefits_start},"<="&{this_year})'
         )
         investment = f"=SUMIFS({lines.amount},{lines.billing},{one_off},{lines.year},{this_year})"
         recurring = (
-            f'=SUMIFS({lines.amount},{lines.billing},{yearly},{lines.year},"<="&{this_year})'
+            "=0"
+            if year == 0
+            else f'=SUMIFS({lines.amount},{lines.billing},{yearly},{lines.year},"<="&{this_year})'
         )
         net = f"={c}{flows.benefits}-{c}{flows.one_off}-{c}{flows.recurring}"
         discounted = f'=IF({rate}<=-1,"",{c}{flows.net}/(1+{rate})^{c}${flows.year})'
@@ -486,8 +490,9 @@ def _write_option(
             sheet[f"{c}{flows.discounted_payback}"].number_format = _MONTHS
             first_benefits = sheet[f"{c}{flows.first_benefits}"]
             first_benefits.value = (
-                f'=IF(AND({c}{flows.benefits}>0,COUNTIF(${_col(1)}{flows.benefits}:{c}{flows.benefits},">0")=1),'
-                f'{c}{flows.benefits},"")'
+                f"=IF(AND({c}{flows.benefits}>0,"
+                f'COUNTIF(${_col(1)}{flows.benefits}:{c}{flows.benefits},">0")=1),'
+                f'{c}{flows.benefits}-{c}{flows.recurring},"")'
             )
             first_benefits.number_format = writer.money
     for r in (flows.benefits, flows.one_off, flows.recurring, flows.net, flows.discounted):
@@ -561,9 +566,9 @@ def _figure_formulas(
         return f"={no_horizon}" if writer.horizon_problem else f"={formula}"
 
     npv = f"{first}{flows.net}+NPV({rate},{years_from}{flows.net}:{last}{flows.net})"
-    # The cost of delay: a month of the first year with benefits, less the recurring cost.
+    # The cost of delay: a month of the first year with benefits, less its yearly costs.
     first_benefits = f"{years_from}{flows.first_benefits}:{last}{flows.first_benefits}"
-    steady = f"(SUM({first_benefits})-{at('recurring')})"
+    steady = f"SUM({first_benefits})"
     total_costs, total_benefits = at("total_costs"), at("total_benefits")
     sq, one_off, per_year = (
         assumptions.status_quo,
@@ -826,6 +831,11 @@ def _payback(helper_row: int, cumulative_row: int, horizon: int, never: str) -> 
         f"IF({last}{cumulative_row}<0,{never},"
         f'IF(COUNTIF({cumulative},"<0")=0,0,SUM({years_from}{helper_row}:{last}{helper_row})))'
     )
+
+
+def _paid_from(line: LineItem) -> int:
+    """The year a one-off line is paid (from 0), or a yearly line first (from 1), as counted."""
+    return max(line.first_year, 0 if line.billing is Billing.ONE_OFF else 1)
 
 
 def _header(sheet: Worksheet, row: int, labels: Sequence[str]) -> None:

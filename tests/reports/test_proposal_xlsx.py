@@ -101,8 +101,9 @@ def three_options() -> tuple[Option, ...]:
             _line("b1", "MES licence 许可证", "25", "11000", "15"),
             _line("b2", "Integration with SAP", "1", "120000", kind=ItemKind.SERVICE),
             _line("b3", "Edge servers", "4", "23500", year=0),
+            _line("b4", "Server refresh", "4", "12000", year=4),
             _line("b5", "Support", "1", "42000", "5", Billing.YEARLY, ItemKind.SERVICE),
-            _line("b6", "Analytics add-on", "1", "15000", billing=Billing.YEARLY, year=1),
+            _line("b6", "Analytics add-on", "1", "15000", billing=Billing.YEARLY, year=2),
         ),
         benefits=(
             _benefit("bb1", BenefitKind.COST_SAVED, "Less scrap 废品减少", "210000"),
@@ -509,14 +510,17 @@ def test_a_refresh_in_a_later_year_and_a_later_yearly_line_are_paid_in_their_yea
         lines=(
             _line("r1", "Servers", "2", "50000"),
             _line("r2", "Server refresh", "2", "30000", year=4),
-            _line("r3", "Support", "1", "10000", billing=Billing.YEARLY),
+            _line("r3", "Support", "1", "10000", billing=Billing.YEARLY, year=0),
             _line("r4", "Analytics", "1", "5000", billing=Billing.YEARLY, year=3),
+            _line("r5", "Second refresh", "1", "99000", year=7),
         ),
-        benefits=(_benefit("rb1", BenefitKind.COST_SAVED, "Saving", "80000"),),
+        benefits=(_benefit("rb1", BenefitKind.COST_SAVED, "Saving", "80000", starts=0),),
     )
-    evaluated = evaluate(proposal_xlsx(make_document((option,))))
-    # Year 0 pays the servers; every year the support, from year 3 the analytics too,
-    # and year 4 the refresh: 80,000 of benefits a year less what is paid that year.
+    document = make_document((option,))
+    evaluated = evaluate(proposal_xlsx(document))
+    # Year 0 pays the servers; every year from 1 the support, from year 3 the analytics
+    # too, and year 4 the refresh (the one in year 7 is beyond the horizon): 80,000 of
+    # benefits a year from year 1 less what is paid that year.
     expected = [-100000, 70000, 70000, 65000, 5000, 65000]
     flows = year_row(evaluated, "Refresh", "Net cash flow", 5)
     assert flows == pytest.approx(expected, abs=CENT)
@@ -524,6 +528,7 @@ def test_a_refresh_in_a_later_year_and_a_later_yearly_line_are_paid_in_their_yea
     assert summary_value(evaluated, "Total cost of ownership", option) == pytest.approx(
         100000 + 60000 + 5 * 10000 + 3 * 5000
     )
+    assert_matches_engine(evaluated, document)
 
 
 def test_the_sensitivity_table_holds_the_engines_values() -> None:
