@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -91,6 +92,8 @@ _BANNER_STYLE = "background: #FFF3CD; color: #664D03; border-radius: 4px;"
 #: How long the status bar says where a file went, in milliseconds.
 _STATUS_MS = 8000
 
+#: How many options a proposal offers: the customer chooses which, not whether.
+FEWEST_OPTIONS, MOST_OPTIONS = 2, 3
 #: The header's fields, in the order the rep fills them in.
 _HEADER_FIELDS = (
     "title",
@@ -140,6 +143,16 @@ BUILDER_ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Keys of the builder's tables and fields, for its Help → Keyboard shortcuts.
+BUILDER_WIDGET_KEYS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+N", N_("In a table: add a row")),
+    ("Del", N_("In a table: delete the row")),
+    ("F2, Enter", N_("In a table: type into the cell")),
+    ("Tab", N_("In a table: save the cell, go to the next")),
+    ("Esc", N_("In a table: leave the cell unchanged")),
+)
+
+
 def safe_file_name(text: str, fallback: str) -> str:
     """A file name from a title, safe on every system."""
     return re.sub(r'[\\/:*?"<>|]+', "_", text).strip() or fallback
@@ -175,6 +188,8 @@ class _Field(QObject):
         self.error.hide()
         self.widget = self._make_widget()
         self.widget.setObjectName(f"field_{spec.name}")
+        #: The editor's own look, kept under the red outline of a refused value.
+        self.base_style = ""
 
     def _make_widget(self) -> QWidget:
         spec = self.spec
@@ -219,7 +234,7 @@ class _Field(QObject):
         """Say under the field why a value was refused (None: the value is fine)."""
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
-        self.widget.setStyleSheet(_FIELD_ERROR if message else "")
+        self.widget.setStyleSheet(self.base_style + (_FIELD_ERROR if message else ""))
 
     def set_value(self, value: Any, currency: str) -> None:
         """Show the stored value (leaving alone what the rep is typing right now)."""
@@ -243,13 +258,21 @@ class _Field(QObject):
         """A sent version's fields are shown, not edited."""
         widget = self.widget
         if isinstance(widget, (QLineEdit, QPlainTextEdit)):
-            widget.setReadOnly(read_only)
+            if widget.isReadOnly() != read_only:
+                widget.setReadOnly(read_only)
+                widget.style().unpolish(widget)  # the style sheet reads readOnly anew
+                widget.style().polish(widget)
         else:
             widget.setEnabled(not read_only)
 
     def retranslate(self) -> None:
-        """Set the label in the current language."""
-        self.label.setText(_(self.spec.label))
+        """Set the label in the current language, with its unit: (%), or the currency."""
+        label = _(self.spec.label)
+        if self.spec.kind is FieldKind.MONEY:
+            label = f"{label} ({self.builder.currency()})"
+        elif self.spec.unit:
+            label = f"{label} ({self.spec.unit})"
+        self.label.setText(label)
 
 
 class _OptionPage(QWidget):
@@ -276,11 +299,20 @@ class _OptionPage(QWidget):
         for panel in (self.lines, self.benefits):
             panel.add_requested.connect(lambda p=panel: builder.add_row(p, self.option_id))
             panel.delete_requested.connect(lambda rid, p=panel: builder.delete_row(p, rid))
+        # Two or three options: the customer chooses which, not whether.
+        self.add_option_button = QPushButton()
+        self.add_option_button.setObjectName("add_option")
+        self.add_option_button.clicked.connect(builder.add_option)
+        self.remove_option_button = QPushButton()
+        self.remove_option_button.setObjectName("remove_option")
+        self.remove_option_button.clicked.connect(lambda: builder.remove_option(self.option_id))
         head = QGridLayout()
         name, recommended = self.fields["name"], self.fields["recommended"]
         head.addWidget(name.label, 0, 0)
         head.addWidget(name.widget, 0, 1)
         head.addWidget(recommended.widget, 0, 2)
+        head.addWidget(self.add_option_button, 0, 3)
+        head.addWidget(self.remove_option_button, 0, 4)
         head.addWidget(name.error, 1, 1, 1, 2)
         head.addWidget(self.fields["summary"].label, 2, 0, Qt.AlignmentFlag.AlignTop)
         head.addWidget(summary, 2, 1, 1, 2)
@@ -302,6 +334,8 @@ class _OptionPage(QWidget):
         read_only: bool,
     ) -> None:
         """Fill the tab with an option as the book has it."""
+        self.add_option_button.setVisible(not read_only)
+        self.remove_option_button.setVisible(not read_only)
         for name, field in self.fields.items():
             field.set_value(option.values.get(name), currency)
             field.set_read_only(read_only)
@@ -313,6 +347,8 @@ class _OptionPage(QWidget):
         for field in self.fields.values():
             field.retranslate()
         self.fields["recommended"].widget.setProperty("text", _("Recommended"))
+        self.add_option_button.setText(_("Add option"))
+        self.remove_option_button.setText(_("Remove option"))
         self.lines.set_empty_message(
             _("No line items yet.\nAdd what the customer pays for: Ctrl+N or Add.")
         )
@@ -336,6 +372,10 @@ class ProposalBuilder(QMainWindow):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.setObjectName("proposal_builder")
+        # A sent version's fields read as shown, not as waiting for typing.
+        self.setStyleSheet(
+            'QLineEdit[readOnly="true"], QPlainTextEdit[readOnly="true"] { background: #F1F1F1; }'
+        )
         self.context = context
         self.proposal_id = proposal_id
         self.read_only = False
@@ -372,7 +412,8 @@ class ProposalBuilder(QMainWindow):
         grid = QGridLayout(header)
         grid.setContentsMargins(0, 0, 0, 0)
         title = self.fields["title"]
-        title.widget.setStyleSheet("font-size: 16px;")
+        title.base_style = "font-size: 16px;"
+        title.widget.setStyleSheet(title.base_style)
         grid.addWidget(title.label, 0, 0)
         grid.addWidget(title.widget, 0, 1, 1, 2)
         grid.addWidget(self.version_label, 0, 3)
@@ -395,28 +436,34 @@ class ProposalBuilder(QMainWindow):
         for panel in (self.pains, self.phases):
             panel.add_requested.connect(lambda p=panel: self.add_row(p, self.proposal_id))
             panel.delete_requested.connect(lambda rid, p=panel: self.delete_row(p, rid))
+        # The deal's named competitors, beside "why us": the answer is to them.
         self.competitors = QListWidget()
         self.competitors.setObjectName("deal_competitors")
-        self.competitors_title = QLabel()
+        self.competitors.setMaximumHeight(96)
+        self.competitors_box = QGroupBox()
         self.competitors_empty = QLabel()
         self.competitors_empty.setWordWrap(True)
         self.competitors_empty.setStyleSheet("color: #6D6D6D;")
+        box_layout = QVBoxLayout(self.competitors_box)
+        box_layout.addWidget(self.competitors)
+        box_layout.addWidget(self.competitors_empty)
+        box_layout.addStretch(1)
         terms = QWidget()
-        terms_form = QFormLayout()
+        terms_form = QFormLayout(terms)
         for name in _TERMS_FIELDS:
             field = self.fields[name]
+            field.widget.setMaximumHeight(110)
             box = QVBoxLayout()
             box.setSpacing(2)
             box.addWidget(field.widget)
             box.addWidget(field.error)
-            terms_form.addRow(field.label, box)
-        beside = QVBoxLayout()
-        beside.addWidget(self.competitors_title)
-        beside.addWidget(self.competitors, 1)
-        beside.addWidget(self.competitors_empty)
-        terms_layout = QHBoxLayout(terms)
-        terms_layout.addLayout(terms_form, 3)
-        terms_layout.addLayout(beside, 1)
+            if name == "why_us":
+                beside = QHBoxLayout()
+                beside.addLayout(box, 3)
+                beside.addWidget(self.competitors_box, 2)
+                terms_form.addRow(field.label, beside)
+            else:
+                terms_form.addRow(field.label, box)
         terms_scroll = QScrollArea()
         terms_scroll.setWidgetResizable(True)
         terms_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -560,6 +607,7 @@ class ProposalBuilder(QMainWindow):
         for name, field in self.fields.items():
             field.set_value(self._values.get(name), currency)
             field.set_read_only(self.read_only)
+            field.retranslate()  # a money field's label names the currency
         self.pains.set_rows(self._rows[PROPOSAL_PAIN.name], read_only=self.read_only)
         self.phases.set_rows(self._rows[PROPOSAL_PHASE.name], read_only=self.read_only)
         self._fill_option_pages(currency)
@@ -612,6 +660,9 @@ class ProposalBuilder(QMainWindow):
                 page.retranslate()
             if current is not None and self.tabs.indexOf(current) >= 0:
                 self.tabs.setCurrentWidget(current)
+        for page in self.option_pages:
+            page.add_option_button.setEnabled(len(ids) < MOST_OPTIONS)
+            page.remove_option_button.setEnabled(len(ids) > FEWEST_OPTIONS)
         for page, option in zip(self.option_pages, self._options, strict=True):
             page.show_option(
                 option,
@@ -705,6 +756,10 @@ class ProposalBuilder(QMainWindow):
                 document = document_with(document, kind.name, record_id, spec, value)
             self._show_figures(document)
         return message
+
+    def cancel_preview(self) -> None:
+        """The typing was dropped (Esc in a cell): the figures of the version as it is."""
+        self._show_figures(self._document)
 
     # Writing the book ----------------------------------------------------------
 
@@ -837,6 +892,57 @@ class ProposalBuilder(QMainWindow):
         announce()
         self.statusBar().showMessage(
             _("Deleted a {record}. Undo with Ctrl+Z.").format(record=_(kind.label)), _STATUS_MS
+        )
+
+    def add_option(self) -> None:
+        """Add an option after the others (at most three), and show its tab."""
+        if self.read_only or len(self._options) >= MOST_OPTIONS:
+            return
+        language = str(self._values.get("language") or "en")
+        name = (
+            translator(language)
+            .gettext(N_("Option {number}"))
+            .format(number=len(self._options) + 1)
+        )
+        try:
+            option_id = kind_ops.create_record(
+                self.context.book, PROPOSAL_OPTION, self.proposal_id, {"name": name}
+            )
+        except KamdeskError as error:
+            self.statusBar().showMessage(error.message, _STATUS_MS)
+            return
+        announce = self._announce(PROPOSAL_OPTION)
+        text = _("Add option {name}").format(name=name)
+        self.context.undo_stack.push(
+            create_command(self.context, actions_for(PROPOSAL_OPTION), option_id, text, announce)
+        )
+        announce()
+        page = next((p for p in self.option_pages if p.option_id == option_id), None)
+        if page is not None:
+            self.tabs.setCurrentWidget(page)
+            page.fields["name"].widget.setFocus()
+
+    def remove_option(self, option_id: str) -> None:
+        """Remove an option with its lines and benefits; undo brings it back.
+
+        At least two stay: a proposal with one option asks whether, not which.
+        """
+        if self.read_only or len(self._options) <= FEWEST_OPTIONS:
+            return
+        name = next((str(o.values.get("name")) for o in self._options if o.id == option_id), "")
+        try:
+            kind_ops.delete_record(self.context.book, PROPOSAL_OPTION, option_id)
+        except KamdeskError as error:
+            self.statusBar().showMessage(error.message, _STATUS_MS)
+            return
+        announce = self._announce(PROPOSAL_OPTION)
+        text = _("Remove option {name}").format(name=name)
+        self.context.undo_stack.push(
+            delete_command(self.context, actions_for(PROPOSAL_OPTION), option_id, text, announce)
+        )
+        announce()
+        self.statusBar().showMessage(
+            _("Removed option {name}. Undo with Ctrl+Z.").format(name=name), _STATUS_MS
         )
 
     # Versions ------------------------------------------------------------------
@@ -991,7 +1097,7 @@ class ProposalBuilder(QMainWindow):
         """Help → Keyboard shortcuts (F1): the builder's keys."""
         from kamdesk.ui.shortcuts import ShortcutsDialog
 
-        ShortcutsDialog(self.actions(), self).exec()
+        ShortcutsDialog(self.actions(), self, BUILDER_WIDGET_KEYS).exec()
 
     # Language ------------------------------------------------------------------
 
@@ -1010,7 +1116,7 @@ class ProposalBuilder(QMainWindow):
         self.new_version_button.setText(_("New version"))
         for field in self.fields.values():
             field.retranslate()
-        self.competitors_title.setText(_("The deal's competitors"))
+        self.competitors_box.setTitle(_("The deal's competitors"))
         self.competitors_empty.setText(
             _("No competitors on the deal. Add them on the deal's Competitors tab.")
         )

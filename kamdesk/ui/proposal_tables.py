@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -74,6 +75,10 @@ class CellEditing(Protocol):
 
     def currency(self) -> str:
         """The proposal's currency."""
+        ...
+
+    def cancel_preview(self) -> None:
+        """The typing was dropped (Esc): show the figures of what the book has."""
         ...
 
 
@@ -276,7 +281,9 @@ class RowsPanel(QWidget):
         self.table = QTableView()
         self.table.setObjectName(f"{kind.name}_table")
         self.table.setModel(self.model)
-        self.table.setItemDelegate(_CellDelegate(self))
+        delegate = _CellDelegate(self)
+        delegate.closeEditor.connect(self._editor_closed)
+        self.table.setItemDelegate(delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(
@@ -371,6 +378,11 @@ class RowsPanel(QWidget):
     def preview(self, record_id: str, spec: FieldSpec, text: str) -> None:
         """A keystroke in a cell: the figures follow, a refusal shows at once."""
         self.show_error(self._editing.preview(self.kind, record_id, spec, text))
+
+    def _editor_closed(self, _editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:  # Esc
+            self.show_error(None)
+            self._editing.cancel_preview()
 
     def delete_current(self) -> None:
         """Delete the row under the cursor (undo brings it back)."""

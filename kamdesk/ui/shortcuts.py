@@ -80,11 +80,16 @@ def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
 class ShortcutsDialog(QDialog):
     """Help → Keyboard shortcuts: every key the window answers to, and what it does."""
 
-    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        actions: Iterable[QAction],
+        parent: QWidget | None = None,
+        widget_keys: Iterable[tuple[str, str]] = WIDGET_KEYS,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("shortcuts_dialog")
         self.setWindowTitle(_("Keyboard shortcuts"))
-        rows = shortcut_rows(actions) + [(keys, _(what)) for keys, what in WIDGET_KEYS]
+        rows = shortcut_rows(actions) + [(keys, _(what)) for keys, what in widget_keys]
         self.table = QTableWidget(len(rows), 2)
         self.table.setObjectName("shortcuts_table")
         self.table.setHorizontalHeaderLabels([_("Keys"), _("Action")])

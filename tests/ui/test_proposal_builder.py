@@ -235,6 +235,14 @@ def test_figures_follow_the_typing_and_the_cell_is_saved_when_left(
     page = option_page_of(builder, "Better")
     before = npv(builder, option_id)
 
+    # Esc drops the typing, and the figures it moved come back.
+    quantity = cell_editor(user, qtbot, page.lines, 0, "quantity")
+    retype(user, quantity, "7")
+    assert npv(builder, option_id) != before
+    leave(user, quantity, Qt.Key_Escape)
+    assert npv(builder, option_id) == before
+    assert stored_line(book, line_id)["quantity"] == 1000
+
     quantity = cell_editor(user, qtbot, page.lines, 0, "quantity")
     retype(user, quantity, "3")
     typed_quantity = npv(builder, option_id)
@@ -542,6 +550,7 @@ def test_the_builders_keys_are_its_own_and_listed_on_f1(
 
     user.answer(lambda: user.press(builder, Qt.Key_F1), read)
     assert {"Send", "New version", "Compare versions", "Preview PDF", "Save PDF"} <= set(listed)
+    assert "In a table: add a row" in listed
 
 
 def clipped_buttons(widget: QWidget) -> list[str]:
@@ -619,3 +628,29 @@ def test_a_deals_competitors_show_beside_why_us(
     assert [builder.competitors.item(i).text() for i in range(builder.competitors.count())] == [
         "RoboCorp"
     ]
+
+
+def test_options_are_two_or_three_and_one_is_recommended(
+    window: MainWindow, user: User, qtbot: QtBot, book: Book, seed: Seed, close_builders: None
+) -> None:
+    _proposal, _option, _line = priced_proposal(book, seed)
+    builder = open_from_account_page(window, user, qtbot)
+    best = option_page_of(builder, "Best")
+    assert not best.add_option_button.isEnabled()  # three already
+
+    user.click(best.fields["recommended"].widget)
+    assert [builder.tabs.tabText(i) for i in (1, 2, 3)] == ["Good", "Better", "Best ★"]
+    builder.tabs.currentWidget().setFocus()
+    user.press(builder, Qt.Key_Z, CTRL)  # one step puts both marks back
+    assert [builder.tabs.tabText(i) for i in (1, 2, 3)] == ["Good", "Better ★", "Best"]
+
+    best = option_page_of(builder, "Best")
+    user.click(best.remove_option_button)
+    assert [p.fields["name"].widget.text() for p in builder.option_pages] == ["Good", "Better"]
+    page = builder.option_pages[0]
+    assert not page.remove_option_button.isEnabled()  # two stay
+    user.click(page.add_option_button)
+    assert [p.fields["name"].widget.text() for p in builder.option_pages] == [
+        "Good", "Better", "Option 3",
+    ]  # fmt: skip
+    assert builder.tabs.currentWidget() is builder.option_pages[2]
