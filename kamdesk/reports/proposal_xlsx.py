@@ -80,8 +80,11 @@ ITEM_KIND_LABELS: Final[dict[ItemKind, str]] = {
     ItemKind.PRODUCT: N_("Product"),
     ItemKind.SERVICE: N_("Service"),
 }
+#: Also the criteria of the cash-flow table's SUMIFS, which match the billing column.
 BILLING_LABELS: Final[dict[Billing, str]] = {
+    # TRANSLATORS: a spreadsheet formula matches this word: no * ? ~ and no leading < > =
     Billing.ONE_OFF: N_("One-off"),
+    # TRANSLATORS: a spreadsheet formula matches this word: no * ? ~ and no leading < > =
     Billing.YEARLY: N_("Yearly"),
 }
 
