@@ -66,7 +66,8 @@ def make_option(index: int, language: ProposalLanguage, *, lines: int = 3) -> Op
             id=f"o{index}-l{n}",
             product=f"{products[n % 3]} {n + 1}",
             quantity=D(10 + n),
-            unit_price=D(20_000) * scale,
+            # The same total whatever the number of lines: a long price list, not a dearer one.
+            unit_price=D(60_000) * scale / lines,
             discount=D(10) if n % 2 else D(0),
             item_kind=ItemKind.SERVICE if n % 3 == 2 else ItemKind.PRODUCT,
         )
