@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     briefing.add_argument("--visit", required=True, help="visit id")
     briefing.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
+    proposal = kinds.add_parser("proposal", help="one proposal version, in its own language")
+    proposal.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    proposal.add_argument("--proposal", required=True, help="proposal id")
+    proposal.add_argument("-o", "--output", type=Path, required=True, help="PDF file to write")
 
     export = commands.add_parser("export", help="write data from the book for another program")
     formats = export.add_subparsers(dest="format", required=True)
@@ -63,9 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     ics.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     ics.add_argument("--visit", help="one visit's id (default: every visit from today on)")
     ics.add_argument("-o", "--output", type=Path, required=True, help=".ics file to write")
+    xlsx = formats.add_parser("xlsx", help="a proposal's options and cash flows (.xlsx)")
+    xlsx.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    xlsx.add_argument("--proposal", required=True, help="proposal id")
+    xlsx.add_argument("-o", "--output", type=Path, required=True, help=".xlsx file to write")
 
     deals = commands.add_parser("deals", help="list the open deals, one per line (tab-separated)")
     deals.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+
+    proposals = commands.add_parser(
+        "proposals", help="list the proposals, one per line (tab-separated)"
+    )
+    proposals.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
 
     visits = commands.add_parser("visits", help="list visits, one per line (tab-separated)")
     visits.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
@@ -218,8 +231,54 @@ def _run_visit_briefing(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_proposals(args: argparse.Namespace) -> int:
+    """``kamdesk proposals``: ID, account, title, version, status per line."""
+    from kamdesk.ops.proposals import proposals_of_book
+    from kamdesk.store.book import Book
+
+    with Book.open(args.book) as book:
+        for line in proposals_of_book(book):
+            fields = (line.id, line.account, line.title, str(line.version), line.status)
+            print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+    return EXIT_OK
+
+
+def _run_proposal_report(args: argparse.Namespace) -> int:
+    """``kamdesk report proposal``: one proposal version's PDF."""
+    from kamdesk.i18n import _
+    from kamdesk.ops.proposal_outputs import proposal_pdf_of, save_file
+    from kamdesk.ops.reports import branding_from
+    from kamdesk.settings import Settings
+    from kamdesk.store.book import Book
+
+    output: Path = args.output
+    if not output.parent.expanduser().is_dir():
+        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
+    with Book.open(args.book) as book:
+        save_file(proposal_pdf_of(book, args.proposal, branding_from(Settings())), output)
+    print(_("Wrote {path}").format(path=output))
+    return EXIT_OK
+
+
+def _run_xlsx_export(args: argparse.Namespace) -> int:
+    """``kamdesk export xlsx``: one proposal version's options and cash flows."""
+    from kamdesk.i18n import _
+    from kamdesk.ops.proposal_outputs import proposal_xlsx_of, save_file
+    from kamdesk.store.book import Book
+
+    output: Path = args.output
+    if not output.parent.expanduser().is_dir():
+        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
+    with Book.open(args.book) as book:
+        save_file(proposal_xlsx_of(book, args.proposal), output)
+    print(_("Wrote {path}").format(path=output))
+    return EXIT_OK
+
+
 def _run_export(args: argparse.Namespace) -> int:
     """``kamdesk export ics``: one visit, or every visit from today on, as a calendar file."""
+    if args.format == "xlsx":
+        return _run_xlsx_export(args)
     from kamdesk.i18n import _, ngettext
     from kamdesk.ops.calendar import export_calendar
     from kamdesk.store.book import Book
@@ -237,6 +296,8 @@ def _run_export(args: argparse.Namespace) -> int:
 def _run_report(args: argparse.Namespace) -> int:
     if args.report == "visit-briefing":
         return _run_visit_briefing(args)
+    if args.report == "proposal":
+        return _run_proposal_report(args)
     from kamdesk.i18n import _
     from kamdesk.ops.reports import account_summary_pdf, branding_from, save_pdf
     from kamdesk.settings import Settings
@@ -299,6 +360,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "visits":
             gc.enable()
             return _run_visits(args)
+        if args.command == "proposals":
+            gc.enable()
+            return _run_proposals(args)
         if args.command == "export":
             gc.enable()
             return _run_export(args)

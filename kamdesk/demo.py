@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kamdesk.demo_deal_extras import add_deal_extras
+from kamdesk.demo_proposals import add_demo_proposals
 from kamdesk.demo_visits import VisitMaker, VisitRows
 from kamdesk.domain.vocabulary import FORCE_ROLE, Attitude, Level, OrgLevel
 from kamdesk.errors import BookError, DiskFullError, KamdeskError
@@ -2324,6 +2325,7 @@ def _fill(
     _negotiation_preparation(book)
     with book.write() as session:  # who is on each deal, its competitors, its objections
         add_deal_extras(session, random.Random(f"{seed}:deal extras"), today)
+    add_demo_proposals(book, today)
     return DemoSummary(done, stakeholders, len(team.members), coverage, deals)
 
 

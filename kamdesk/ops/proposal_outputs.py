@@ -1,0 +1,38 @@
+"""A proposal's PDF and spreadsheet, made from the book with no network.
+
+Both read the proposal once (``proposal_document``) and show the engine's figures
+(``proposal_figures``), so the PDF, the spreadsheet and the builder agree to the cent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kamdesk.domain.proposal_figures import proposal_figures
+from kamdesk.ops.proposals import proposal_document
+from kamdesk.ops.reports import save_pdf
+from kamdesk.reports.data import Branding
+from kamdesk.store.book import Book
+
+
+def proposal_pdf_of(
+    book: Book, proposal_id: str, branding: Branding, today: dt.date | None = None
+) -> bytes:
+    """The PDF of one proposal version, in the proposal's own language."""
+    from kamdesk.reports.proposal import proposal_pdf
+
+    document = proposal_document(book, proposal_id, today or dt.date.today())
+    return proposal_pdf(document, proposal_figures(document), branding)
+
+
+def proposal_xlsx_of(book: Book, proposal_id: str, today: dt.date | None = None) -> bytes:
+    """The spreadsheet of one proposal version, its figures as live formulas."""
+    from kamdesk.reports.proposal_xlsx import proposal_xlsx
+
+    return proposal_xlsx(proposal_document(book, proposal_id, today or dt.date.today()))
+
+
+def save_file(data: bytes, target: Path) -> None:
+    """Write a file all at once (temporary name, fsync, rename), as a PDF is written."""
+    save_pdf(data, target)
