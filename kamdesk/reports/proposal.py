@@ -710,26 +710,41 @@ class _Writer:
             ),
             self.styles.body,
         )
-        # The heading and its first chart start a page together rather than split.
-        story: list[Flowable] = [
-            KeepTogether(
-                [
-                    heading,
-                    intro,
-                    *self._chart_block(
-                        t.gettext(N_("Cumulative cash flow")), self._cumulative_chart()
-                    ),
-                ]
-            )
-        ]
-        story.append(
-            KeepTogether(
-                self._chart_block(t.gettext(N_("Net cash flow by year")), self._net_flows_chart())
-            )
-        )
+        story: list[Flowable]
+        if self._chartable():
+            # The heading and its first chart start a page together rather than split.
+            story = [
+                KeepTogether(
+                    [
+                        heading,
+                        intro,
+                        *self._chart_block(
+                            t.gettext(N_("Cumulative cash flow")), self._cumulative_chart()
+                        ),
+                    ]
+                ),
+                KeepTogether(
+                    self._chart_block(
+                        t.gettext(N_("Net cash flow by year")), self._net_flows_chart()
+                    )
+                ),
+            ]
+        else:
+            # A single year (or a figure that is not a number) makes no line to draw.
+            reason = t.gettext(REASON_TEXTS[Reason.NO_HORIZON])
+            story = [heading, Paragraph(self._text(reason), self.styles.empty)]
         for option, figures in self.options:
             story += self._option_detail(option, figures)
         return story
+
+    def _chartable(self) -> bool:
+        """Whether the cash flows make a chart: two years at least, every flow a number."""
+        return all(
+            len(figures.net_flows) >= 2
+            and len(figures.cumulative) == len(figures.net_flows)
+            and all(value.is_finite() for value in (*figures.net_flows, *figures.cumulative))
+            for _option, figures in self.options
+        )
 
     def _series(self, values: Callable[[OptionFigures], Sequence[Decimal]]) -> list[Series]:
         return [

@@ -8,9 +8,11 @@ import re
 import subprocess
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from PIL import Image
 from proposal_sample import EN, ZH, figures_for, make_document, make_option
 
 from kamdesk.domain.proposal_figures import (
@@ -432,3 +434,53 @@ def test_pdftotext_reads_the_whole_proposal(branding: Branding) -> None:
     assert "华东制造集团" in text
     assert "第 1 页，共" in text
     assert "NaN" not in text
+
+
+def test_each_contents_entry_links_to_the_page_of_its_section(
+    branding: Branding, read_pdf: ReadPdf
+) -> None:
+    pdf = read_pdf(render(make_document(EN), branding))
+
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(pdf.reader.pages)}
+    links = sorted(
+        (annotation.get_object() for annotation in pdf.reader.pages[1]["/Annots"]),
+        key=lambda link: -float(link["/Rect"][3]),
+    )
+    targets = [pages[link["/Dest"][0].idnum] for link in links]
+    sections = [page_of(pdf, f"{n}. {heading}") for n, heading in enumerate(HEADINGS, start=1)]
+    # Sections and, under "Investment and return", one entry per option.
+    assert len(links) == len(HEADINGS) + 3
+    assert [targets[i] for i in (0, 1, 2, 3, 4)] == sections[:5]
+    assert targets[-6:] == sections[-6:]
+
+
+def test_the_cover_carries_the_company_logo(
+    branding: Branding, read_pdf: ReadPdf, tmp_path: Path
+) -> None:
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), "#1F4E79").save(logo)
+
+    pdf = read_pdf(render(make_document(ZH), dataclasses.replace(branding, logo_path=logo)))
+
+    assert len(pdf.reader.pages[0].images) == 1
+    assert all(len(pdf.reader.pages[i].images) == 0 for i in range(1, pdf.page_count))
+
+
+@pytest.mark.parametrize(
+    ("horizon", "discount_rate"),
+    [(0, D(8)), (1, D(8)), (5, D(-150)), (5, D(0))],
+    ids=["no horizon", "one year", "rate below -100 %", "no discounting"],
+)
+def test_bad_economics_give_sentences_not_failures(
+    horizon: int, discount_rate: Decimal, branding: Branding, read_pdf: ReadPdf
+) -> None:
+    document = make_document(ZH, horizon=horizon)
+    document = dataclasses.replace(
+        document,
+        economics=dataclasses.replace(document.economics, discount_rate=discount_rate),
+    )
+
+    pdf = read_pdf(render(document, branding))
+
+    assert pdf.contains("1. " + translator("zh_CN").gettext("Executive summary"))
+    assert_clean(pdf)
