@@ -173,9 +173,14 @@ class _Field(QObject):
     """One field of the proposal (or of an option) bound to its editor and its message."""
 
     def __init__(
-        self, builder: ProposalBuilder, kind: Kind, spec: FieldSpec, record_id: Callable[[], str]
+        self,
+        builder: ProposalBuilder,
+        kind: Kind,
+        spec: FieldSpec,
+        record_id: Callable[[], str],
+        owner: QObject | None = None,
     ) -> None:
-        super().__init__(builder)
+        super().__init__(owner or builder)  # goes with its tab when an option is removed
         self.builder = builder
         self.kind = kind
         self.spec = spec
@@ -284,7 +289,7 @@ class _OptionPage(QWidget):
         self.setObjectName("option_page")
         specs = PROPOSAL_OPTION.specs
         self.fields = {
-            name: _Field(builder, PROPOSAL_OPTION, specs[name], lambda: self.option_id)
+            name: _Field(builder, PROPOSAL_OPTION, specs[name], lambda: self.option_id, self)
             for name in ("name", "summary", "recommended")
         }
         summary = self.fields["summary"].widget
@@ -313,9 +318,9 @@ class _OptionPage(QWidget):
         head.addWidget(recommended.widget, 0, 2)
         head.addWidget(self.add_option_button, 0, 3)
         head.addWidget(self.remove_option_button, 0, 4)
-        head.addWidget(name.error, 1, 1, 1, 2)
+        head.addWidget(name.error, 1, 1, 1, 4)
         head.addWidget(self.fields["summary"].label, 2, 0, Qt.AlignmentFlag.AlignTop)
-        head.addWidget(summary, 2, 1, 1, 2)
+        head.addWidget(summary, 2, 1, 1, 4)
         head.setColumnStretch(1, 1)
         tables = QSplitter(Qt.Orientation.Vertical)
         tables.setChildrenCollapsible(False)
@@ -384,7 +389,8 @@ class ProposalBuilder(QMainWindow):
         self._document: ProposalDocument | None = None
         self._options: list[RecordRow] = []
         self._rows: dict[str, list[RecordRow]] = {}
-        self._reload_pending = False
+        #: The version each new version shown here was made from (undo goes back to it).
+        self._came_from: dict[str, str] = {}
 
         self.banner = QFrame()
         self.banner.setObjectName("sent_banner")
@@ -434,6 +440,9 @@ class ProposalBuilder(QMainWindow):
             context_, PROPOSAL_PHASE, _PHASE_COLUMNS, self, stretch="deliverables"
         )
         for panel in (self.pains, self.phases):
+            layout = panel.layout()
+            if layout is not None:  # a tab of its own: room from the tab's edge
+                layout.setContentsMargins(9, 9, 9, 9)
             panel.add_requested.connect(lambda p=panel: self.add_row(p, self.proposal_id))
             panel.delete_requested.connect(lambda rid, p=panel: self.delete_row(p, rid))
         # The deal's named competitors, beside "why us": the answer is to them.
@@ -515,10 +524,14 @@ class ProposalBuilder(QMainWindow):
         self._make_actions()
         signals = context.signals
         signals.records_did_change.connect(self._on_records_changed)
-        signals.notice_did_post.connect(lambda text: self.statusBar().showMessage(text, _STATUS_MS))
+        signals.notice_did_post.connect(self._show_notice)
         self.resize(1400, 860)
         self.reload()
         self.retranslate()
+
+    def _show_notice(self, text: str) -> None:
+        """A notice (an undo that could not be done) in this window's status bar too."""
+        self.statusBar().showMessage(text, _STATUS_MS)
 
     # Actions -----------------------------------------------------------------
 
@@ -577,6 +590,12 @@ class ProposalBuilder(QMainWindow):
 
         reader = self.context.reader
         row = reader.record_of(PROPOSAL, self.proposal_id)
+        if row is None and self.proposal_id in self._came_from:
+            # A new version undone: back to the version it was made from.
+            self.proposal_id = self._came_from[self.proposal_id]
+            self.reload()
+            self.proposal_changed.emit(self.proposal_id)
+            return
         if row is None:  # deleted (its creation undone): nothing left to edit
             self.statusBar().showMessage(_("This proposal no longer exists."), _STATUS_MS)
             QTimer.singleShot(0, self.close)
@@ -992,15 +1011,24 @@ class ProposalBuilder(QMainWindow):
         """New version: a draft copy of the sent version, shown here to be changed."""
         if self._values.get("status") != ProposalStatus.SENT.value:
             return
-        from kamdesk.ops.proposals import next_version
+        from kamdesk.ops.proposals import next_version, versions
 
+        sent_id = self.proposal_id
         try:
-            new_id = next_version(self.context.book, self.proposal_id)
+            existing = {row.id for row in versions(self.context.book, sent_id)}
+            new_id = next_version(self.context.book, sent_id)
         except KamdeskError as error:
             QMessageBox.warning(self, _("New version"), error.message)
             return
+        self._came_from[new_id] = sent_id
         self.show_proposal(new_id)
-        self._announce(PROPOSAL)()
+        announce = self._announce(PROPOSAL)
+        if new_id not in existing:  # made now (not a draft made before): undo removes it
+            text = _("New version {version}").format(version=self._values.get("version") or "")
+            self.context.undo_stack.push(
+                create_command(self.context, actions_for(PROPOSAL), new_id, text, announce)
+            )
+        announce()
         self.statusBar().showMessage(
             _("Version {version} is a draft: change what you need, then send it.").format(
                 version=self._values.get("version") or ""
@@ -1122,10 +1150,16 @@ class ProposalBuilder(QMainWindow):
         )
         self.figures_title.setText(_("Figures, every option side by side"))
         self.pains.set_empty_message(
-            _("No pains yet.\nAdd what hurts the customer and what in our solution answers it.")
+            _(
+                "No pains yet.\nAdd what hurts the customer and what in our solution "
+                "answers it: Ctrl+N or Add."
+            )
         )
         self.phases.set_empty_message(
-            _("No phases yet.\nAdd the implementation's phases, when they start and how long.")
+            _(
+                "No phases yet.\nAdd the implementation's phases, when they start and how "
+                "long: Ctrl+N or Add."
+            )
         )
         for page in self.option_pages:
             page.retranslate()

@@ -466,6 +466,13 @@ def test_sending_freezes_the_version_and_a_new_version_is_a_draft_to_compare(
         (w, f, o.replace("\xa0", ""), n.replace("\xa0", "")) for w, f, o, n in seen
     ], seen
 
+    # Undo the price, then the new version itself: back on the sent version.
+    builder.tabs.currentWidget().setFocus()
+    user.press(builder, Qt.Key_Z, CTRL)
+    user.press(builder, Qt.Key_Z, CTRL)
+    assert builder.proposal_id == proposal_id
+    assert builder.read_only and builder.banner.isVisible()
+
 
 # Outputs --------------------------------------------------------------------------------
 
