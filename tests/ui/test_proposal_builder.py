@@ -661,3 +661,22 @@ def test_options_are_two_or_three_and_one_is_recommended(
         "Good", "Better", "Option 3",
     ]  # fmt: skip
     assert builder.tabs.currentWidget() is builder.option_pages[2]
+
+
+def test_a_line_paid_in_a_later_year_moves_that_years_flow_as_it_is_typed(
+    window: MainWindow, user: User, qtbot: QtBot, book: Book, seed: Seed, close_builders: None
+) -> None:
+    _proposal, option_id, line_id = priced_proposal(book, seed)
+    builder = open_from_account_page(window, user, qtbot)
+    page = option_page_of(builder, "Better")
+    flows = builder.figures.model
+    assert flows.text_of("net_flow:0", option_id) == "-CN¥100,000.00"
+
+    year = cell_editor(user, qtbot, page.lines, 0, "year")
+    retype(user, year, "2")
+    assert flows.text_of("net_flow:0", option_id) == "CN¥0.00"  # not at signing any more
+    assert flows.text_of("net_flow:2", option_id) == "-CN¥40,000.00"  # 60,000 − 100,000
+    leave(user, year)
+
+    assert stored_line(book, line_id)["year"] == 2
+    assert rows(page.lines.table, page.lines.model.column_of("year")) == ["2"]
