@@ -116,8 +116,8 @@ def check_field(spec: FieldSpec, value: Any, known_codes: KnownCodes) -> str | N
 
 
 def _bound_text(bound: Decimal, unit: str) -> str:
-    """``100 %``, ``-100 %``, ``1``: a bound as a message names it."""
-    text = format(bound.normalize(), "f")
+    """``100 %``, ``−100 %``, ``1``: a bound as a message names it (a true minus sign)."""
+    text = format(bound.normalize(), "f").replace("-", "\u2212")
     return f"{text} {unit}" if unit else text
 
 

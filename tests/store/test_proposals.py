@@ -374,12 +374,12 @@ def test_the_document_reads_money_as_decimal_major_units(
         (
             PROPOSAL,
             {"discount_rate": Decimal(-100)},
-            {"discount_rate": "The customer's discount rate must be above -100 %."},
+            {"discount_rate": "The customer's discount rate must be above −100 %."},
         ),
         (
             PROPOSAL,
             {"discount_rate": Decimal(-250)},
-            {"discount_rate": "The customer's discount rate must be above -100 %."},
+            {"discount_rate": "The customer's discount rate must be above −100 %."},
         ),
         (
             BENEFIT,

@@ -43,7 +43,7 @@ def test_bounds_say_what_is_wrong_in_the_fields_words() -> None:
     assert check_field(DISCOUNT, 10_001, no_codes) == "Discount cannot be above 100 %."
     assert check_field(DISCOUNT, -1, no_codes) == "Discount cannot be negative."
     assert check_field(RATE, -9_999, no_codes) is None
-    assert check_field(RATE, -10_000, no_codes) == "Rate must be above -100 %."
+    assert check_field(RATE, -10_000, no_codes) == "Rate must be above −100 %."
     assert check_field(RATE, True, no_codes) == "Enter a number."
     assert check_field(RATE, Decimal("NaN"), no_codes) == "Enter a number."
     assert check_field(RATE, 10**15, no_codes) == "Rate is too large."
