@@ -547,8 +547,8 @@ class _Writer:
         story += self._notes_flowables()
         horizon = self.d.economics.horizon_years
         basis = t.ngettext(
-            N_("Over {years} year at the customer's discount rate of {rate}."),
-            N_("Over {years} years at the customer's discount rate of {rate}."),
+            "Over {years} year at the customer's discount rate of {rate}.",
+            "Over {years} years at the customer's discount rate of {rate}.",
             horizon,
         ).format(years=horizon, rate=self._percent(self.d.economics.discount_rate))
         story.append(Spacer(0, 3))
@@ -652,7 +652,7 @@ class _Writer:
             ),
             (
                 t.ngettext(
-                    N_("Benefits over {years} year"), N_("Benefits over {years} years"), horizon
+                    "Benefits over {years} year", "Benefits over {years} years", horizon
                 ).format(years=horizon),
                 lambda f: (self._money(f.total_benefits), False),
             ),
@@ -662,7 +662,7 @@ class _Writer:
             (t.gettext(N_("Payback")), lambda f: self._figure(f.payback_months, self._months)),
             (
                 t.ngettext(
-                    N_("Total cost over {years} year"), N_("Total cost over {years} years"), horizon
+                    "Total cost over {years} year", "Total cost over {years} years", horizon
                 ).format(years=horizon),
                 lambda f: (self._money(f.tco), False),
             ),
@@ -944,7 +944,7 @@ class _Writer:
             ),
             (
                 t.ngettext(
-                    N_("Total cost over {years} year"), N_("Total cost over {years} years"), horizon
+                    "Total cost over {years} year", "Total cost over {years} years", horizon
                 ).format(years=horizon),
                 (self._money(figures.tco), False),
             ),
