@@ -10,6 +10,7 @@ the PDF and the spreadsheet take (``kamdesk.domain.proposals``), money in major 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -107,9 +108,12 @@ class Difference(NamedTuple):
 
 
 def _pain_lines(text: str) -> list[str]:
-    """The pains an account's "Pain points" list, one a line, bullets taken off."""
+    """The pains an account's "Pain points" list: one a line or between semicolons.
+
+    Reps write them either way ("停机多；追溯慢" or a bulleted list); bullets are taken off.
+    """
     pains = []
-    for line in text.splitlines():
+    for line in re.split(r"[\n;；]", text):
         pain = line.strip().lstrip("-•*·").strip()
         if pain:
             pains.append(pain[:200])

@@ -52,7 +52,7 @@ def account(book: Book) -> str:
             "name": "华东制造集团总部",
             "currency": "CNY",
             "owner_id": owner,
-            "pain_points": "- 设备停机多，每月损失约 50 万\n\n• Paper work orders\n",
+            "pain_points": "- 设备停机多，每月损失约 50 万\n\n• Paper work orders; Slow audits\n",
         },
     )
 
@@ -134,6 +134,7 @@ def test_a_new_proposal_is_a_draft_with_three_options_and_the_accounts_pains(
     assert [(p["pain"], p["component"]) for p in pains] == [
         ("设备停机多，每月损失约 50 万", ""),
         ("Paper work orders", ""),
+        ("Slow audits", ""),
     ]
     assert versions(book, proposal) == [(proposal, 1, "draft", None)]
     assert [(s.account, s.title, s.version) for s in proposals_of_book(book)] == [
