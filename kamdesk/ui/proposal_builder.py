@@ -519,10 +519,28 @@ class ProposalBuilder(QMainWindow):
             self.figures.show_figures((), {}, self.currency())
             self.chart.set_series([], [])
             return
-        figures = proposal_figures(document)
-        self.figures.show_figures(document.options, figures, document.currency)
+        try:
+            figures = proposal_figures(document)
+        except ArithmeticError:  # amounts past what exact decimals hold: say so, not crash
+            self.statusBar().showMessage(
+                _("These amounts are too large to work out the figures."), _STATUS_MS
+            )
+            return
+        recommended = document.recommended
+        self.figures.show_figures(
+            document.options,
+            figures,
+            document.currency,
+            recommended_id=recommended.id if recommended is not None else None,
+        )
         shown = [o for o in document.options if o.id in figures and o.lines]
-        self.chart.set_series([o.name for o in shown], [figures[o.id].cumulative for o in shown])
+        highlighted = next((i for i, o in enumerate(shown) if o is recommended), None)
+        self.chart.set_series(
+            [o.name for o in shown],
+            [figures[o.id].cumulative for o in shown],
+            currency=document.currency,
+            highlighted=highlighted,
+        )
 
     def _record_values(self, kind: Kind, record_id: str) -> dict[str, Any]:
         """The stored values of one of the records shown."""

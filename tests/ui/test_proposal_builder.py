@@ -172,7 +172,11 @@ def open_from_account_page(
     panel = page.record_list("proposal")
     page.tabs.setCurrentWidget(panel)
     user.click_row(panel.table, 0)
-    user.press(panel.table, key)
+    if key == Qt.Key_unknown:  # a double click on the row
+        rect = panel.table.visualRect(panel.model.index(0, 0))
+        qtbot.mouseDClick(panel.table.viewport(), Qt.LeftButton, pos=rect.center())
+    else:
+        user.press(panel.table, key)
     builder = the_builder(window)
     qtbot.waitExposed(builder)
     activate(qtbot, builder)
@@ -222,6 +226,10 @@ def test_pains_come_from_the_accounts_pain_points(
 
     assert rows(builder.pains.table) == ["Robots stop twice a week", "Spare parts take a month"]
     assert builder.tabs.tabText(0) == "Pains (2)"
+    builder.close()
+    # A double click on the account page's list opens it again, once.
+    again = open_from_account_page(window, user, qtbot, Qt.Key_unknown)  # one builder
+    assert rows(again.pains.table)[0] == "Robots stop twice a week"
 
 
 # Typing, saving, undoing ---------------------------------------------------------------
@@ -358,7 +366,7 @@ def test_a_discount_above_100_is_refused_at_the_cell_and_nothing_is_written(
     ("field", "typed", "message"),
     [
         ("horizon_years", "0", "Horizon in years cannot be below 1."),
-        ("discount_rate", "-100", "The customer's discount rate must be above -100 %."),
+        ("discount_rate", "-100", "The customer's discount rate must be above −100 %."),
         ("discount_rate", "lots", "“lots” is not a number."),
     ],
 )
