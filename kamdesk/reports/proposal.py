@@ -49,7 +49,10 @@ from reportlab.platypus import (
 )
 
 from kamdesk.domain.proposal_figures import (
+    DISCOUNT_RATE_DRIVER,
+    INVESTMENT_DRIVER,
     REASON_TEXTS,
+    RECURRING_DRIVER,
     SCENARIO_LABELS,
     SENSITIVITY_SWING,
     Figure,
@@ -116,6 +119,10 @@ _LEAD_ROWS: Final = 2
 _WIDEST_GLYPH: Final = 1.2
 #: Tables of at most this many rows move to the next page whole rather than split.
 _KEPT_ROWS: Final = 14
+#: The drivers the engine names itself (the others are benefits, named as the user typed).
+_ENGINE_DRIVERS: Final = frozenset(
+    {INVESTMENT_DRIVER, RECURRING_DRIVER, DISCOUNT_RATE_DRIVER, *BENEFIT_KIND_LABELS.values()}
+)
 #: Share of the width the label column of the options table takes.
 _LABEL_SHARE: Final = 0.26
 
@@ -1049,7 +1056,7 @@ class _Writer:
 
         # A driver with an end the engine could not work out has no bar, only its table row.
         bars = [
-            TornadoBar(item.driver, low, high)
+            TornadoBar(self._driver(item.driver), low, high)
             for item in figures.sensitivity
             if (low := _coordinate(item.npv_low)) is not None
             and (high := _coordinate(item.npv_high)) is not None
@@ -1083,7 +1090,7 @@ class _Writer:
         rows: list[list[Cell]] = [self._header_row(header, numbers_from=1)]
         ordered = sorted(items, key=_swing, reverse=True)
         for item in ordered:
-            row: list[Flowable] = [_Cell(item.driver)]
+            row: list[Flowable] = [_Cell(self._driver(item.driver))]
             for figure in (item.npv_low, item.npv_high):
                 text, is_reason = self._figure(figure, self._money)
                 row.append(_Cell(text, right=True, muted=is_reason))
@@ -1150,6 +1157,10 @@ class _Writer:
         return story
 
     # -- Figures as text ------------------------------------------------------------------
+
+    def _driver(self, name: str) -> str:
+        """A sensitivity driver's name: the engine's own ones translated, a benefit's as typed."""
+        return self.t.gettext(name) if name in _ENGINE_DRIVERS else name
 
     def _figure(self, figure: Figure, render: Callable[[Decimal], str]) -> tuple[str, bool]:
         """The figure as ``render`` writes it, or the reason there is none (and True)."""

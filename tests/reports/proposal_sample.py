@@ -1,8 +1,7 @@
 """Sample proposals for the proposal PDF tests and bench, and their figures.
 
-The figures are the engine's (``proposal_figures``) once it works them out; until then
-they are put together here from the engine's NPV and IRR, so the PDF can be checked
-against figures it did not compute itself either way.
+The figures are always the engine's (``proposal_figures``): the PDF is checked against
+figures it did not compute itself.
 """
 
 from __future__ import annotations
@@ -10,17 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from kamdesk.domain import finance
 from kamdesk.domain.proposal_figures import (
-    SENSITIVITY_SWING,
-    Figure,
-    IrrFigure,
     OptionFigures,
-    Reason,
-    Scenario,
-    ScenarioFigures,
-    Sensitivity,
-    Unavailable,
     proposal_figures,
 )
 from kamdesk.domain.proposals import (
@@ -187,144 +177,5 @@ def make_document(
 
 
 def figures_for(document: ProposalDocument) -> dict[str, OptionFigures]:
-    """The engine's figures of every option, or figures built from its NPV and IRR."""
-    try:
-        return proposal_figures(document)
-    except NotImplementedError:
-        return {o.id: hand_figures(o, document.economics) for o in document.options}
-
-
-def hand_figures(option: Option, economics: Economics) -> OptionFigures:
-    """The figures of ``option`` from its flows, with the engine's NPV, IRR and payback."""
-    years = economics.horizon_years
-    benefits = tuple(
-        sum((b.yearly_value for b in option.benefits if b.starts_year <= year), D(0))
-        for year in range(1, years + 1)
-    )
-    costs = [D(0)] * (years + 1)
-    for line in option.lines:
-        if line.billing is Billing.ONE_OFF:
-            if line.first_year <= years:
-                costs[line.first_year] += line.amount
-        else:
-            for year in range(max(line.first_year, 1), years + 1):
-                costs[year] += line.amount
-    investment = sum(
-        (
-            line.amount
-            for line in option.lines
-            if line.billing is Billing.ONE_OFF and line.first_year == 0
-        ),
-        D(0),
-    )
-    recurring = sum((line.amount for line in option.lines if line.billing is Billing.YEARLY), D(0))
-    return _figures(option.id, investment, recurring, benefits, costs, economics)
-
-
-def _figures(
-    option_id: str,
-    investment: Decimal,
-    recurring: Decimal,
-    benefits: tuple[Decimal, ...],
-    costs: list[Decimal],
-    economics: Economics,
-    *,
-    scenarios: bool = True,
-) -> OptionFigures:
-    rate = economics.discount_rate / 100
-    flows = tuple([-costs[0], *(b - c for b, c in zip(benefits, costs[1:], strict=True))])
-    cumulative = tuple(sum(flows[: n + 1], D(0)) for n in range(len(flows)))
-    total_benefits = sum(benefits, D(0))
-    total_costs = sum(costs, D(0))
-    npv: Figure = finance.npv(rate, flows).quantize(D("0.01"))
-    irr: IrrFigure | Unavailable
-    try:
-        found = finance.irr(flows)
-        irr = IrrFigure((found.rate * 100).quantize(D("0.01")), unique=found.unique)
-    except finance.NoIrrError:
-        irr = Unavailable(Reason.NO_IRR)
-    payback = _payback(cumulative, flows)
-    roi: Figure = (
-        ((total_benefits - total_costs) / total_costs * 100).quantize(D("0.01"))
-        if total_costs
-        else Unavailable(Reason.NO_INVESTMENT)
-    )
-    years = len(benefits)
-    scenario_rows: list[ScenarioFigures] = []
-    sensitivity: list[Sensitivity] = []
-    if scenarios:
-        for scenario, b_factor, c_factor in (
-            (Scenario.CONSERVATIVE, D("0.8"), D("1.1")),
-            (Scenario.EXPECTED, D(1), D(1)),
-            (Scenario.AGGRESSIVE, D("1.2"), D("0.95")),
-        ):
-            scaled = _figures(
-                option_id,
-                investment * c_factor,
-                recurring * c_factor,
-                tuple(b * b_factor for b in benefits),
-                [c * c_factor for c in costs],
-                economics,
-                scenarios=False,
-            )
-            scenario_rows.append(
-                ScenarioFigures(
-                    scenario, b_factor, c_factor, scaled.npv, scaled.roi, scaled.payback_months
-                )
-            )
-        swing = SENSITIVITY_SWING / 100
-        for driver, scale_benefits, scale_costs in (
-            ("Benefits", True, False),
-            ("One-off investment", False, True),
-        ):
-            ends = []
-            for sign in (-1, 1):
-                factor = 1 + sign * swing
-                moved = _figures(
-                    option_id,
-                    investment,
-                    recurring,
-                    tuple(b * (factor if scale_benefits else 1) for b in benefits),
-                    [c * (factor if scale_costs and n == 0 else 1) for n, c in enumerate(costs)],
-                    economics,
-                    scenarios=False,
-                )
-                ends.append(moved.npv)
-            sensitivity.append(Sensitivity(driver, ends[0], ends[1]))
-    status_quo = economics.status_quo_cost_per_year
-    return OptionFigures(
-        option_id=option_id,
-        investment=investment,
-        recurring_per_year=recurring,
-        yearly_benefits=benefits,
-        net_flows=flows,
-        cumulative=cumulative,
-        total_benefits=total_benefits,
-        total_costs=total_costs,
-        roi=roi,
-        npv=npv,
-        irr=irr,
-        payback_months=payback,
-        discounted_payback_months=payback,
-        tco=total_costs,
-        tco_status_quo=status_quo * years
-        if status_quo is not None
-        else Unavailable(Reason.NO_COMPARISON),
-        tco_competitor=Unavailable(Reason.NO_COMPARISON),
-        cost_of_delay_per_month=((total_benefits - total_costs) / years / 12).quantize(D("0.01"))
-        if years
-        else Unavailable(Reason.NO_HORIZON),
-        scenarios=tuple(scenario_rows),
-        sensitivity=tuple(sensitivity),
-    )
-
-
-def _payback(cumulative: tuple[Decimal, ...], flows: tuple[Decimal, ...]) -> Figure:
-    """Months until the running sum turns non-negative, or why it never does."""
-    for year in range(1, len(cumulative)):
-        if cumulative[year] >= 0 > cumulative[year - 1]:
-            share = -cumulative[year - 1] / flows[year]
-            return ((year - 1 + share) * 12).quantize(D("0.1"))
-    if cumulative and cumulative[0] >= 0:
-        return D(0)
-    return Unavailable(Reason.NEVER_PAYS_BACK)
+    """The engine's figures of every option, by option id."""
+    return proposal_figures(document)

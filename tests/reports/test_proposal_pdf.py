@@ -251,7 +251,9 @@ def test_chinese_text_and_chart_legends_come_back_as_chinese(
     ):
         assert chinese in text, chinese
     # The charts' legends are set in the same font as the text: the option names read back.
-    chart_page = squash(pdf.page_text(page_of(pdf, "Cumulative cash flow")))
+    chart_page = squash(
+        pdf.page_text(page_of(pdf, translator("zh_CN").gettext("Cumulative cash flow")))
+    )
     for option in document.options:
         assert option.name in chart_page
     names = {font["/BaseFont"] for font in pdf.fonts()}
