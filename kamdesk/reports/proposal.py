@@ -970,21 +970,17 @@ class _Writer:
                 self._figure(figures.cost_of_delay_per_month, self._money),
             ),
         ]
-        rows: list[list[Flowable | str]] = []
+        rows: list[list[Cell]] = []
         for start in range(0, len(pairs), 2):
-            row: list[Flowable | str] = []
+            row: list[Cell] = []
             for label, (text, is_reason) in pairs[start : start + 2]:
-                row += [
-                    Paragraph(self._text(label), self.styles.label),
-                    Paragraph(self._text(text), self.reason if is_reason else self.bold_cell),
-                ]
+                row += [_Cell(label, muted=True), _Cell(text, muted=is_reason, bold=not is_reason)]
             rows.append(row + [""] * (4 - len(row)))
-        table = Table(
-            rows,
-            colWidths=[CONTENT_WIDTH * s for s in (0.2, 0.3, 0.2, 0.3)],
-            hAlign="LEFT",
-        )
+        widths = [CONTENT_WIDTH * s for s in (0.2, 0.3, 0.2, 0.3)]
+        cells, cell_style = self._set_cells(rows, widths)
+        table = Table(cells, colWidths=widths, hAlign="LEFT")
         table.setStyle(self.styles.key_value_style())
+        table.setStyle(cell_style)
         return table
 
     # -- Scenarios and sensitivity --------------------------------------------------------
