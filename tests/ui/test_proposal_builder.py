@@ -688,3 +688,38 @@ def test_a_line_paid_in_a_later_year_moves_that_years_flow_as_it_is_typed(
 
     assert stored_line(book, line_id)["year"] == 2
     assert rows(page.lines.table, page.lines.model.column_of("year")) == ["2"]
+
+
+def test_on_a_read_only_book_the_builder_shows_and_edits_nothing(
+    qtbot: QtBot, tmp_path: Path, template_book_file: Path, settings: Any
+) -> None:
+    import shutil
+
+    from kamdesk.ui.app import build_context
+
+    from .conftest import back_to_english, seed_book
+
+    path = tmp_path / "shared.kamdesk"
+    shutil.copyfile(template_book_file, path)
+    with Book.open(path) as writable:
+        proposal_id, _option, _line = priced_proposal(writable, seed_book(writable))
+    path.chmod(0o444)
+    try:
+        with Book.open(path, create=True) as book:
+            builder = ProposalBuilder(build_context(book, settings), proposal_id)
+            qtbot.addWidget(builder)
+            builder.show()
+            page = option_page_of(builder, "Better")
+
+            assert builder.read_only
+            assert not builder.actions_by_name["send"].isEnabled()
+            assert not page.lines.add_button.isVisible()
+            assert not page.lines.model.flags(page.lines.model.index(0, 0)) & (
+                Qt.ItemFlag.ItemIsEditable
+            )
+            title = builder.fields["title"].widget
+            assert isinstance(title, QLineEdit) and title.isReadOnly()
+            builder.close()
+            back_to_english()
+    finally:
+        path.chmod(0o644)
