@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -166,6 +167,12 @@ def proposal_pdf(
     return buffer.getvalue()
 
 
+_binary_lock = threading.Lock()
+#: Proposals being built now, and ReportLab's setting from before the first of them.
+_binary_builds = 0
+_ascii85_setting = 1
+
+
 @contextmanager
 def _binary_streams() -> Iterator[None]:
     """Write the PDF's streams compressed but not also ASCII85-encoded, while in the block.
@@ -173,17 +180,25 @@ def _binary_streams() -> Iterator[None]:
     ReportLab encodes every compressed stream (pages, charts, the font subset) as ASCII
     text by default, in pure Python: a fifth of the time a proposal takes, for a file a
     quarter larger. Binary streams are what every PDF reader expects. The setting is
-    ReportLab's global one, so it is put back afterwards; a report built meanwhile on
-    another thread is only written with binary streams too, which is just as valid.
+    ReportLab's global one, so it is put back when the last proposal being built is done;
+    another report built meanwhile on another thread is written with binary streams too,
+    which is just as valid.
     """
     from reportlab import rl_config
 
-    previous = rl_config.useA85
-    rl_config.useA85 = 0
+    global _binary_builds, _ascii85_setting
+    with _binary_lock:
+        if _binary_builds == 0:
+            _ascii85_setting = rl_config.useA85
+            rl_config.useA85 = 0
+        _binary_builds += 1
     try:
         yield
     finally:
-        rl_config.useA85 = previous
+        with _binary_lock:
+            _binary_builds -= 1
+            if _binary_builds == 0:
+                rl_config.useA85 = _ascii85_setting
 
 
 class _ProposalDocTemplate(ReportDocTemplate):
@@ -191,6 +206,7 @@ class _ProposalDocTemplate(ReportDocTemplate):
 
     The page label is in the proposal's language, not the UI's, and the contents' page
     numbers are filled in once the document is laid out.
+
     ReportLab's table of contents needs the whole document laid out twice (once to learn
     the pages, once to print them), which would double the time a proposal takes. The
     proposal's sections are known before layout, and its contents sit on a page of their
@@ -280,10 +296,14 @@ class _Contents(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     are PDF forms the template fills in at the end (:class:`_ProposalDocTemplate`).
     """
 
-    def __init__(self, entries: Sequence[tuple[int, str]], styles: ReportStyles) -> None:
+    def __init__(
+        self, entries: Sequence[tuple[int, str]], styles: ReportStyles, *, first: int = 0
+    ) -> None:
         super().__init__()
         self._entries = entries
         self._styles = styles
+        #: The index of the first entry, when the contents run over more than one page.
+        self._first = first
         self._rows: list[tuple[Paragraph, float, float]] = []
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
@@ -301,10 +321,27 @@ class _Contents(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         self.height = height
         return available_width, height
 
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        """Override Flowable.split: the entries that fit here, and the rest for the next page."""
+        self.wrap(available_width, available_height)
+        fitting = sum(
+            1
+            for paragraph, _indent, top in self._rows
+            if top + paragraph.height <= available_height
+        )
+        if fitting == 0 or fitting == len(self._entries):
+            return []
+        entries = list(self._entries)
+        return [
+            _Contents(entries[:fitting], self._styles, first=self._first),
+            _Contents(entries[fitting:], self._styles, first=self._first + fitting),
+        ]
+
     def draw(self) -> None:
         """Override Flowable.draw: entries top down, each linked to its heading."""
         canvas = self.canv
-        for index, (paragraph, indent, top) in enumerate(self._rows):
+        for row, (paragraph, indent, top) in enumerate(self._rows):
+            index = self._first + row
             y = self.height - top - paragraph.height
             paragraph.drawOn(canvas, indent, y)
             widths = paragraph.getActualLineWidths0() or [0.0]

@@ -486,3 +486,23 @@ def test_bad_economics_give_sentences_not_failures(
 
     assert pdf.contains("1. " + translator("zh_CN").gettext("Executive summary"))
     assert_clean(pdf)
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "tick"),
+    [
+        (1_500_000, "en_US", "CN¥1.5M"),
+        (-500_000, "en_US", "-CN¥500K"),
+        (2_000_000_000, "en_US", "CN¥2B"),
+        (0, "en_US", "CN¥0"),
+        (1_500_000, "zh_Hans_CN", "¥150万"),
+        (-250_000_000, "zh_Hans_CN", "-¥2.5亿"),
+        (5_000, "zh_Hans_CN", "¥5,000"),
+    ],
+)
+def test_chart_ticks_abbreviate_money_as_each_reader_counts(
+    value: float, locale: str, tick: str
+) -> None:
+    from kamdesk.reports.proposal_charts import compact_money
+
+    assert compact_money(value, "CNY", locale) == tick
