@@ -403,6 +403,10 @@ class _Writer:
         self.d = document
         self.t = translator(str(document.language))
         self.locale = self.t.language.locale
+        from babel import Locale
+
+        # Parsed once: Babel would parse the locale's name again for every number.
+        self._babel_locale = Locale.parse(self.locale)
         self.styles = styles
         #: The options the engine gave figures for, in the proposal's order.
         self.options: list[tuple[Option, OptionFigures]] = [
@@ -1234,19 +1238,19 @@ class _Writer:
         """A percentage (``12.5`` is 12.5 %) with one decimal, as the locale writes it."""
         from babel.numbers import format_percent
 
-        return str(format_percent(value / 100, "#,##0.0%", locale=self.locale))
+        return str(format_percent(value / 100, "#,##0.0%", locale=self._babel_locale))
 
     def _months(self, months: Decimal) -> str:
         """A number of months with one decimal: ``18.5 months`` / ``18.5 个月``."""
         from babel.numbers import format_decimal
 
-        number = str(format_decimal(months, "#,##0.0", locale=self.locale))
+        number = str(format_decimal(months, "#,##0.0", locale=self._babel_locale))
         return self.t.gettext(N_("{months} months")).format(months=number)
 
     def _quantity(self, quantity: Decimal) -> str:
         from babel.numbers import format_decimal
 
-        return str(format_decimal(quantity, "#,##0.##", locale=self.locale))
+        return str(format_decimal(quantity, "#,##0.##", locale=self._babel_locale))
 
     def _date(self, value: dt.date | None) -> str:
         return format_date(value, self.locale)
@@ -1311,7 +1315,8 @@ class _Writer:
         """
         font, size = self.cell.fontName, self.cell.fontSize
         cells: list[list[Flowable | str]] = []
-        commands: list[tuple[object, ...]] = []
+        #: (command, value) → the cells it applies to, made into ranges at the end.
+        settings: dict[tuple[str, object], list[tuple[int, int]]] = {}
         for row_index, row in enumerate(rows):
             line: list[Flowable | str] = []
             for column, cell in enumerate(row):
@@ -1332,15 +1337,20 @@ class _Writer:
                 line.append(text)
                 at = (column, row_index)
                 if cell.right:
-                    commands.append(("ALIGN", at, at, "RIGHT"))
+                    settings.setdefault(("ALIGN", "RIGHT"), []).append(at)
                 if cell_font != font:
-                    commands.append(("FONTNAME", at, at, cell_font))
+                    settings.setdefault(("FONTNAME", cell_font), []).append(at)
                 if cell.header:
-                    commands.append(("TEXTCOLOR", at, at, colors.white))
+                    settings.setdefault(("TEXTCOLOR", colors.white), []).append(at)
                 elif cell.muted:
-                    commands.append(("TEXTCOLOR", at, at, MUTED))
-                    commands.append(("FONTSIZE", at, at, cell_size))
+                    settings.setdefault(("TEXTCOLOR", MUTED), []).append(at)
+                    settings.setdefault(("FONTSIZE", cell_size), []).append(at)
             cells.append(line)
+        commands: list[tuple[object, ...]] = [
+            (command, start, end, value)
+            for (command, value), places in settings.items()
+            for start, end in _blocks_of(places)
+        ]
         return cells, commands
 
     def _cell_style(self, cell: _Cell) -> ParagraphStyle:
@@ -1368,12 +1378,43 @@ class _Writer:
         below its heading at the very foot of a page.
         """
         table = self._table(rows, shares, zebra=zebra, style=style)
-        lead = [*before, self._table(rows[: 1 + _LEAD_ROWS], shares, zebra=zebra)]
         if len(rows) > _KEPT_ROWS:
             # Too long to be worth measuring whole (a page holds about forty rows): it
             # runs on from here, as long as its heading and first rows fit.
+            lead = [*before, self._table(rows[: 1 + _LEAD_ROWS], shares, zebra=zebra)]
             return [CondPageBreak(stacked_height(lead)), *before, table]
-        return keep_together([*before, table], lead=lead)
+        return keep_together([*before, table], lead=before)
+
+
+def _blocks_of(cells: Sequence[tuple[int, int]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """``cells`` (column, row) as few rectangles as a simple sweep finds, for table styles.
+
+    A table applies each style command to every cell of its range; one command per
+    column of figures instead of one per figure makes styling a long table cheap.
+    """
+    by_column: dict[int, list[int]] = {}
+    for column, row in cells:
+        by_column.setdefault(column, []).append(row)
+    runs: list[tuple[int, int, int]] = []  # column, first row, last row
+    for column, rows in sorted(by_column.items()):
+        rows.sort()
+        first = last = rows[0]
+        for row in rows[1:]:
+            if row != last + 1:
+                runs.append((column, first, last))
+                first = row
+            last = row
+        runs.append((column, first, last))
+    # Side-by-side columns with the same rows become one rectangle.
+    blocks: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for column, first, last in runs:
+        if blocks:
+            (start_column, start_row), (end_column, end_row) = blocks[-1]
+            if (start_row, end_row) == (first, last) and end_column == column - 1:
+                blocks[-1] = ((start_column, start_row), (column, end_row))
+                continue
+        blocks.append(((column, first), (column, last)))
+    return blocks
 
 
 def _coordinate(figure: Figure) -> float | None:
