@@ -311,8 +311,11 @@ def tornado_chart(
 
 
 def _drawing(width: float, height: float) -> Drawing:
-    """A drawing that starts in the bundled font: otherwise each one would start in
-    Helvetica, putting a font with no Chinese glyphs in the PDF."""
+    """A drawing that starts in the bundled font.
+
+    Otherwise each one would start in Helvetica, putting a font with no Chinese glyphs
+    in the PDF.
+    """
     drawing = Drawing(width, height)
     drawing.initialFontName = FONT_NAME
     drawing.initialFontSize = LABEL_SIZE
