@@ -365,7 +365,7 @@ def _style_axis_labels(axis: object) -> None:
     labels.fillColor = MUTED
 
 
-def _axis_title(text: str, x: float, y: float, *, angle: float = 0) -> Drawing | String:
+def _axis_title(text: str, x: float, y: float, *, angle: float = 0) -> Group | String:
     label = String(
         0 if angle else x,
         0 if angle else y,
