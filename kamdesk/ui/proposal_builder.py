@@ -29,6 +29,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QCompleter,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMainWindow,
     QMessageBox,
@@ -413,6 +415,12 @@ class ProposalBuilder(QMainWindow):
         self.competitors.addItems(list(competitors))
         self.competitors.setVisible(bool(competitors))
         self.competitors_empty.setVisible(not competitors)
+        # The competitor compared is, most often, one the deal names: offered as typed.
+        compared = self.fields["competitor_name"].widget
+        if isinstance(compared, QLineEdit):
+            completer = QCompleter(list(competitors), compared)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            compared.setCompleter(completer)
         sent = self._values.get("status") == ProposalStatus.SENT.value
         self.banner.setVisible(sent)
         self.actions_by_name["send"].setEnabled(not self.read_only)

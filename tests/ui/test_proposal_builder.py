@@ -643,6 +643,11 @@ def test_a_deals_competitors_show_beside_why_us(
     assert [builder.competitors.item(i).text() for i in range(builder.competitors.count())] == [
         "RoboCorp"
     ]
+    compared = builder.fields["competitor_name"].widget
+    assert isinstance(compared, QLineEdit)
+    completer = compared.completer()
+    assert completer is not None
+    assert completer.model().index(0, 0).data() == "RoboCorp"  # offered as it is typed
 
 
 def test_options_are_two_or_three_and_one_is_recommended(
