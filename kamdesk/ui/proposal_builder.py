@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -147,9 +147,6 @@ def safe_file_name(text: str, fallback: str) -> str:
 
 class ProposalBuilder(QMainWindow):
     """One version of a proposal, edited in place, with every option's figures beside it."""
-
-    #: The version shown changed (a new version was made): (proposal id).
-    proposal_changed = Signal(str)
 
     def __init__(
         self, context: AppContext, proposal_id: str, parent: QWidget | None = None
@@ -374,7 +371,6 @@ class ProposalBuilder(QMainWindow):
             # A new version undone: back to the version it was made from.
             self.proposal_id = self._came_from[self.proposal_id]
             self.reload()
-            self.proposal_changed.emit(self.proposal_id)
             return
         if row is None:  # deleted (its creation undone): nothing left to edit
             self.statusBar().showMessage(_("This proposal no longer exists."), _STATUS_MS)
@@ -774,7 +770,6 @@ class ProposalBuilder(QMainWindow):
         """Show another version of the proposal in this window."""
         self.proposal_id = proposal_id
         self.reload()
-        self.proposal_changed.emit(proposal_id)
 
     def send(self) -> None:
         """Send… : after a confirmation, stamp today's date and freeze this version."""
