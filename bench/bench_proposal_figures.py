@@ -1,6 +1,6 @@
 """Recalculating a proposal's figures after a keystroke: every figure of every option.
 
-    python bench/proposal_recalc.py [--runs 200]
+    python bench/bench_proposal_figures.py [--runs 200]
 
 Builds a 3-option, 5-year proposal of 51 line items (17 an option, one-off and yearly,
 some discounted) and 4 benefits an option (one of them hours saved, one starting in year

@@ -1,6 +1,6 @@
 """A keystroke in the proposal builder: every figure worked out again and shown, in one frame.
 
-    python bench/proposal_keystroke.py [--runs 200] [--lines 50] [--years 5]
+    python bench/bench_proposal_keystroke.py [--runs 200] [--lines 50] [--years 5]
 
 A proposal of three options over five years with fifty line items in all (and four
 benefits an option). Each run types a new quantity into one line, then does what the

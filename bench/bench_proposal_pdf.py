@@ -14,7 +14,7 @@ Chinese and once in English, from the engine's figures:
 
 The sample proposal is the one the PDF tests read back (tests/reports/proposal_sample.py).
 
-Run from the repository root:  python bench/proposal_pdf.py [N]
+Run from the repository root:  python bench/bench_proposal_pdf.py [N]
 """
 
 from __future__ import annotations
