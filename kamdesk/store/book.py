@@ -592,6 +592,9 @@ class Book:
         #: -wal/-shm this book's read-only connection made, removed again on close.
         self._sidecars_to_remove: list[Path] = []
         uri = self._reading_uri(new_sidecars)
+        #: The reading connection's URI, for the sessions ``read`` gives on a read-only book.
+        self._read_uri = uri
+        self._read_engine: Engine | None = None
         try:
             self.db = self._connect(uri)
         except sqlite3.Error as error:
@@ -600,7 +603,8 @@ class Book:
                 # needs no -shm). It is a snapshot; reopening once there is room sees more.
                 _remove_sidecars(path, new_sidecars or [])
                 try:
-                    self.db = self._connect(_immutable_uri(path))
+                    self._read_uri = _immutable_uri(path)
+                    self.db = self._connect(self._read_uri)
                 except sqlite3.Error as again:
                     raise _cannot_open_on_full_disk(path) from again
             elif disk_is_full(error, path.parent):
@@ -790,9 +794,10 @@ class Book:
 
     def close(self) -> None:
         """Close every connection to the book, and remove the -shm a read-only look made."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        for engine in (self._engine, self._read_engine):
+            if engine is not None:
+                engine.dispose()
+        self._engine = self._read_engine = None
         self.db.close()
         _remove_sidecars(self.path, self._sidecars_to_remove)
         self._sidecars_to_remove = []
@@ -802,6 +807,22 @@ class Book:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def _reading_engine(self) -> Engine:
+        """An engine over connections opened as ``db`` was (read-only, or immutable)."""
+        if self._read_engine is None:
+            from sqlalchemy import create_engine, event
+
+            uri = self._read_uri
+            engine = create_engine("sqlite://", creator=lambda: self._connect(uri))
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(connection: Connection) -> None:
+                # One snapshot for the whole read, as on a writable book.
+                connection.exec_driver_sql("BEGIN")
+
+            self._read_engine = engine
+        return self._read_engine
 
     def _writer(self) -> tuple[Engine, ChangeRecorder]:
         if self._engine is None or self._recorder is None:
@@ -857,12 +878,17 @@ class Book:
         For checks a form makes as the user types: nothing is flushed, and the session
         rolls back at the end.
         """
-        reason = self.read_only_reason
-        if reason is not None:
-            error = NewerBookError if self.is_newer else ReadOnlyBookError
-            raise error(reason)
         from sqlmodel import Session
 
+        if self.read_only_reason is not None:
+            # A book we may not write is still read whole: a manager's copy makes its
+            # proposal PDFs too. Through connections like ``db``, which never write.
+            with Session(bind=self._reading_engine(), autoflush=False) as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+            return
         engine, _recorder = self._writer()
         with (
             engine.connect().execution_options(**{READ_ONLY_OPTION: True}) as connection,
