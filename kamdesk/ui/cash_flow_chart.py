@@ -84,16 +84,21 @@ def short_money(value: float, step: float, currency: str | None) -> str:
 
 
 def payback_crossing(cumulative: Sequence[float]) -> float | None:
-    """The year (a fraction) where the cumulative flow first climbs from below zero to zero.
+    """The year (a fraction) from which the cumulative flow stays at or above zero.
 
-    Linear between year ends, as the engine's interpolated payback assumes each year's
-    flow comes in evenly; None when it never does within the horizon.
+    As the engine counts payback: a later cost that pulls the total back below zero (a
+    hardware refresh) moves the payback past it, and a total below zero at the horizon
+    never pays back (None). Linear between year ends, as the engine's interpolated payback
+    assumes each year's flow comes in evenly.
     """
-    for year in range(1, len(cumulative)):
-        before, after = cumulative[year - 1], cumulative[year]
-        if before < 0 <= after:
-            return year - 1 + (-before) / (after - before)
-    return None
+    if not cumulative or cumulative[-1] < 0:
+        return None
+    below = [year for year, value in enumerate(cumulative) if value < 0]
+    if not below:
+        return 0.0
+    year = below[-1] + 1
+    before, after = cumulative[year - 1], cumulative[year]
+    return year - 1 + (-before) / (after - before)
 
 
 class CashFlowChart(QWidget):

@@ -406,3 +406,19 @@ def test_a_tornado_without_an_npv_draws_no_bars(qtbot: QtBot) -> None:
 
     assert not tornado.grab().isNull()
     assert tornado.bar_spans() == [("Discount rate", None, 5.0)]
+
+
+def test_the_payback_ring_follows_the_engine_when_a_later_cost_pulls_the_total_back_down(
+    qtbot: QtBot,
+) -> None:
+    from kamdesk.ui.cash_flow_chart import CashFlowChart
+
+    chart = CashFlowChart()
+    qtbot.addWidget(chart)
+    # Paid back in year 1, pulled below zero by a refresh in year 3, back above in year 4.
+    chart.set_series(
+        ["Refresh", "Never"], [(-100.0, 50.0, 150.0, -50.0, 50.0), (-100.0, 50.0, -10.0)]
+    )
+    refresh, never = chart.payback_years()
+    assert refresh == pytest.approx(3.5)
+    assert never is None
