@@ -16,8 +16,16 @@ import pytest
 # Qt must not look for a display: UI tests run offscreen (set before PySide6 is imported).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from hypothesis import settings
+
 from kamdesk.i18n import set_language
 from kamdesk.store.book import Book, create_book
+
+# Property tests draw the same examples on every run, so CI never fails on a draw nobody
+# can replay; ``HYPOTHESIS_PROFILE=explore`` draws new ones (and more) to hunt for bugs.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=2_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(autouse=True)

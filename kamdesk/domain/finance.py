@@ -78,6 +78,10 @@ class NoIrrError(FinanceError):
     """No rate makes the NPV zero (the flows never change sign, or no root in range)."""
 
 
+class NoIrrInRangeError(NoIrrError):
+    """The flows change sign, yet no rate in the range searched makes the NPV zero."""
+
+
 class NoFlowsError(FinanceError):
     """No cash flows at all (an empty list, or a horizon of zero)."""
 
@@ -218,7 +222,7 @@ def _only_root(f: Callable[[Decimal], Decimal]) -> IrrResult:
     if _sign(value_low) == _sign(value_high):
         bracket = _outside_grid_bracket(f)
         if bracket is None:
-            raise NoIrrError("no rate between −100 % and 10⁹ % makes the NPV zero")
+            raise NoIrrInRangeError("no rate between −100 % and 10⁹ % makes the NPV zero")
         rate = _bisect(f, *bracket)
         return IrrResult(rate=rate, roots=(rate,))
     sign_low = _sign(value_low)
@@ -253,7 +257,7 @@ def _roots(f: Callable[[Decimal], Decimal], flows: Sequence[Decimal]) -> IrrResu
         elif i + 1 < len(values) and values[i + 1] and _sign(value) != _sign(values[i + 1]):
             roots.append(_bisect(f, rate, IRR_GRID[i + 1]))
     if not roots:
-        raise NoIrrError("no rate between −99 % and +1000 % makes the NPV zero")
+        raise NoIrrInRangeError("no rate between −99 % and +1000 % makes the NPV zero")
     # Nearest 0; of two as near, the lower (so the choice never depends on grid order).
     nearest = min(roots, key=lambda rate: (abs(rate), rate))
     return IrrResult(rate=nearest, roots=tuple(roots))

@@ -33,6 +33,8 @@ class Reason(StrEnum):
     BAD_DISCOUNT_RATE = "bad_discount_rate"
     NO_INVESTMENT = "no_investment"
     NO_IRR = "no_irr"
+    #: The flows change sign (a refresh in the last year), yet no rate zeroes the NPV.
+    NO_IRR_IN_RANGE = "no_irr_in_range"
     NEVER_PAYS_BACK = "never_pays_back"
     NO_BENEFITS = "no_benefits"
     NO_COMPARISON = "no_comparison"
@@ -44,6 +46,7 @@ REASON_TEXTS: dict[Reason, str] = {
     Reason.BAD_DISCOUNT_RATE: N_("The discount rate must be above −100 %."),
     Reason.NO_INVESTMENT: N_("No investment: add a line item with a price."),
     Reason.NO_IRR: N_("No IRR: the cash flows never change sign."),
+    Reason.NO_IRR_IN_RANGE: N_("No IRR: no rate makes the NPV zero. Trust the NPV."),
     Reason.NEVER_PAYS_BACK: N_("Does not pay back within the horizon."),
     Reason.NO_BENEFITS: N_("No benefits entered yet."),
     Reason.NO_COMPARISON: N_("No status quo or competitor cost entered."),
@@ -317,6 +320,8 @@ def _irr(case: _Case, horizon: int) -> IrrFigure | Unavailable:
         return problem
     try:
         result = finance.irr(case.net_flows(horizon))
+    except finance.NoIrrInRangeError:
+        return Unavailable(Reason.NO_IRR_IN_RANGE)
     except finance.NoIrrError:
         return Unavailable(Reason.NO_IRR)
     return IrrFigure(rate=result.rate * _HUNDRED, unique=result.unique)

@@ -97,11 +97,34 @@ def sent_message(proposal: Proposal) -> str:
 
 
 def _proposal_frozen(session: Session, record: Record) -> str | None:
-    """A sent version refuses every change: it is what the customer has."""
+    """A sent version refuses every change: it is what the customer has.
+
+    A deleted draft is not brought back while its proposal has another draft (undoing a
+    new version, then making another): a proposal is written in one draft at a time, the
+    one its next version opens.
+    """
+    from sqlmodel import select
+
     from kamdesk.models.proposal import Proposal
 
     assert isinstance(record, Proposal)
-    return sent_message(record) if record.status == ProposalStatus.SENT else None
+    if record.status == ProposalStatus.SENT:
+        return sent_message(record)
+    if record.deleted_at is None:
+        return None
+    other = session.exec(
+        select(Proposal.version).where(
+            Proposal.series_id == record.series_id,
+            Proposal.id != record.id,
+            Proposal.status == ProposalStatus.DRAFT,
+            Proposal.deleted_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if other is None:
+        return None
+    return _(
+        "Version {version} of this proposal is being written: delete it to bring this draft back."
+    ).format(version=other)
 
 
 def _under_proposal_frozen(session: Session, record: Record) -> str | None:

@@ -510,7 +510,7 @@ def _write_option(
     _header(sheet, row, (tr(N_("Figure")), tr(N_("Value")), tr(N_("Note"))))
     figure_rows = {figure.key: row + offset for offset, figure in enumerate(_FIGURES, start=1)}
     formulas = _figure_formulas(
-        writer, flows, assumptions, lines, lambda key: f"B{figure_rows[key]}"
+        writer, flows, assumptions, lines, lambda key: f"B{figure_rows[key]}", _irr_guess(figures)
     )
     notes = _figure_notes(writer, figures)
     for figure in _FIGURES:
@@ -536,14 +536,26 @@ def _write_option(
     return cells
 
 
+def _irr_guess(figures: OptionFigures | None) -> str:
+    """Where the spreadsheet's IRR search starts: the engine's rate, else Excel's own 10 %."""
+    if figures is not None and isinstance(figures.irr, IrrFigure):
+        return format(round(figures.irr.rate / 100, 6), "f")
+    return "0.1"
+
+
 def _figure_formulas(
     writer: _Writer,
     flows: _Flows,
     assumptions: _Assumptions,
     lines: _Lines,
     at: Callable[[str], str],
+    irr_guess: str,
 ) -> dict[str, str]:
-    """Each figure's formula; ``at(key)`` is the cell of another figure it reads."""
+    """Each figure's formula; ``at(key)`` is the cell of another figure it reads.
+
+    ``irr_guess`` starts the spreadsheet's IRR search at the engine's rate, so flows with
+    several rates give the one the PDF shows, not whichever Newton's method meets first.
+    """
     first, last = _col(0), _col(writer.horizon)
     years_from = _col(1)
     horizon = writer.horizon
@@ -553,6 +565,7 @@ def _figure_formulas(
     bad_rate = _literal(writer.reason(Reason.BAD_DISCOUNT_RATE))
     no_investment = _literal(writer.reason(Reason.NO_INVESTMENT))
     no_irr = _literal(writer.reason(Reason.NO_IRR))
+    no_irr_in_range = _literal(writer.reason(Reason.NO_IRR_IN_RANGE))
     never = _literal(writer.reason(Reason.NEVER_PAYS_BACK))
     no_benefits = _literal(writer.reason(Reason.NO_BENEFITS))
     no_comparison = _literal(writer.reason(Reason.NO_COMPARISON))
@@ -591,7 +604,10 @@ def _figure_formulas(
             f"IF({total_costs}<=0,{no_investment},({total_benefits}-{total_costs})/{total_costs})"
         ),
         "npv": flow_based(f"IF({rate}<=-1,{bad_rate},{npv})"),
-        "irr": flow_based(f'IF(COUNTIF({net},">0")*COUNTIF({net},"<0")=0,{no_irr},IRR({net}))'),
+        "irr": flow_based(
+            f'IF(COUNTIF({net},">0")*COUNTIF({net},"<0")=0,{no_irr},'
+            f"IF(ISERROR(IRR({net},{irr_guess})),{no_irr_in_range},IRR({net},{irr_guess})))"
+        ),
         "payback": flow_based(_payback(flows.payback, flows.cumulative, horizon, never)),
         "discounted_payback": flow_based(
             f"IF({rate}<=-1,{bad_rate},"

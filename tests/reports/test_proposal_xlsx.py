@@ -27,6 +27,7 @@ from kamdesk.domain.proposal_figures import (
     REASON_TEXTS,
     IrrFigure,
     OptionFigures,
+    Reason,
     Unavailable,
     proposal_figures,
 )
@@ -528,6 +529,29 @@ def test_a_refresh_in_a_later_year_and_a_later_yearly_line_are_paid_in_their_yea
     assert summary_value(evaluated, "Total cost of ownership", option) == pytest.approx(
         100000 + 60000 + 5 * 10000 + 3 * 5000
     )
+    assert_matches_engine(evaluated, document)
+
+
+def test_flows_that_change_sign_twice_with_no_rate_say_so_as_the_engine_does(
+    evaluate: Callable[[bytes], Evaluated],
+) -> None:
+    # −10,000, then 6,000 a year, and a 50,000 refresh in the last year: the flows change
+    # sign twice, yet no rate makes the NPV zero. Not #NUM!, but the engine's sentence.
+    option = Option(
+        "late",
+        "Late refresh",
+        lines=(
+            _line("l1", "Servers", "10", "1000"),
+            _line("l2", "Support", "1", "2000", billing=Billing.YEARLY),
+            _line("l3", "Refresh", "1", "50000", year=5),
+        ),
+        benefits=(_benefit("lb1", BenefitKind.COST_SAVED, "Saving", "8000"),),
+    )
+    document = make_document((option,))
+    figures = proposal_figures(document)[option.id]
+    assert figures.irr == Unavailable(Reason.NO_IRR_IN_RANGE)
+    evaluated = evaluate(proposal_xlsx(document))
+    assert summary_value(evaluated, "IRR", option) == REASON_TEXTS[Reason.NO_IRR_IN_RANGE]
     assert_matches_engine(evaluated, document)
 
 

@@ -260,6 +260,22 @@ def test_a_deleted_draft_gives_its_number_to_no_other_version(book: Book, priced
     assert versions(book, third)[-1].id == third
 
 
+def test_a_deleted_draft_is_not_restored_beside_another_draft(book: Book, priced: str) -> None:
+    send_proposal(book, priced, SENT_ON)
+    second = next_version(book, priced)
+    delete_record(book, PROPOSAL, second)
+    third = next_version(book, priced)
+    before = change_log_size(book)
+    [message] = refused(restore_record, book, PROPOSAL, second).values()
+    assert "Version 3" in message
+    assert change_log_size(book) == before
+    assert [(v.version, v.status) for v in versions(book, priced)] == [(1, "sent"), (3, "draft")]
+    # With the newer draft gone, the older one comes back.
+    delete_record(book, PROPOSAL, third)
+    restore_record(book, PROPOSAL, second)
+    assert next_version(book, priced) == second
+
+
 def test_versions_compare_field_by_field_with_rows_added_and_removed(
     book: Book, priced: str
 ) -> None:

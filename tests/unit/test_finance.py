@@ -230,7 +230,11 @@ def test_xirr_agrees_with_pyxirr(dated: tuple[list[Decimal], list[dt.date]]) -> 
     result = finance.xirr(flows, dates)
 
     assert result.unique
-    assert _close(result.rate, theirs, relative=1e-6, absolute=1e-7)
+    # Where the NPV is nearly flat near its root (tiny flows years apart), pyxirr stops
+    # on a rate whose NPV is further from zero than ours: the nearer to zero wins.
+    ours_npv = abs(finance.xnpv(result.rate, flows, dates))
+    their_npv = abs(finance.xnpv(Decimal(repr(theirs)), flows, dates))
+    assert _close(result.rate, theirs, relative=1e-6, absolute=1e-7) or ours_npv <= their_npv
 
 
 def test_xnpv_counts_from_the_earliest_date_whatever_the_order() -> None:
@@ -327,3 +331,14 @@ def test_tornado_puts_the_widest_swing_first_and_keeps_ties_in_order() -> None:
     ]
 
     assert [s.driver for s in finance.tornado(swings)] == ["b", "a", "c", "d"]
+
+
+def test_flows_that_change_sign_yet_have_no_rate_are_told_apart_from_one_signed_flows() -> None:
+    # −10,000, 6,000 a year, then −44,000: two sign changes, and the NPV is below zero at
+    # every rate, so no IRR exists; that is not "the flows never change sign".
+    flows = [D(-10_000), *[D(6_000)] * 4, D(-44_000)]
+    with pytest.raises(finance.NoIrrInRangeError):
+        finance.irr(flows)
+    with pytest.raises(NoIrrError) as one_signed:
+        finance.irr([D(-1), D(-2)])
+    assert not isinstance(one_signed.value, finance.NoIrrInRangeError)
