@@ -111,3 +111,23 @@ class UnknownFieldError(KamdeskError):
 
 class SecretStoreUnavailableError(KamdeskError):
     """The operating system offers no keyring, so secrets cannot be kept safely."""
+
+
+class SyncFolderError(KamdeskError):
+    """The shared sync folder cannot be used as asked; nothing was written to it."""
+
+
+class SyncFolderUnavailableError(SyncFolderError):
+    """The sync folder is missing, unmounted, or not a KAMDesk sync folder."""
+
+
+class NewerSyncFolderError(SyncFolderError):
+    """The sync folder was set up by a newer KAMDesk; this app must not read or write it."""
+
+
+class SyncEncryptionRequiredError(SyncFolderError):
+    """The folder is encrypted and this computer has no team key for it."""
+
+
+class WrongSyncPassphraseError(SyncFolderError):
+    """The team passphrase (or the key kept for it) does not open this sync folder."""

@@ -1,0 +1,71 @@
+"""Change-log entries as the sync transports carry them: opaque records, not book rows.
+
+A transport moves entries between devices without knowing what they mean; applying them
+to a book is the merge engine's job. Keeping the wire shape here, apart from the book's
+change-log table, lets the two change on their own: the transport only needs each entry's
+device and sequence number to know what it has already moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class WireEntry:
+    """One changed field of one row, as one device logged it.
+
+    ``value`` is the new value as JSON text, exactly as the change log keeps it (the
+    transport never parses it, so a value round-trips byte for byte). ``seen_hlc`` and
+    ``seen_device`` name the clock of the value the user replaced, or are None for a
+    field nobody had written before.
+    """
+
+    device_id: str
+    seq: int
+    hlc: int
+    table: str
+    row_id: str
+    column: str
+    value: str
+    seen_hlc: int | None
+    seen_device: str | None
+
+    def to_row(self) -> list[Any]:
+        """The entry as a compact JSON array, without its device (the segment names it)."""
+        return [
+            self.seq,
+            self.hlc,
+            self.table,
+            self.row_id,
+            self.column,
+            self.value,
+            self.seen_hlc,
+            self.seen_device,
+        ]
+
+    @classmethod
+    def from_row(cls, device_id: str, row: object) -> WireEntry:
+        """The entry ``to_row`` wrote; ValueError if ``row`` is not one.
+
+        Checked field by field because a segment may come from another app version, or
+        be damaged in a way its checksum cannot see (a bug in the app that wrote it).
+        """
+        if not isinstance(row, list) or len(row) != 8:
+            raise ValueError("an entry is an array of 8 fields")
+        seq, hlc, table, row_id, column, value, seen_hlc, seen_device = row
+        if not _is_int(seq) or not _is_int(hlc):
+            raise ValueError("an entry's sequence number and clock are integers")
+        if not all(isinstance(text, str) for text in (table, row_id, column, value)):
+            raise ValueError("an entry's table, row, column and value are text")
+        if seen_hlc is not None and not _is_int(seen_hlc):
+            raise ValueError("an entry's seen clock is an integer or null")
+        if seen_device is not None and not isinstance(seen_device, str):
+            raise ValueError("an entry's seen device is text or null")
+        return cls(device_id, seq, hlc, table, row_id, column, value, seen_hlc, seen_device)
+
+
+def _is_int(value: object) -> bool:
+    # bool is an int to Python, but never a sequence number or a clock.
+    return isinstance(value, int) and not isinstance(value, bool)
