@@ -73,7 +73,8 @@ class _Proposal:
     language: str
     options: Sequence[_Option]
     fields: Mapping[str, Any] = field(default_factory=dict)
-    components: Sequence[str] = ()
+    #: (pain, what answers it): a pain the account lists gets its answer; another is added.
+    pains: Sequence[tuple[str, str]] = ()
     phases: Sequence[tuple[str, int, int, str, str]] = ()
 
 
@@ -98,10 +99,11 @@ _MES = _Proposal(
         "某汽车零部件集团 12 家工厂统一 MES。",
         "next_steps": "12 月中旬安排厂长参观苏州工厂；1 月初确认范围并启动需求调研。",
     },
-    components=(
-        "统一 MES 平台与集团数据口径",
-        "质量追溯模块：一键追溯批次、设备与人员",
-        "集团管控报表：按集团口径自动上报",
+    pains=(
+        ("质量问题追溯要花好几天", "质量追溯模块：一键追溯批次、设备与人员，从三天到两小时"),
+        ("库存周转慢，呆滞料多", "统一 MES 平台：在制品与物料实时可见"),
+        ("人工排产，插单频繁导致交期延误", "排产看板；旗舰版的预测性维护减少非计划停机"),
+        ("集团要求按统一口径上报质量数据", "集团数据平台接口：按集团口径自动上报"),
     ),
     phases=(
         ("需求调研与方案确认", 0, 4, "业务蓝图、接口清单", "陈浩"),
@@ -133,9 +135,7 @@ _MES = _Proposal(
             ),
             benefits=(
                 _Benefit("cost_saved", "纸质工单与录入人工", 180_000, "4 条产线各省 1.5 名文员"),
-                _Benefit(
-                    "cost_saved", "报废率下降", 340_000, "报废率从 2.1% 降到 1.4%（苏州）"
-                ),
+                _Benefit("cost_saved", "报废率下降", 340_000, "报废率从 2.1% 降到 1.4%（苏州）"),
                 _Benefit(
                     "hours_saved",
                     "质量追溯工时",
@@ -165,9 +165,7 @@ _MES = _Proposal(
             ),
             benefits=(
                 _Benefit("cost_saved", "纸质工单与录入人工", 180_000, "4 条产线各省 1.5 名文员"),
-                _Benefit(
-                    "cost_saved", "报废率下降", 340_000, "报废率从 2.1% 降到 1.4%（苏州）"
-                ),
+                _Benefit("cost_saved", "报废率下降", 340_000, "报废率从 2.1% 降到 1.4%（苏州）"),
                 _Benefit(
                     "hours_saved",
                     "质量追溯工时",
@@ -204,7 +202,11 @@ _RENEWAL = _Proposal(
     title="集团统一运维平台框架协议（三年）",
     language="zh_CN",
     fields=_RENEWAL_FIELDS,
-    components=("统一运维平台续用，免迁移",),
+    pains=(
+        ("设备巡检依赖人工，安全风险高", "统一运维平台的移动巡检与隐患闭环"),
+        ("新能源并网带来调度压力", "三年框架内开放运维平台与调度系统的数据接口"),
+        ("能耗数据采集不全", "分公司接入后统一采集能耗数据"),
+    ),
     options=(
         _Option(
             name="一年一签",
@@ -214,9 +216,7 @@ _RENEWAL = _Proposal(
                 _Line("运维平台年度服务", 1, 3_000_000, "yearly", item_kind="service"),
             ),
             benefits=(
-                _Benefit(
-                    "cost_saved", "免去自研团队", 3_200_000, "自研需 8–10 人，年约 320 万"
-                ),
+                _Benefit("cost_saved", "免去自研团队", 3_200_000, "自研需 8–10 人，年约 320 万"),
             ),
         ),
         _Option(
@@ -227,9 +227,7 @@ _RENEWAL = _Proposal(
                 _Line("运维平台年度服务", 1, 2_800_000, "yearly", discount=3, item_kind="service"),
             ),
             benefits=(
-                _Benefit(
-                    "cost_saved", "免去自研团队", 3_200_000, "自研需 8–10 人，年约 320 万"
-                ),
+                _Benefit("cost_saved", "免去自研团队", 3_200_000, "自研需 8–10 人，年约 320 万"),
                 _Benefit("risk_avoided", "停运风险", 400_000, "自研首年停运风险按 10% × 400 万"),
             ),
         ),
@@ -258,9 +256,10 @@ _TRACKING = _Proposal(
         "reference_cases": "Rotterdam hub (Northwind's own): 18 % fewer status calls.",
         "next_steps": "Pilot scope workshop with the regional COOs in January.",
     },
-    components=(
-        "One shipment record across regions",
-        "Real-time customer portal",
+    pains=(
+        ("Warehouses overflow in peak season", "Predictive ETAs let warehouses plan peak slots"),
+        ("Shipments re-keyed between four regional systems", "One shipment record"),
+        ("Customers see yesterday's status", "Real-time customer portal"),
     ),
     phases=(
         ("Design and pilot region", 0, 10, "Blueprint, pilot go-live", "Solution manager"),
@@ -351,6 +350,10 @@ _MONITORING = _Proposal(
     deal="Solar park monitoring rollout",
     title="Monitoring for the Brandenburg parks",
     language="en",
+    pains=(
+        ("Renewables strain grid dispatch", "Park output forecasts from live monitoring"),
+        ("Manual inspections carry safety risk", "Inspect only where an alarm says so"),
+    ),
     fields={
         "horizon_years": 3,
         "discount_rate": 600,
@@ -403,6 +406,11 @@ _NETWORK = _Proposal(
     deal="Managed network services",
     title="Managed network services, with the year-4 hardware refresh",
     language="en",
+    pains=(
+        ("Pressure to earn back 5G investment", "A managed service frees capital for 5G"),
+        ("Rising churn", "Fewer outages through proactive monitoring"),
+        ("High network operations cost", "Operations run from our network centre"),
+    ),
     fields={
         "horizon_years": 4,
         "discount_rate": 900,
@@ -539,7 +547,7 @@ def _write(book: Book, seed: _Proposal, today: dt.date) -> str | None:
             create_record(book, line_kind, option_id, _line_values(line))
         for benefit in option.benefits:
             create_record(book, benefit_kind, option_id, _benefit_values(benefit))
-    _map_pains(book, proposal_id, seed.components)
+    _map_pains(book, proposal_id, seed.pains)
     for name, start_week, weeks, deliverables, owner in seed.phases:
         create_record(
             book,
@@ -556,18 +564,24 @@ def _write(book: Book, seed: _Proposal, today: dt.date) -> str | None:
     return proposal_id
 
 
-def _map_pains(book: Book, proposal_id: str, components: Sequence[str]) -> None:
-    """Answer the account's pains (copied in by ``new_proposal``) in order."""
+def _map_pains(book: Book, proposal_id: str, pains: Sequence[tuple[str, str]]) -> None:
+    """Answer the account's pains (copied in by ``new_proposal``); add the others named."""
     from kamdesk.models.proposal import ProposalPain
 
     with book.read() as session:
-        pains = session.exec(
-            select(ProposalPain.id)
-            .where(ProposalPain.proposal_id == proposal_id)
-            .order_by(ProposalPain.position)  # type: ignore[arg-type]
-        ).all()
-    for pain_id, component in zip(pains, components, strict=False):
-        update_record(book, kind("proposal_pain"), pain_id, {"component": component})
+        copied = {
+            row.pain: row.id
+            for row in session.exec(
+                select(ProposalPain).where(ProposalPain.proposal_id == proposal_id)
+            )
+        }
+    for pain, component in pains:
+        if pain in copied:
+            update_record(book, kind("proposal_pain"), copied[pain], {"component": component})
+        else:
+            create_record(
+                book, kind("proposal_pain"), proposal_id, {"pain": pain, "component": component}
+            )
 
 
 def _next_monday(today: dt.date) -> dt.date:

@@ -110,3 +110,13 @@ def test_one_proposal_has_flows_that_change_sign_twice_and_an_irr_that_is_not_un
     assert isinstance(irr, IrrFigure) and not irr.unique
     # The IRR looks good, the NPV at the customer's rate is negative: trust the NPV.
     assert isinstance(npv, Decimal) and npv < 0 < irr.rate
+
+
+def test_every_pain_of_a_demo_proposal_is_answered_and_the_accounts_own_pains_come_first(
+    proposals: list[tuple[ProposalSummary, ProposalDocument, dict[str, OptionFigures]]],
+) -> None:
+    for _, document, _ in proposals:
+        assert document.pains, document.title
+        assert all(p.pain and p.component for p in document.pains), document.title
+    mes = next(d for _, d, _ in proposals if d.customer == "华东制造集团宁波分公司")
+    assert mes.pains[0].pain == "质量问题追溯要花好几天"
