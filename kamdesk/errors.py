@@ -122,7 +122,11 @@ class SyncFolderUnavailableError(SyncFolderError):
 
 
 class NewerSyncFolderError(SyncFolderError):
-    """The sync folder was set up by a newer KAMDesk; this app must not read or write it."""
+    """A newer KAMDesk set up the sync folder: this app must not write it.
+
+    Nor read it, when the folder's format is newer than this app knows; when only the
+    oldest version allowed to write is newer, reading goes on.
+    """
 
 
 class SyncEncryptionRequiredError(SyncFolderError):

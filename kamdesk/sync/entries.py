@@ -52,20 +52,19 @@ class WireEntry:
         Checked field by field because a segment may come from another app version, or
         be damaged in a way its checksum cannot see (a bug in the app that wrote it).
         """
-        if not isinstance(row, list) or len(row) != 8:
+        if type(row) is not list or len(row) != 8:
             raise ValueError("an entry is an array of 8 fields")
         seq, hlc, table, row_id, column, value, seen_hlc, seen_device = row
-        if not _is_int(seq) or not _is_int(hlc):
+        # Exact type checks (JSON gives exactly int and str; bool is not a seq number):
+        # this runs once per entry read, so it is kept to plain comparisons.
+        if type(seq) is not int or type(hlc) is not int:
             raise ValueError("an entry's sequence number and clock are integers")
-        if not all(isinstance(text, str) for text in (table, row_id, column, value)):
-            raise ValueError("an entry's table, row, column and value are text")
-        if seen_hlc is not None and not _is_int(seen_hlc):
+        if type(table) is not str or type(row_id) is not str:
+            raise ValueError("an entry's table and row are text")
+        if type(column) is not str or type(value) is not str:
+            raise ValueError("an entry's column and value are text")
+        if seen_hlc is not None and type(seen_hlc) is not int:
             raise ValueError("an entry's seen clock is an integer or null")
-        if seen_device is not None and not isinstance(seen_device, str):
+        if seen_device is not None and type(seen_device) is not str:
             raise ValueError("an entry's seen device is text or null")
         return cls(device_id, seq, hlc, table, row_id, column, value, seen_hlc, seen_device)
-
-
-def _is_int(value: object) -> bool:
-    # bool is an int to Python, but never a sequence number or a clock.
-    return isinstance(value, int) and not isinstance(value, bool)

@@ -425,8 +425,12 @@ class FolderSync:
         try:
             folder = read_format(self.root)
         except SyncFolderUnavailableError as exc:
-            missing = not self.root.is_dir()
-            kind = ProblemKind.FOLDER_MISSING if missing else ProblemKind.NOT_A_SYNC_FOLDER
+            if not self.root.is_dir():
+                kind = ProblemKind.FOLDER_MISSING
+            elif not (self.root / FORMAT_FILE).exists():
+                kind = ProblemKind.NOT_A_SYNC_FOLDER
+            else:
+                kind = ProblemKind.UNREADABLE
             return ReadResult([], marks, [SyncProblem(kind, exc.message, retry_later=True)])
         key = self._folder_key(folder)
         entries: list[WireEntry] = []

@@ -113,3 +113,19 @@ def test_a_segment_refuses_entries_of_another_device_or_out_of_order() -> None:
         encode_segment(ALICE, 1, 2, [entry(ALICE, 2), entry(ALICE, 1)])
     with pytest.raises(ValueError):
         encode_segment(ALICE, 2, 3, [entry(ALICE, 1)])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        [True, 1, "account", "a", "name", '"x"', None, None],
+        [1, 1.5, "account", "a", "name", '"x"', None, None],
+        [1, 1, "account", "a", "name", {"not": "text"}, None, None],
+        [1, 1, "account", "a", "name", '"x"', "7", None],
+        [1, 1, "account", "a", "name", '"x"', None],
+        {"seq": 1},
+    ],
+)
+def test_an_entry_that_is_not_well_formed_is_refused(row: object) -> None:
+    with pytest.raises(ValueError):
+        WireEntry.from_row(ALICE, row)
