@@ -13,11 +13,16 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamdesk import __version__
 from kamdesk.errors import KamdeskError
+
+if TYPE_CHECKING:
+    from kamdesk.reports.data import Branding
+    from kamdesk.store.book import Book
 
 #: When the process started, as early as we can tell (for --exit-after-startup).
 STARTED_AT = time.perf_counter()
@@ -161,9 +166,10 @@ def _run_deals(args: argparse.Namespace) -> int:
                 else str(minor_to_major(deal.amount_minor, deal.currency))
             )
             close = deal.expected_close.isoformat() if deal.expected_close else ""
-            fields = (deal.id, deal.account_name, deal.name, labels.get(deal.stage, deal.stage),
-                      amount, deal.currency, close)  # fmt: skip
-            print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+            stage = labels.get(deal.stage, deal.stage)
+            _print_rows(
+                [(deal.id, deal.account_name, deal.name, stage, amount, deal.currency, close)]
+            )
     return EXIT_OK
 
 
@@ -209,26 +215,43 @@ def _run_visits(args: argparse.Namespace) -> int:
             starts = in_zone(visit.starts_at, visit.time_zone)
             if starts.date() < first or (last is not None and starts.date() > last):
                 continue
-            fields = (visit.id, starts.isoformat(), visit.account_name, visit.title)
-            print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+            _print_rows([(visit.id, starts.isoformat(), visit.account_name, visit.title)])
     return EXIT_OK
 
 
-def _run_visit_briefing(args: argparse.Namespace) -> int:
-    """``kamdesk report visit-briefing``: one visit's one-page briefing PDF."""
+def _print_rows(rows: Iterable[Sequence[str]]) -> None:
+    """One tab-separated line a row; a tab or line break inside a field becomes a space."""
+    for fields in rows:
+        print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+
+
+def _write_file(args: argparse.Namespace, make: Callable[[Book], bytes]) -> int:
+    """Write what ``make`` reads from ``--book`` to ``-o``, whole or not at all."""
     from kamdesk.i18n import _
-    from kamdesk.ops.briefing import visit_briefing_pdf
-    from kamdesk.ops.reports import branding_from, save_pdf
-    from kamdesk.settings import Settings
+    from kamdesk.ops.reports import save_pdf
     from kamdesk.store.book import Book
 
     output: Path = args.output
     if not output.parent.expanduser().is_dir():
         return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
     with Book.open(args.book) as book:
-        save_pdf(visit_briefing_pdf(book, args.visit, branding_from(Settings())), output)
+        save_pdf(make(book), output)
     print(_("Wrote {path}").format(path=output))
     return EXIT_OK
+
+
+def _branding() -> Branding:
+    from kamdesk.ops.reports import branding_from
+    from kamdesk.settings import Settings
+
+    return branding_from(Settings())
+
+
+def _run_visit_briefing(args: argparse.Namespace) -> int:
+    """``kamdesk report visit-briefing``: one visit's one-page briefing PDF."""
+    from kamdesk.ops.briefing import visit_briefing_pdf
+
+    return _write_file(args, lambda book: visit_briefing_pdf(book, args.visit, _branding()))
 
 
 def _run_proposals(args: argparse.Namespace) -> int:
@@ -237,42 +260,24 @@ def _run_proposals(args: argparse.Namespace) -> int:
     from kamdesk.store.book import Book
 
     with Book.open(args.book) as book:
-        for line in proposals_of_book(book):
-            fields = (line.id, line.account, line.title, str(line.version), line.status)
-            print("\t".join(f.replace("\t", " ").replace("\n", " ") for f in fields))
+        _print_rows(
+            (p.id, p.account, p.title, str(p.version), p.status) for p in proposals_of_book(book)
+        )
     return EXIT_OK
 
 
 def _run_proposal_report(args: argparse.Namespace) -> int:
-    """``kamdesk report proposal``: one proposal version's PDF."""
-    from kamdesk.i18n import _
-    from kamdesk.ops.proposal_outputs import proposal_pdf_of, save_file
-    from kamdesk.ops.reports import branding_from
-    from kamdesk.settings import Settings
-    from kamdesk.store.book import Book
+    """``kamdesk report proposal``: one proposal version's PDF, in its own language."""
+    from kamdesk.ops.proposal_outputs import proposal_pdf_of
 
-    output: Path = args.output
-    if not output.parent.expanduser().is_dir():
-        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
-    with Book.open(args.book) as book:
-        save_file(proposal_pdf_of(book, args.proposal, branding_from(Settings())), output)
-    print(_("Wrote {path}").format(path=output))
-    return EXIT_OK
+    return _write_file(args, lambda book: proposal_pdf_of(book, args.proposal, _branding()))
 
 
 def _run_xlsx_export(args: argparse.Namespace) -> int:
     """``kamdesk export xlsx``: one proposal version's options and cash flows."""
-    from kamdesk.i18n import _
-    from kamdesk.ops.proposal_outputs import proposal_xlsx_of, save_file
-    from kamdesk.store.book import Book
+    from kamdesk.ops.proposal_outputs import proposal_xlsx_of
 
-    output: Path = args.output
-    if not output.parent.expanduser().is_dir():
-        return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
-    with Book.open(args.book) as book:
-        save_file(proposal_xlsx_of(book, args.proposal), output)
-    print(_("Wrote {path}").format(path=output))
-    return EXIT_OK
+    return _write_file(args, lambda book: proposal_xlsx_of(book, args.proposal))
 
 
 def _run_export(args: argparse.Namespace) -> int:
