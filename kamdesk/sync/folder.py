@@ -528,11 +528,6 @@ class FolderSync:
         )
 
 
-def problems_for(problems: list[SyncProblem], device_id: str) -> list[SyncProblem]:
-    """The problems one device's files caused."""
-    return [p for p in problems if p.device_id == device_id]
-
-
 def _segment_problem(exc: SegmentError, device_id: str, name: str) -> SyncProblem:
     kind = {
         SegmentIncompleteError: ProblemKind.INCOMPLETE,

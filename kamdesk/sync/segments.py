@@ -248,7 +248,7 @@ def _entries(header: SegmentHeader, body: bytes) -> list[WireEntry]:
     try:
         inflater = zlib.decompressobj()
         text = inflater.decompress(body, _MAX_BODY_BYTES)
-        if inflater.unconsumed_tail:
+        if inflater.unconsumed_tail or not inflater.eof:
             raise SegmentDamagedError(damaged)
         rows = json.loads(text)
         if not isinstance(rows, list):

@@ -368,3 +368,19 @@ def test_an_unreadable_device_folder_is_reported_and_the_rest_is_read(plain_fold
     ]
     assert all(p.retry_later for p in problems)
     assert bob.read_new(marks).entries == entries(ALICE, 1, 3) + entries(CAROL, 3, 4)
+
+
+def test_a_half_written_file_left_by_a_crash_is_never_read_and_is_cleared(
+    plain_folder: Path,
+) -> None:
+    alice, bob = device(plain_folder, ALICE), device(plain_folder, BOB)
+    alice.publish(entries(ALICE, 1, 3))
+    whole = encode_segment(ALICE, 4, 6, entries(ALICE, 4, 6))
+    leftover = alice.device_dir / ".seg-4-6.kseg.deadbeef.tmp"
+    leftover.write_bytes(whole[:40])  # the app died while writing it
+    assert bob.read_new({ALICE: 3}) == ([], {ALICE: 3}, [])
+
+    assert alice.publish(entries(ALICE, 1, 6)) == ["seg-4-6.kseg"]
+    assert not leftover.exists()
+    assert not [n for n in os.listdir(alice.device_dir) if n.endswith(".tmp")]
+    assert bob.read_new({ALICE: 3}).entries == entries(ALICE, 4, 6)
