@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -163,21 +163,17 @@ class BookMeta(SQLModel, table=True):
     value: str
 
 
-class ChangeLogEntry(SQLModel, table=True):
-    """One changed field, the unit sync moves between devices.
+class ChangeLogEntry(SQLModel):
+    """One changed field, the unit sync moves between devices: a row of the ``change_log`` view.
 
     ``hlc`` is a hybrid logical clock (physical ms << 16 | counter); with ``device_id`` it
     orders every write of every device. ``seen_hlc``/``seen_device`` name the write whose
     value the user replaced, so a merge can tell an overwrite from a concurrent edit.
+    The book stores entries compactly (:class:`SyncEntry`); ``change_log`` is a read-only
+    view spelling them out, and ``id`` there is the entry's clock (the book's order).
     """
 
-    __tablename__ = "change_log"
-    __table_args__ = (
-        UniqueConstraint("device_id", "device_seq"),
-        Index("ix_change_log_field", "table_name", "row_id", "column_name", "hlc"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
+    id: int
     device_id: str
     device_seq: int
     hlc: int
@@ -188,6 +184,94 @@ class ChangeLogEntry(SQLModel, table=True):
     value: str
     seen_hlc: int | None = None
     seen_device: str | None = None
+
+
+class SyncDevice(SQLModel, table=True):
+    """A device the book has entries or clocks of, numbered so each entry names it in a byte.
+
+    ``last_seq`` is the highest sequence number of that device the book has written or
+    applied: kept when its entries are compacted away, so numbers are never handed out
+    twice and a merge knows which entries it has already taken.
+    """
+
+    __tablename__ = "sync_device"
+
+    idx: int | None = Field(default=None, primary_key=True)
+    device_id: str = Field(unique=True)
+    last_seq: int = 0
+
+
+class SyncColumn(SQLModel, table=True):
+    """A (table, column) the log names, numbered; a merge group counts as one column."""
+
+    __tablename__ = "sync_column"
+    __table_args__ = (UniqueConstraint("table_name", "column_name"),)
+
+    idx: int | None = Field(default=None, primary_key=True)
+    table_name: str
+    column_name: str
+
+
+def _row_id_key() -> Column[bytes]:
+    # A record id: the 16 bytes of a UUID, or the id's text when it is not a UUID in its
+    # canonical spelling (ids of books made before every id was one).
+    return Column("row_id", LargeBinary, primary_key=True)
+
+
+class SyncEntry(SQLModel, table=True):
+    """One change-log entry, stored compactly: device and column by number, row id in bytes.
+
+    Keyed by (device, sequence), the key sync uploads and downloads by; without a rowid,
+    the key is the table. ``seen_*`` name the clock of the value the edit replaced.
+    """
+
+    __tablename__ = "sync_entry"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    device_idx: int = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    hlc: int
+    column_idx: int
+    row_id: bytes = Field(sa_column=Column("row_id", LargeBinary, nullable=False))
+    #: The new value as JSON text.
+    value: str
+    seen_hlc: int | None = None
+    seen_device_idx: int | None = None
+
+
+class FieldClock(SQLModel, table=True):
+    """The clock of every logged field's current value, whoever wrote it (here or elsewhere).
+
+    A local edit names it as what it replaced; a merge compares an incoming entry with
+    it. ``writes`` counts the entries this field has had (local and applied), a tally
+    that survives compaction (a calendar entry's SEQUENCE is counted from it).
+    """
+
+    __tablename__ = "field_clock"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    column_idx: int = Field(primary_key=True)
+    row_id: bytes = Field(sa_column=_row_id_key())
+    hlc: int
+    device_idx: int
+    writes: int = 1
+
+
+class RowClock(SQLModel, table=True):
+    """The clock of a row's last delete or restore, and whether it is deleted now.
+
+    Keyed by the column number of the table's ``deleted_at``: what a merge compares an
+    edit with, so an edit concurrent with a delete can keep the row.
+    """
+
+    __tablename__ = "row_clock"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    column_idx: int = Field(primary_key=True)
+    row_id: bytes = Field(sa_column=_row_id_key())
+    hlc: int
+    device_idx: int
+    deleted: bool
 
 
 #: Tables whose edits go into the change log, by table name.

@@ -10,6 +10,13 @@ Because the entries go through the same connection inside the same transaction, 
 rolled-back edit leaves no entry, and a committed one always has its entries. It also
 keeps the search index in step.
 
+The log is stored compactly (``sync_entry``: device and (table, column) by number, a
+UUID row id in 16 bytes, keyed by device and sequence); the ``change_log`` view spells
+it out for reading. Beside it the recorder keeps, in the same transaction, the clock of
+every field's current value (``field_clock``), which the next edit names as the value it
+replaced, and a row clock for each delete and restore (``row_clock``): what a merge
+compares incoming entries with (see ``kamdesk.store.sync_log``).
+
 The log only sees what goes through the unit of work, so every other way of writing a
 synced table is refused with ``UnloggedWriteError`` (and the transaction rolls back):
 hard deletes (deletes are tombstones, which sync carries), bulk ORM statements, and raw
@@ -23,6 +30,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -258,6 +266,124 @@ def guard_engine(engine: Engine) -> None:
     event.listen(engine, "rollback", forget_flush)
 
 
+def pack_row_id(row_id: str) -> bytes | str:
+    """A record id as the log keeps it: a UUID's 16 bytes, any other id as its text.
+
+    Only the canonical spelling (``str(uuid.UUID(...))``) is packed, so unpacking gives
+    back exactly the id the row has.
+    """
+    try:
+        packed = uuid.UUID(row_id)
+    except ValueError:
+        return row_id
+    return packed.bytes if str(packed) == row_id else row_id
+
+
+def unpack_row_id(stored: bytes | str) -> str:
+    """The record id of a packed one (see :func:`pack_row_id`)."""
+    return str(uuid.UUID(bytes=stored)) if isinstance(stored, bytes) else stored
+
+
+#: The SQL spelling of :func:`unpack_row_id` for a packed ``row_id`` column.
+UNPACK_ROW_ID_SQL = (
+    "CASE WHEN typeof({c}) = 'blob' THEN lower(substr(hex({c}), 1, 8) || '-' || "
+    "substr(hex({c}), 9, 4) || '-' || substr(hex({c}), 13, 4) || '-' || "
+    "substr(hex({c}), 17, 4) || '-' || substr(hex({c}), 21)) ELSE {c} END"
+)
+
+
+@dataclass
+class Numbers:
+    """The numbers the book gives device ids and (table, column) names, looked up once.
+
+    A number is remembered only once the transaction that made it has committed: one
+    made in a transaction that rolled back may be given to another name later.
+    """
+
+    devices: dict[str, int] = field(default_factory=dict)
+    columns: dict[tuple[str, str], int] = field(default_factory=dict)
+    _new_devices: dict[str, int] = field(default_factory=dict)
+    _new_columns: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def device(self, db: sqlite3.Cursor, device_id: str) -> int:
+        """The number of ``device_id``, given one now if it has none."""
+        known = self.devices.get(device_id) or self._new_devices.get(device_id)
+        if known is None:
+            known = device_number(db, device_id)
+            self._new_devices[device_id] = known
+        return known
+
+    def column(self, db: sqlite3.Cursor, table: str, column: str) -> int:
+        """The number of ``table.column`` (or of a merge group), given one now if it has none."""
+        key = (table, column)
+        known = self.columns.get(key) or self._new_columns.get(key)
+        if known is None:
+            known = column_number(db, table, column)
+            self._new_columns[key] = known
+        return known
+
+    def committed(self) -> None:
+        """The transaction committed: what it numbered is numbered for good."""
+        self.devices.update(self._new_devices)
+        self.columns.update(self._new_columns)
+        self.rolled_back()
+
+    def rolled_back(self) -> None:
+        """The transaction rolled back: forget what it numbered."""
+        self._new_devices.clear()
+        self._new_columns.clear()
+
+
+def device_number(db: sqlite3.Cursor, device_id: str) -> int:
+    """The number of ``device_id`` in ``sync_device``, added if it is not there."""
+    db.execute(
+        "INSERT OR IGNORE INTO sync_device (device_id, last_seq) VALUES (?, 0)", (device_id,)
+    )
+    row = db.execute("SELECT idx FROM sync_device WHERE device_id = ?", (device_id,)).fetchone()
+    return int(row[0])
+
+
+def column_number(db: sqlite3.Cursor, table: str, column: str) -> int:
+    """The number of ``table.column`` in ``sync_column``, added if it is not there."""
+    db.execute(
+        "INSERT OR IGNORE INTO sync_column (table_name, column_name) VALUES (?, ?)",
+        (table, column),
+    )
+    row = db.execute(
+        "SELECT idx FROM sync_column WHERE table_name = ? AND column_name = ?", (table, column)
+    ).fetchone()
+    return int(row[0])
+
+
+def is_delete_or_restore(change: FieldChange) -> bool:
+    """Whether the change deletes a row (or makes it deleted) or restores it.
+
+    ``deleted_at`` going from None to a time, or back; a tombstone moved from one time to
+    another is neither.
+    """
+    if change.column != "deleted_at":
+        return False
+    return change.is_insert or (change.previous is None) != (change.value is None)
+
+
+#: Sets a field's clock to a newer write, counting the write.
+UPSERT_FIELD_CLOCK = (
+    "INSERT INTO field_clock (column_idx, row_id, hlc, device_idx, writes) "
+    "VALUES (?, ?, ?, ?, 1) ON CONFLICT (column_idx, row_id) DO UPDATE SET "
+    "hlc = excluded.hlc, device_idx = excluded.device_idx, writes = writes + 1"
+)
+#: Sets a row's delete / restore clock.
+UPSERT_ROW_CLOCK = (
+    "INSERT INTO row_clock (column_idx, row_id, hlc, device_idx, deleted) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (column_idx, row_id) DO UPDATE SET "
+    "hlc = excluded.hlc, device_idx = excluded.device_idx, deleted = excluded.deleted"
+)
+INSERT_ENTRY = (
+    "INSERT INTO sync_entry (device_idx, seq, hlc, column_idx, row_id, value, seen_hlc, "
+    "seen_device_idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 @dataclass
 class ChangeRecorder:
     """Writes change-log entries and search-index updates for one book's units of work."""
@@ -265,8 +391,13 @@ class ChangeRecorder:
     device_id: str
     clock: HybridLogicalClock
     #: False while applying entries that came from another device: they are already
-    #: in that device's log and must not come back as local changes.
+    #: in that device's log and must not come back as local changes. The merge then
+    #: sets the fields' clocks to the applied entries' with
+    #: :func:`kamdesk.store.sync_log.record_applied`, in the same unit of work: the
+    #: recorder cannot know them, and without them a later local edit would name an
+    #: older value as the one it replaced.
     log_changes: bool = True
+    numbers: Numbers = field(default_factory=Numbers)
     _pending: list[FieldChange] = field(default_factory=list)
 
     def attach(self, session: Session) -> None:
@@ -274,6 +405,9 @@ class ChangeRecorder:
         event.listen(session, "before_flush", self._before_flush)
         event.listen(session, "after_flush", self._after_flush)
         event.listen(session, "do_orm_execute", _refuse_bulk_statements)
+        event.listen(session, "after_commit", lambda _s: self.numbers.committed())
+        # Any rollback, a savepoint's too: what it numbered may be gone.
+        event.listen(session, "after_soft_rollback", lambda _s, _t: self.numbers.rolled_back())
 
     def _before_flush(self, session: Session, _ctx: UOWTransaction, _instances: object) -> None:
         for obj in session.deleted:
@@ -294,7 +428,7 @@ class ChangeRecorder:
         changes, self._pending = self._pending, []
         if not changes:
             return
-        db = _dbapi(session)
+        db = dbapi_cursor(session)
         if self.log_changes:
             self._append_entries(db, changes)
         self._update_search(db, changes)
@@ -303,44 +437,48 @@ class ChangeRecorder:
         # Read the sequence and the clock inside the transaction, which holds the write
         # lock: a rolled-back edit leaves no gap, and another program writing this book
         # (same device id) has saved its clock, which ours must then pass.
+        device = self.numbers.device(db, self.device_id)
         row = db.execute(
-            "SELECT (SELECT COALESCE(MAX(device_seq), 0) FROM change_log WHERE device_id = ?), "
-            "(SELECT value FROM book_meta WHERE key = 'hlc')",
-            (self.device_id,),
+            "SELECT last_seq, (SELECT value FROM book_meta WHERE key = 'hlc') "
+            "FROM sync_device WHERE idx = ?",
+            (device,),
         ).fetchone()
         seq = int(row[0])
         self.clock.catch_up(int(row[1] or 0))
         entries = []
+        clocks = []
+        row_clocks = []
         for change in changes:
             seq += 1
-            seen_hlc: int | None = None
-            seen_device: str | None = None
+            column = self.numbers.column(db, change.table, change.column)
+            row_id = pack_row_id(change.row_id)
+            seen: tuple[int, int] | None = None
             if not change.is_insert:
+                # What the user replaced: the field's current clock, local or applied.
                 seen = db.execute(
-                    "SELECT hlc, device_id FROM change_log WHERE table_name = ? AND row_id = ? "
-                    "AND column_name = ? ORDER BY hlc DESC, device_id DESC LIMIT 1",
-                    (change.table, change.row_id, change.column),
+                    "SELECT hlc, device_idx FROM field_clock WHERE column_idx = ? AND row_id = ?",
+                    (column, row_id),
                 ).fetchone()
-                if seen is not None:
-                    seen_hlc, seen_device = seen
+            hlc = self.clock.now()
             entries.append(
                 (
-                    self.device_id,
+                    device,
                     seq,
-                    self.clock.now(),
-                    change.table,
-                    change.row_id,
-                    change.column,
+                    hlc,
+                    column,
+                    row_id,
                     encode_value(change.value),
-                    seen_hlc,
-                    seen_device,
+                    *(seen or (None, None)),
                 )
             )
-        db.executemany(
-            "INSERT INTO change_log (device_id, device_seq, hlc, table_name, row_id, "
-            "column_name, value, seen_hlc, seen_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            entries,
-        )
+            clocks.append((column, row_id, hlc, device))
+            if is_delete_or_restore(change):
+                row_clocks.append((column, row_id, hlc, device, change.value is not None))
+        db.executemany(INSERT_ENTRY, entries)
+        db.executemany(UPSERT_FIELD_CLOCK, clocks)
+        if row_clocks:
+            db.executemany(UPSERT_ROW_CLOCK, row_clocks)
+        db.execute("UPDATE sync_device SET last_seq = ? WHERE idx = ?", (seq, device))
         db.execute(
             "INSERT INTO book_meta (key, value) VALUES ('hlc', ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -385,7 +523,7 @@ def _refuse_bulk_statements(state: ORMExecuteState) -> None:
         raise _refusal(name)
 
 
-def _dbapi(session: Session) -> sqlite3.Cursor:
+def dbapi_cursor(session: Session) -> sqlite3.Cursor:
     """A cursor on the session's own connection, inside its open transaction."""
     raw = session.connection().connection.dbapi_connection
     assert raw is not None

@@ -179,33 +179,38 @@ def team(db: sqlite3.Connection, visit_ids: Sequence[str]) -> dict[str, list[Par
 
 
 def revision(db: sqlite3.Connection, visit_id: str) -> int:
-    """How many changes the change log holds of what the visit's calendar entry shows.
+    """How many changes the change log has had to what the visit's calendar entry shows.
 
     The count of logged entries for the visit's :data:`CALENDAR_COLUMNS` and for its
     attendee rows (both sides): every save that changes one of them adds at least one
     entry, so the count rises with each change and stays put for an export with none
     between. The entries are the ones sync carries, so two devices that have synced give
-    the same number (``updated_at`` would not: each device stamps its own). The log is
-    never compacted today; compacting it must keep these counts from falling (or this
-    must count from a kept tally), or a calendar would take a later export as older.
+    the same number (``updated_at`` would not: each device stamps its own). Counted from
+    each field's tally of writes (``field_clock.writes``), which compacting the log
+    leaves as it was, so a calendar never takes a later export as older.
     """
-    marks = ", ".join("?" * len(CALENDAR_COLUMNS))
-    (own,) = db.execute(
-        "SELECT COUNT(*) FROM change_log WHERE table_name = 'visit' AND row_id = ? "
-        f"AND column_name IN ({marks})",
-        (visit_id, *CALENDAR_COLUMNS),
-    ).fetchone()
-    # CROSS JOIN keeps SQLite to this order: the visit's few link rows (by index), then
-    # each one's entries; the other way round reads every link entry in the book.
-    (links,) = db.execute(
-        "SELECT "
-        "(SELECT COUNT(*) FROM visit_attendee l CROSS JOIN change_log c "
-        "ON c.table_name = 'visit_attendee' AND c.row_id = l.id WHERE l.visit_id = ?) + "
-        "(SELECT COUNT(*) FROM visit_team_member l CROSS JOIN change_log c "
-        "ON c.table_name = 'visit_team_member' AND c.row_id = l.id WHERE l.visit_id = ?)",
-        (visit_id, visit_id),
-    ).fetchone()
-    return int(own) + int(links)
+    from kamdesk.store.changelog import pack_row_id
+
+    def writes(table: str, columns: Sequence[str] | None, row_ids: Sequence[str]) -> int:
+        if not row_ids:
+            return 0
+        named = ""
+        if columns is not None:
+            named = f" AND c.column_name IN ({', '.join('?' * len(columns))})"
+        # By field key: each row's few columns, never a scan of the book's clocks.
+        (count,) = db.execute(
+            "SELECT COALESCE(SUM(f.writes), 0) FROM sync_column c CROSS JOIN field_clock f "
+            f"ON f.column_idx = c.idx WHERE c.table_name = ?{named} "
+            f"AND f.row_id IN ({', '.join('?' * len(row_ids))})",
+            (table, *(columns or ()), *(pack_row_id(r) for r in row_ids)),
+        ).fetchone()
+        return int(count)
+
+    links = 0
+    for table in ("visit_attendee", "visit_team_member"):
+        ids = [r[0] for r in db.execute(f"SELECT id FROM {table} WHERE visit_id = ?", (visit_id,))]
+        links += writes(table, None, ids)
+    return writes("visit", CALENDAR_COLUMNS, [visit_id]) + links
 
 
 def previous_visit(db: sqlite3.Connection, visit: VisitRecord) -> PastVisitRow | None:

@@ -103,7 +103,7 @@ def test_the_chain_comes_back_in_one_logged_transaction(book: Book) -> None:
     before = change_log_size(book)
     restore_account(book, branch)
     logged = book.db.execute(
-        "SELECT row_id FROM change_log ORDER BY rowid DESC LIMIT ?",
+        "SELECT row_id FROM change_log ORDER BY id DESC LIMIT ?",
         (change_log_size(book) - before,),
     ).fetchall()
     assert {row_id for (row_id,) in logged} == {group, branch}

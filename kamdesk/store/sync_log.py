@@ -1,0 +1,439 @@
+"""The change log as sync reads it: new entries, applied clocks, compaction, snapshots.
+
+The recorder (``kamdesk.store.changelog``) writes the book's own entries and keeps
+``field_clock`` and ``row_clock`` in step with local edits. This module is what a merge
+engine and a transport call:
+
+- :func:`entries_after` reads the entries a peer has not seen yet;
+- :func:`record_applied` sets the clocks (and the per-device watermarks) for entries a
+  merge applied from other devices, in the same unit of work as the applied values
+  (written with ``book.write(log_changes=False)``, which adds no local entries);
+- :func:`compact_log` drops entries every known device has, keeping each field's latest
+  entry unless a snapshot holds it;
+- :func:`write_snapshot` and :func:`load_snapshot` let a new device start from the state,
+  then the entries after the snapshot's watermarks, instead of replaying years of log.
+
+A field's clock is (hlc, device id): the later one wins, the device id breaking ties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import inspect, select
+
+from kamdesk.kinds import KINDS
+from kamdesk.models import SYNCED_TABLES, Record
+from kamdesk.store.changelog import (
+    INSERT_ENTRY,
+    Numbers,
+    dbapi_cursor,
+    encode_value,
+    pack_row_id,
+    unpack_row_id,
+)
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlmodel import Session
+
+    from kamdesk.store.book import Book
+
+#: Each merge group of a table, by the name its entries carry: the fields it holds.
+_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    k.name: {g.name: g.fields for g in k.merge_groups} for k in KINDS if k.merge_groups
+}
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One change-log entry as sync moves it (the columns of the ``change_log`` view)."""
+
+    device_id: str
+    seq: int
+    hlc: int
+    table: str
+    row_id: str
+    column: str
+    #: The new value as JSON text (a merge group's: an object of its fields).
+    value: str
+    seen_hlc: int | None = None
+    seen_device: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldState:
+    """A field's current value in a snapshot, with its clock and its tally of writes."""
+
+    table: str
+    row_id: str
+    column: str
+    value: str
+    hlc: int
+    device_id: str
+    writes: int
+
+
+@dataclass(frozen=True)
+class RowState:
+    """A row's last delete or restore in a snapshot."""
+
+    table: str
+    row_id: str
+    hlc: int
+    device_id: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The book's synced state at one moment: enough for a new device to start from.
+
+    ``watermarks`` says, for each device, up to which sequence number its entries are
+    in the state: a device loading it then takes only the entries after those.
+    """
+
+    device_id: str
+    hlc: int
+    watermarks: Mapping[str, int]
+    fields: tuple[FieldState, ...]
+    rows: tuple[RowState, ...]
+
+    def holds(self, device_id: str, seq: int) -> bool:
+        """Whether the entry (device, seq) is in this state."""
+        return seq <= self.watermarks.get(device_id, 0)
+
+
+class SnapshotError(ValueError):
+    """A snapshot cannot go into this book (it is not new, or it was made from another)."""
+
+
+def entries_after(
+    db: sqlite3.Connection | sqlite3.Cursor, watermarks: Mapping[str, int]
+) -> list[LogEntry]:
+    """The book's entries a reader has not seen: each device's after its watermark.
+
+    Devices missing from ``watermarks`` are read from the start. In (device, sequence)
+    order, the order a device must apply them in.
+    """
+    found = []
+    for device_idx, device_id in db.execute("SELECT idx, device_id FROM sync_device ORDER BY idx"):
+        rows = db.execute(
+            "SELECT e.seq, e.hlc, c.table_name, e.row_id, c.column_name, e.value, e.seen_hlc, "
+            "s.device_id FROM sync_entry e JOIN sync_column c ON c.idx = e.column_idx "
+            "LEFT JOIN sync_device s ON s.idx = e.seen_device_idx "
+            "WHERE e.device_idx = ? AND e.seq > ? ORDER BY e.seq",
+            (device_idx, watermarks.get(device_id, 0)),
+        ).fetchall()
+        for seq, hlc, table, row_id, column, value, seen_hlc, seen_device in rows:
+            found.append(
+                LogEntry(
+                    device_id,
+                    seq,
+                    hlc,
+                    table,
+                    unpack_row_id(row_id),
+                    column,
+                    value,
+                    seen_hlc,
+                    seen_device,
+                )
+            )
+    return found
+
+
+def watermarks(db: sqlite3.Connection | sqlite3.Cursor) -> dict[str, int]:
+    """For each device, the highest sequence number the book has written or applied."""
+    return {str(d): int(s) for d, s in db.execute("SELECT device_id, last_seq FROM sync_device")}
+
+
+def _device_ids(db: sqlite3.Cursor) -> dict[int, str]:
+    return {int(i): str(d) for i, d in db.execute("SELECT idx, device_id FROM sync_device")}
+
+
+def _newer(clock: tuple[int, str], than: tuple[int, str] | None) -> bool:
+    return than is None or clock > than
+
+
+def record_applied(session: Session, entries: Iterable[LogEntry], *, keep: bool = False) -> int:
+    """Take entries from other devices into the clocks, once each; return how many were new.
+
+    Call it in the unit of work that applies their values (``book.write(log_changes=
+    False)``). For each entry not yet taken (its sequence number above its device's
+    watermark) the field's tally counts it, and the field's clock (and, for a
+    ``deleted_at``, the row's) becomes the entry's when it is the later one; an older
+    entry, a loser of the merge, leaves the clock alone. A device's entries must come
+    in sequence without gaps (sorted here, so a batch may mix devices): a gap raises
+    ``ValueError``, since the missing entries would otherwise be skipped for good.
+    ``keep`` stores the entries in the log too, under their own device, for a book
+    that passes them on; by default they stay in their device's own log. The book's
+    clock is moved past them, so the next local edit is later than all of them.
+    """
+    db = dbapi_cursor(session)
+    numbers = Numbers()
+    names = _device_ids(db)
+    marks = {d: s for d, s in db.execute("SELECT device_id, last_seq FROM sync_device")}
+    applied = 0
+    latest = 0
+    for entry in sorted(entries, key=lambda e: (e.device_id, e.seq)):
+        mark = int(marks.get(entry.device_id, 0))
+        if entry.seq <= mark:
+            continue
+        if entry.seq != mark + 1:
+            raise ValueError(
+                f"entries of device {entry.device_id} must be applied in sequence: "
+                f"{mark + 1} is missing before {entry.seq}"
+            )
+        marks[entry.device_id] = entry.seq
+        device = numbers.device(db, entry.device_id)
+        names[device] = entry.device_id
+        column = numbers.column(db, entry.table, entry.column)
+        row_id = pack_row_id(entry.row_id)
+        clock = (entry.hlc, entry.device_id)
+        current = db.execute(
+            "SELECT hlc, device_idx FROM field_clock WHERE column_idx = ? AND row_id = ?",
+            (column, row_id),
+        ).fetchone()
+        if current is None:
+            db.execute(
+                "INSERT INTO field_clock (column_idx, row_id, hlc, device_idx, writes) "
+                "VALUES (?, ?, ?, ?, 1)",
+                (column, row_id, entry.hlc, device),
+            )
+        elif _newer(clock, (int(current[0]), names[int(current[1])])):
+            db.execute(
+                "UPDATE field_clock SET hlc = ?, device_idx = ?, writes = writes + 1 "
+                "WHERE column_idx = ? AND row_id = ?",
+                (entry.hlc, device, column, row_id),
+            )
+        else:
+            db.execute(
+                "UPDATE field_clock SET writes = writes + 1 WHERE column_idx = ? AND row_id = ?",
+                (column, row_id),
+            )
+        if entry.column == "deleted_at":
+            row = db.execute(
+                "SELECT hlc, device_idx FROM row_clock WHERE column_idx = ? AND row_id = ?",
+                (column, row_id),
+            ).fetchone()
+            if row is None or _newer(clock, (int(row[0]), names[int(row[1])])):
+                db.execute(
+                    "INSERT OR REPLACE INTO row_clock (column_idx, row_id, hlc, device_idx, "
+                    "deleted) VALUES (?, ?, ?, ?, ?)",
+                    (column, row_id, entry.hlc, device, json.loads(entry.value) is not None),
+                )
+        if keep:
+            seen_device = (
+                numbers.device(db, entry.seen_device) if entry.seen_device is not None else None
+            )
+            db.execute(
+                INSERT_ENTRY,
+                (
+                    device,
+                    entry.seq,
+                    entry.hlc,
+                    column,
+                    row_id,
+                    entry.value,
+                    entry.seen_hlc,
+                    seen_device,
+                ),
+            )
+        db.execute("UPDATE sync_device SET last_seq = ? WHERE idx = ?", (entry.seq, device))
+        latest = max(latest, entry.hlc)
+        applied += 1
+    if latest:
+        _pass_book_clock(db, latest)
+    return applied
+
+
+def _pass_book_clock(db: sqlite3.Cursor, stamp: int) -> None:
+    """Make the book's saved clock at least ``stamp`` (the recorder catches up with it)."""
+    db.execute(
+        "INSERT INTO book_meta (key, value) VALUES ('hlc', ?) ON CONFLICT (key) DO UPDATE "
+        "SET value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
+        (str(stamp),),
+    )
+
+
+def compact_log(
+    book: Book, acknowledged: Mapping[str, int], *, snapshot: Snapshot | None = None
+) -> int:
+    """Drop the entries every known device has; return how many went.
+
+    ``acknowledged`` gives, for each device, the sequence number up to which every known
+    device holds its entries (the sync engine works it out from the watermarks the
+    devices publish); a device missing from it keeps all of its entries. Even then an
+    entry that is still its field's latest (the field's clock is its clock) stays, so a
+    device that joins later can get it, unless ``snapshot`` holds it. Sequence numbers,
+    field clocks and their tallies stay as they were.
+    """
+    dropped = 0
+    with book.write() as session:
+        db = dbapi_cursor(session)
+        for device_id, bound in acknowledged.items():
+            row = db.execute("SELECT idx FROM sync_device WHERE device_id = ?", (device_id,))
+            found = row.fetchone()
+            if found is None:
+                continue
+            in_snapshot = snapshot.watermarks.get(device_id, 0) if snapshot is not None else 0
+            db.execute(
+                "DELETE FROM sync_entry WHERE device_idx = ? AND seq <= ? AND (seq <= ? "
+                "OR NOT EXISTS (SELECT 1 FROM field_clock f WHERE f.column_idx = "
+                "sync_entry.column_idx AND f.row_id = sync_entry.row_id AND f.hlc = "
+                "sync_entry.hlc AND f.device_idx = sync_entry.device_idx))",
+                (int(found[0]), bound, min(bound, in_snapshot)),
+            )
+            dropped += db.rowcount
+    return dropped
+
+
+def _python_value(model: type[Record], column: str, value: Any) -> Any:
+    """A JSON-decoded field value as the model holds it (dates and times from ISO text)."""
+    if value is None:
+        return None
+    kind = inspect(model).columns[column].type
+    try:
+        # A TypeDecorator (the models' UTC datetimes) says "object": its storage type says more.
+        python_type = getattr(kind, "impl", kind).python_type
+    except NotImplementedError:
+        return value
+    if python_type in (dt.datetime, dt.date, dt.time) and isinstance(value, str):
+        return python_type.fromisoformat(value)
+    return value
+
+
+def _field_value(record: Record, table: str, column: str) -> Any:
+    group = _GROUPS.get(table, {}).get(column)
+    if group is not None:
+        return {name: getattr(record, name) for name in group}
+    return getattr(record, column)
+
+
+def write_snapshot(book: Book) -> Snapshot:
+    """The current value of every logged field with its clock, and each device's watermark.
+
+    Read in one consistent snapshot of the book. Values are encoded as the log encodes
+    them, from the records themselves, so entries compacted away lose nothing.
+    """
+    with book.read() as session:
+        db = dbapi_cursor(session)
+        names = _device_ids(db)
+        columns = {
+            int(i): (str(t), str(c))
+            for i, t, c in db.execute("SELECT idx, table_name, column_name FROM sync_column")
+        }
+        by_table: dict[str, list[tuple[str, str, int, int, int]]] = {}
+        for column_idx, row_id, hlc, device_idx, writes in db.execute(
+            "SELECT column_idx, row_id, hlc, device_idx, writes FROM field_clock"
+        ):
+            table, column = columns[int(column_idx)]
+            by_table.setdefault(table, []).append(
+                (unpack_row_id(row_id), column, int(hlc), int(device_idx), int(writes))
+            )
+        fields: list[FieldState] = []
+        for table, clocks in sorted(by_table.items()):
+            model = SYNCED_TABLES.get(table)
+            if model is None:
+                continue  # a table this version no longer has
+            records = {r.id: r for r in session.execute(select(model)).scalars()}
+            for row_id, column, hlc, device_idx, writes in sorted(clocks):
+                record = records.get(row_id)
+                if record is None:
+                    continue
+                value = encode_value(_field_value(record, table, column))
+                fields.append(
+                    FieldState(table, row_id, column, value, hlc, names[device_idx], writes)
+                )
+        rows = tuple(
+            RowState(columns[int(c)][0], unpack_row_id(r), int(h), names[int(d)], bool(x))
+            for c, r, h, d, x in db.execute(
+                "SELECT column_idx, row_id, hlc, device_idx, deleted FROM row_clock"
+            )
+        )
+        hlc_row = db.execute("SELECT value FROM book_meta WHERE key = 'hlc'").fetchone()
+        marks = watermarks(db)
+    return Snapshot(book.device_id, int(hlc_row[0]) if hlc_row else 0, marks, tuple(fields), rows)
+
+
+def load_snapshot(book: Book, snapshot: Snapshot) -> None:
+    """Fill a new book from ``snapshot``: its records, their clocks and the watermarks.
+
+    The book must hold no entries and no clocks yet (rows the migrations seed, the same
+    on every device, are taken over). Its own device id must not be the snapshot's
+    writer's or appear in its watermarks: a book's sequence numbers are its own.
+    Written without local entries, as applied entries are.
+    """
+    if book.device_id == snapshot.device_id or book.device_id in snapshot.watermarks:
+        raise SnapshotError(f"the snapshot was made by this device ({book.device_id})")
+    by_row: dict[tuple[str, str], dict[str, Any]] = {}
+    for state in snapshot.fields:
+        by_row.setdefault((state.table, state.row_id), {})[state.column] = json.loads(state.value)
+    with book.write(log_changes=False) as session:
+        db = dbapi_cursor(session)
+        used = db.execute(
+            "SELECT (SELECT COUNT(*) FROM sync_entry) + (SELECT COUNT(*) FROM field_clock)"
+        ).fetchone()[0]
+        if used:
+            raise SnapshotError("the book already has a change log")
+        # Rows arrive in no particular order (a branch before its group): check the keys
+        # once everything is in.
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        for (table, row_id), logged in by_row.items():
+            model = SYNCED_TABLES.get(table)
+            if model is None:
+                continue
+            values: dict[str, Any] = {}
+            for column, value in logged.items():
+                group = _GROUPS.get(table, {}).get(column)
+                if group is not None:
+                    values.update(
+                        {name: _python_value(model, name, value.get(name)) for name in group}
+                    )
+                else:
+                    values[column] = _python_value(model, column, value)
+            record = session.get(model, row_id)
+            if record is None:
+                session.add(model(id=row_id, **values))
+            else:
+                for name, value in values.items():
+                    setattr(record, name, value)
+        session.flush()
+        numbers = Numbers()
+        for device_id, seq in sorted(snapshot.watermarks.items()):
+            device = numbers.device(db, device_id)
+            db.execute("UPDATE sync_device SET last_seq = ? WHERE idx = ?", (seq, device))
+        db.executemany(
+            "INSERT INTO field_clock (column_idx, row_id, hlc, device_idx, writes) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    numbers.column(db, s.table, s.column),
+                    pack_row_id(s.row_id),
+                    s.hlc,
+                    numbers.device(db, s.device_id),
+                    s.writes,
+                )
+                for s in snapshot.fields
+            ],
+        )
+        db.executemany(
+            "INSERT INTO row_clock (column_idx, row_id, hlc, device_idx, deleted) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    numbers.column(db, r.table, "deleted_at"),
+                    pack_row_id(r.row_id),
+                    r.hlc,
+                    numbers.device(db, r.device_id),
+                    r.deleted,
+                )
+                for r in snapshot.rows
+            ],
+        )
+        _pass_book_clock(db, snapshot.hlc)
