@@ -11,7 +11,7 @@ becomes a read-only view spelling the entries out with the old columns (its ``id
 now the entry's clock). ``field_clock`` is filled from the newest entry of each field
 (with the number of entries it had), ``row_clock`` from the newest ``deleted_at`` entry
 of each row. Downgrading writes the entries back into a ``change_log`` table; the clocks
-go (0011 reads them from the log).
+go (0011 reads them from the log); entries compacted away by then are not brought back.
 """
 
 import uuid
@@ -171,13 +171,16 @@ def upgrade() -> None:
         "JOIN sync_device d ON d.idx = e.device_idx "
         "WINDOW field AS (PARTITION BY e.column_idx, e.row_id)) WHERE newest = 1"
     )
+    # One pass over the entries again, for the deleted_at fields alone (joining each
+    # field clock back to its entry would read a device's entries once per row).
     db.execute(
         "INSERT INTO row_clock (column_idx, row_id, hlc, device_idx, deleted) "
-        "SELECT f.column_idx, f.row_id, f.hlc, f.device_idx, e.value != 'null' "
-        "FROM field_clock f JOIN sync_column c ON c.idx = f.column_idx "
-        "AND c.column_name = 'deleted_at' "
-        "JOIN sync_entry e ON e.device_idx = f.device_idx AND e.hlc = f.hlc "
-        "AND e.column_idx = f.column_idx AND e.row_id = f.row_id"
+        "SELECT column_idx, row_id, hlc, device_idx, value != 'null' FROM (SELECT "
+        "e.column_idx, e.row_id, e.hlc, e.device_idx, e.value, ROW_NUMBER() OVER "
+        "(PARTITION BY e.column_idx, e.row_id ORDER BY e.hlc DESC, d.device_id DESC) "
+        "AS newest FROM sync_entry e JOIN sync_device d ON d.idx = e.device_idx "
+        "WHERE e.column_idx IN (SELECT idx FROM sync_column WHERE column_name = 'deleted_at')) "
+        "WHERE newest = 1"
     )
     op.execute("DROP TABLE change_log_0011")
     op.execute(_VIEW)
