@@ -18,6 +18,13 @@ from kamdesk.models.proposal import (
     ProposalPain,
     ProposalPhase,
 )
+from kamdesk.models.sync_conflict import (
+    ConflictDismissal,
+    SyncConflict,
+    SyncPending,
+    SyncSuperseded,
+    conflict_id,
+)
 from kamdesk.models.tables import (
     SYNCED_TABLES,
     UNLOGGED_COLUMNS,
@@ -64,6 +71,7 @@ SYNCED_TABLES["proposal_line"] = ProposalLine
 SYNCED_TABLES["proposal_benefit"] = ProposalBenefit
 SYNCED_TABLES["proposal_pain"] = ProposalPain
 SYNCED_TABLES["proposal_phase"] = ProposalPhase
+SYNCED_TABLES["conflict_dismissal"] = ConflictDismissal
 
 __all__ = [
     "SYNCED_TABLES",
@@ -72,6 +80,7 @@ __all__ = [
     "BookMeta",
     "ChangeLogEntry",
     "Concession",
+    "ConflictDismissal",
     "Coverage",
     "DealCompetitor",
     "DealPerson",
@@ -92,12 +101,16 @@ __all__ = [
     "Record",
     "StageChange",
     "Stakeholder",
+    "SyncConflict",
+    "SyncPending",
+    "SyncSuperseded",
     "TeamMember",
     "Visit",
     "VisitAttendee",
     "VisitQuestion",
     "VisitTeamMember",
     "VocabularyTerm",
+    "conflict_id",
     "coverage_id",
     "new_id",
     "utc_now",

@@ -20,5 +20,6 @@ SCHEMA_REVISIONS: tuple[str, ...] = (
     "0010",
     "0011",
     "0012",
+    "0013",
 )
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]

@@ -1,0 +1,87 @@
+"""What a merge keeps beside the records: conflicts, their dismissals, values waiting for a row.
+
+* ``sync_conflict``: every value that lost a merge to a concurrent one (its writer had not
+  seen the winner), and every edit that outlived a concurrent delete: shown to the user
+  until resolved. Derived on each device from the entries it applied, the same set on
+  every device that applied the same entries; its id is the same everywhere too
+  (:func:`conflict_id`), so a conflict is named alike on every laptop.
+* ``conflict_dismissal``: a synced record saying "this losing value was looked at and
+  set aside". A resolution writes one per loser, so the same conflicts close on every
+  device that applies it; its id is the conflict's.
+* ``sync_superseded``: a value some device overwrote on purpose (an entry named it as the
+  value it replaced) before that value itself arrived here; when it does, it is no
+  conflict.
+* ``sync_pending``: the winning value of a field whose row cannot be written yet (the row
+  or a row it points to has not arrived, or this version does not know its table).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from kamdesk.models.tables import Record
+
+#: Fixed for ever: conflict ids are made from it on every device.
+CONFLICT_NAMESPACE = uuid.UUID("5b0f3c2e-8d4a-4e71-9a36-2c7d1e9f04b8")
+
+
+def conflict_id(table: str, row_id: str, column: str, hlc: int, device_id: str) -> str:
+    """The id of the conflict over ``table.column`` of ``row_id`` kept for one write."""
+    return str(uuid.uuid5(CONFLICT_NAMESPACE, f"{table}/{row_id}/{column}/{hlc}/{device_id}"))
+
+
+class SyncConflict(SQLModel, table=True):
+    """A value that lost to a concurrent one, or an edit that outlived a concurrent delete.
+
+    ``kind`` is "value" (``value`` lost to the field's current value) or "deleted" (the
+    row was deleted elsewhere while someone edited it; it stays live; ``value`` is the
+    deletion's time).
+    """
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (Index("ix_sync_conflict_field", "table_name", "row_id", "column_name"),)
+
+    id: str = Field(primary_key=True)
+    table_name: str
+    row_id: str
+    column_name: str
+    kind: str = "value"
+    #: The losing value as JSON text (a merge group's: an object of its fields).
+    value: str
+    hlc: int
+    device_id: str
+
+
+class ConflictDismissal(Record, table=True):
+    """A conflict a user resolved: synced, so the conflict closes on every device."""
+
+    __tablename__ = "conflict_dismissal"
+
+    table_name: str
+    row_id: str
+    column_name: str
+    hlc: int
+    device_id: str
+
+
+class SyncSuperseded(SQLModel, table=True):
+    """A write that a later write named as the value it replaced, not arrived here yet."""
+
+    __tablename__ = "sync_superseded"
+
+    id: str = Field(primary_key=True)
+
+
+class SyncPending(SQLModel, table=True):
+    """A field's winning value that waits for its row (or a row it names) to arrive."""
+
+    __tablename__ = "sync_pending"
+
+    table_name: str = Field(primary_key=True)
+    row_id: str = Field(primary_key=True)
+    column_name: str = Field(primary_key=True)
+    #: The value as JSON text, as the entry carried it.
+    value: str
