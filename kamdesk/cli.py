@@ -1,4 +1,4 @@
-"""The ``kamdesk`` command: open the app, write a demo book, or write a report.
+"""The ``kamdesk`` command: open the app, write a demo book or a report, or sync a book.
 
 This module is the entry point and the only one that imports ``kamdesk.ui``. It imports
 nothing heavy at the top, so ``kamdesk --help`` and the window's first paint stay fast.
@@ -89,6 +89,26 @@ def _parser() -> argparse.ArgumentParser:
     visits.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     visits.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: today)")
     visits.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (default: no end)")
+
+    sync = commands.add_parser(
+        "sync",
+        help="send this book's changes to a shared folder and take the others' (once)",
+        description="The team passphrase of an encrypted folder comes from the OS keyring, "
+        "or from KAMDESK_SYNC_PASSPHRASE where there is no keyring.",
+    )
+    sync.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    sync.add_argument("--folder", type=Path, required=True, help="the shared sync folder")
+    sync.add_argument(
+        "--allow-mass-delete",
+        action="store_true",
+        help="apply a sync even if it deletes more than half the accounts",
+    )
+
+    conflicts = commands.add_parser(
+        "conflicts", help="list the values sync kept aside for you to choose between"
+    )
+    conflicts.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    conflicts.add_argument("--json", action="store_true", help="one JSON array, for scripts")
     return parser
 
 
@@ -329,6 +349,55 @@ def _run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_sync(args: argparse.Namespace) -> int:
+    """``kamdesk sync``: one sync with a shared folder; one line of figures."""
+    from kamdesk.i18n import _
+    from kamdesk.ops.sync import sync_with_folder
+    from kamdesk.store.book import Book
+
+    with Book.open(args.book) as book:
+        report = sync_with_folder(
+            book, args.folder.expanduser(), allow_mass_delete=args.allow_mass_delete
+        )
+    for line in [*report.warnings, *(p.message for p in report.problems)]:
+        print(f"kamdesk: {line}", file=sys.stderr)
+    print(
+        _("sent {sent}, received {received}, conflicts {conflicts}").format(
+            sent=report.sent, received=report.received, conflicts=report.conflicts
+        )
+    )
+    return EXIT_OK
+
+
+def _run_conflicts(args: argparse.Namespace) -> int:
+    """``kamdesk conflicts``: record, field, value, writer, time; then the current value."""
+    import json
+
+    from kamdesk.ops.sync import open_conflicts
+    from kamdesk.store.book import Book
+
+    with Book.open(args.book) as book:
+        found = open_conflicts(book)
+    if args.json:
+        print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _print_rows(
+        (
+            c.id,
+            c.record,
+            c.column,
+            json.dumps(c.value, ensure_ascii=False),
+            c.writer,
+            c.written_at.isoformat(),
+            json.dumps(c.current, ensure_ascii=False),
+            c.current_writer or "",
+            c.current_written_at.isoformat() if c.current_written_at else "",
+        )
+        for c in found
+    )
+    return EXIT_OK
+
+
 def _run_app(book: Path, args: argparse.Namespace) -> int:
     from kamdesk.ui.app import run_app
 
@@ -371,6 +440,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             gc.enable()
             return _run_export(args)
+        if args.command == "sync":
+            gc.enable()
+            return _run_sync(args)
+        if args.command == "conflicts":
+            gc.enable()
+            return _run_conflicts(args)
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)
