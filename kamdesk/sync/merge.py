@@ -27,6 +27,7 @@ so it stays below the store in the layers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -111,19 +112,26 @@ def python_value(model: type[Record], column: str, value: Any) -> Any:
     """A JSON-decoded field value as the model holds it (dates and times from ISO text)."""
     if value is None:
         return None
+    parse = _parser(model, column)
+    return value if parse is None else parse(value)
+
+
+@functools.cache
+def _parser(model: type[Record], column: str) -> Callable[[str], Any] | None:
+    """How ISO text becomes the column's value, or None for a JSON value taken as it is."""
     columns = inspect(model).columns
     if column not in columns:
-        return value
+        return None
     kind = columns[column].type
     if isinstance(kind, TypeDecorator):
         kind = kind.impl_instance  # sqlmodel's UTCDateTime is a DateTime underneath
     if isinstance(kind, DateTime):
-        return dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat
     if isinstance(kind, Date):
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat
     if isinstance(kind, Time):
-        return dt.time.fromisoformat(value)
-    return value
+        return dt.time.fromisoformat
+    return None
 
 
 def _columns_of(table: str, column: str, value: Any) -> dict[str, Any]:
@@ -317,14 +325,14 @@ class _Merge:
         for table, row_id, column, value in self.db.execute(
             "SELECT table_name, row_id, column_name, value FROM sync_pending"
         ).fetchall():
-            key = (str(table), str(row_id), str(column))
-            winner = self.winner(*key)
+            field_key = (str(table), str(row_id), str(column))
+            winner = self.winner(*field_key)
             if own is not None and winner is not None and winner[1] == str(own[0]):
                 # A local edit came after it (the row was there, the value it names not
                 # yet): the edit is the field's value now, and already in the row.
-                overtaken.append(key)
+                overtaken.append(field_key)
                 continue
-            waiting.setdefault(key[:2], {})[key[2]] = str(value)
+            waiting.setdefault(field_key[:2], {})[field_key[2]] = str(value)
         for key, staged in self.staged.items():
             waiting.setdefault(key, {}).update(staged)
         written: list[tuple[str, str, str]] = []
