@@ -103,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply a sync even if it deletes more than half the accounts",
     )
+    sync.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="an empty folder becomes an encrypted one, with KAMDESK_SYNC_PASSPHRASE",
+    )
 
     conflicts = commands.add_parser(
         "conflicts", help="list the values sync kept aside for you to choose between"
@@ -355,7 +360,9 @@ def _run_sync(args: argparse.Namespace) -> int:
     from kamdesk.ops.sync import sync_with_folder
     from kamdesk.store.book import Book
 
-    with Book.open(args.book) as book:
+    _start_empty_folder(args.folder.expanduser(), encrypt=args.encrypt)
+    # A new book (a second laptop) is made empty and receives everything.
+    with Book.open(args.book, create=True) as book:
         report = sync_with_folder(
             book, args.folder.expanduser(), allow_mass_delete=args.allow_mass_delete
         )
@@ -367,6 +374,30 @@ def _run_sync(args: argparse.Namespace) -> int:
         )
     )
     return EXIT_OK
+
+
+def _start_empty_folder(folder: Path, *, encrypt: bool) -> None:
+    """Make an empty folder the team's sync folder: the first sync starts it.
+
+    A folder with files but no format file is left alone (it may still be arriving from a
+    cloud service); the sync then says so.
+    """
+    import os
+
+    from kamdesk.i18n import _
+    from kamdesk.sync.crypto import PASSPHRASE_VARIABLE
+    from kamdesk.sync.folder import init_folder
+
+    if not folder.is_dir() or any(folder.iterdir()):
+        return
+    passphrase = os.environ.get(PASSPHRASE_VARIABLE) if encrypt else None
+    if encrypt and not passphrase:
+        raise KamdeskError(
+            _("Set {variable} to the team's passphrase to start an encrypted folder.").format(
+                variable=PASSPHRASE_VARIABLE
+            )
+        )
+    init_folder(folder, passphrase=passphrase)
 
 
 def _run_conflicts(args: argparse.Namespace) -> int:

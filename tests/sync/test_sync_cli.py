@@ -198,3 +198,35 @@ def test_a_sync_that_would_delete_most_accounts_is_refused_until_allowed(
     allowed = sync(bob_path, folder, kamdesk_home, "--allow-mass-delete")
     assert allowed.stdout == "sent 0, received 2, conflicts 0\n"
     del account
+
+
+def test_the_first_sync_starts_an_empty_folder_and_a_new_laptop_receives_everything(
+    empty_book_template: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    alice_path = tmp_path / "alice.kamdesk"
+    with new_device_book(empty_book_template, alice_path) as alice:
+        create_account(alice, {"name": "Northwind Logistics", "currency": "USD"})
+    first = sync(alice_path, folder, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (folder / "kamdesk-sync.json").exists()
+    laptop = tmp_path / "second laptop.kamdesk"  # no book there yet
+    second = sync(laptop, folder, tmp_path)
+    assert second.returncode == 0, second.stderr
+    received = int(second.stdout.split("received ")[1].split(",")[0])
+    assert received > 0
+    with Book.open(alice_path) as alice, Book.open(laptop) as copy:
+        assert data(copy) == data(alice)
+
+
+def test_an_empty_folder_is_encrypted_only_with_a_passphrase(tmp_path: Path) -> None:
+    folder = tmp_path / "cloud"
+    folder.mkdir()
+    refused = kamdesk_cli(
+        "sync", "--book", str(tmp_path / "b.kamdesk"), "--folder", str(folder), "--encrypt",
+        home=tmp_path,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "KAMDESK_SYNC_PASSPHRASE" in refused.stderr
+    assert list(folder.iterdir()) == []
