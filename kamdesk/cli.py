@@ -253,14 +253,14 @@ def _print_rows(rows: Iterable[Sequence[str]]) -> None:
 def _write_file(args: argparse.Namespace, make: Callable[[Book], bytes]) -> int:
     """Write what ``make`` reads from ``--book`` to ``-o``, whole or not at all."""
     from kamdesk.i18n import _
-    from kamdesk.ops.reports import save_pdf
+    from kamdesk.ops.reports import save_file
     from kamdesk.store.book import Book
 
     output: Path = args.output
     if not output.parent.expanduser().is_dir():
         return _fail(_("The folder {folder} does not exist.").format(folder=output.parent))
     with Book.open(args.book) as book:
-        save_pdf(make(book), output)
+        save_file(make(book), output)
     print(_("Wrote {path}").format(path=output))
     return EXIT_OK
 
@@ -329,7 +329,7 @@ def _run_report(args: argparse.Namespace) -> int:
     if args.report == "proposal":
         return _run_proposal_report(args)
     from kamdesk.i18n import _
-    from kamdesk.ops.reports import account_summary_pdf, branding_from, save_pdf
+    from kamdesk.ops.reports import account_summary_pdf, branding_from, save_file
     from kamdesk.settings import Settings
     from kamdesk.store.book import Book
     from kamdesk.store.reader import BookReader
@@ -349,7 +349,7 @@ def _run_report(args: argparse.Namespace) -> int:
                     count=len(matches), name=args.account, ids=", ".join(m[0] for m in matches)
                 )
             )
-        save_pdf(account_summary_pdf(book, matches[0][0], branding_from(Settings())), output)
+        save_file(account_summary_pdf(book, matches[0][0], branding_from(Settings())), output)
     print(_("Wrote {path}").format(path=output))
     return EXIT_OK
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kamdesk.errors import NotFoundError
 from kamdesk.i18n import _
-from kamdesk.ops.reports import save_pdf
+from kamdesk.ops.reports import save_file
 from kamdesk.reports.visit_data import CalendarAttendee, CalendarVisit
 from kamdesk.store import visit_exports as reads
 from kamdesk.store.book import Book
@@ -83,5 +83,5 @@ def export_calendar(
 
     visits = calendar_visits(book, visit_id, today=today)
     # The PDF writer writes any file atomically: a temporary name, then a rename.
-    save_pdf(build_calendar(visits), target)
+    save_file(build_calendar(visits), target)
     return len(visits)

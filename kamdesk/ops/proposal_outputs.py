@@ -7,11 +7,9 @@ Both read the proposal once (``proposal_document``) and show the engine's figure
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from kamdesk.domain.proposal_figures import proposal_figures
 from kamdesk.ops.proposals import proposal_document
-from kamdesk.ops.reports import save_pdf
 from kamdesk.reports.data import Branding
 from kamdesk.store.book import Book
 
@@ -31,8 +29,3 @@ def proposal_xlsx_of(book: Book, proposal_id: str, today: dt.date | None = None)
     from kamdesk.reports.proposal_xlsx import proposal_xlsx
 
     return proposal_xlsx(proposal_document(book, proposal_id, today or dt.date.today()))
-
-
-def save_file(data: bytes, target: Path) -> None:
-    """Write a file all at once (temporary name, fsync, rename), as a PDF is written."""
-    save_pdf(data, target)

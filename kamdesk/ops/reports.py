@@ -110,8 +110,11 @@ def account_summary_pdf(book: Book, account_id: str, branding: Branding) -> byte
     return build_account_summary(account_summary_data(book, account_id), branding)
 
 
-def save_pdf(data: bytes, target: Path) -> None:
-    """Write a PDF all at once: a half-written file never takes the target's name."""
+def save_file(data: bytes, target: Path) -> None:
+    """Write a file (a PDF, a spreadsheet, a calendar) all at once.
+
+    A half-written file never takes the target's name.
+    """
     target = target.expanduser()
     if not target.parent.is_dir():
         raise KamdeskError(_("The folder {folder} does not exist.").format(folder=target.parent))

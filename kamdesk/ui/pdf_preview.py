@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _
-from kamdesk.ops.reports import save_pdf
+from kamdesk.ops.reports import save_file
 from kamdesk.settings import LAST_REPORT_FOLDER, Settings
 
 
@@ -74,7 +74,7 @@ class PdfPreviewDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            save_pdf(self.data, path)
+            save_file(self.data, path)
         except KamdeskError as error:
             QMessageBox.warning(self, _("Save PDF"), error.message)
             return

@@ -887,7 +887,7 @@ class ProposalBuilder(QMainWindow):
         return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
     def _save(self, data: bytes, path: Path, title: str) -> bool:
-        from kamdesk.ops.proposal_outputs import save_file
+        from kamdesk.ops.reports import save_file
 
         try:
             save_file(data, path)
