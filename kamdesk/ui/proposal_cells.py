@@ -28,11 +28,12 @@ from kamdesk.domain.proposals import (
     ProposalDocument,
 )
 from kamdesk.domain.rules import check_field, clean_value
-from kamdesk.formatting import currency_digits
+from kamdesk.formatting import currency_digits, minor_to_major
 from kamdesk.i18n import _
 from kamdesk.kinds import Kind
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import date_text, money_text, parse_amount, qlocale
+from kamdesk.ui.values import number_text
 
 
 class CellError(ValueError):
@@ -74,6 +75,14 @@ def _decimal_text(value: Decimal, places: int | None = None) -> str:
     return str(qlocale().toString(float(normal), "f", digits))
 
 
+def _number_text(spec: FieldSpec, value: Any) -> str:
+    """A NUMBER in the UI's locale: exactly as the forms show it, when it is stored."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_text(value, spec.scale)
+    number = number_from_stored(spec, value)
+    return "" if number is None else _decimal_text(number)
+
+
 def _parse_decimal(text: str) -> Decimal | None:
     cleaned = text.strip().replace("%", "").replace("\u00a0", " ").strip()
     if not cleaned:
@@ -100,9 +109,7 @@ def display_text(context: AppContext, spec: FieldSpec, value: Any, currency: str
     if spec.kind is FieldKind.MONEY:
         return money_text(int(value), currency)
     if spec.kind is FieldKind.NUMBER:
-        number = number_from_stored(spec, value)
-        assert number is not None
-        return _decimal_text(number) + (" %" if spec.unit == "%" else "")
+        return _number_text(spec, value) + (" %" if spec.unit == "%" else "")
     if spec.kind is FieldKind.DATE and isinstance(value, dt.date):
         return date_text(value)
     if spec.kind is FieldKind.FLAG:
@@ -115,11 +122,9 @@ def edit_text(spec: FieldSpec, value: Any, currency: str) -> str:
     if value is None or value == "":
         return ""
     if spec.kind is FieldKind.MONEY:
-        digits = currency_digits(currency)
-        return _decimal_text(Decimal(int(value)).scaleb(-digits), digits)
+        return _decimal_text(minor_to_major(int(value), currency), currency_digits(currency))
     if spec.kind is FieldKind.NUMBER:
-        number = number_from_stored(spec, value)
-        return "" if number is None else _decimal_text(number)
+        return _number_text(spec, value)
     if spec.kind is FieldKind.DATE and isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -230,7 +235,7 @@ def domain_value(spec: FieldSpec, stored: Any, currency: str) -> Any:
     if spec.name in _ENUMS and stored:
         return _ENUMS[spec.name](stored)
     if spec.kind is FieldKind.MONEY:
-        return None if stored is None else Decimal(int(stored)).scaleb(-currency_digits(currency))
+        return None if stored is None else minor_to_major(int(stored), currency)
     if spec.kind is FieldKind.NUMBER:
         number = number_from_stored(spec, stored)
         if spec.name in _WHOLE:
