@@ -404,7 +404,7 @@ def _run_conflicts(args: argparse.Namespace) -> int:
     """``kamdesk conflicts``: record, field, value, writer, time; then the current value."""
     import json
 
-    from kamdesk.ops.sync import open_conflicts
+    from kamdesk.ops.conflicts import open_conflicts
     from kamdesk.store.book import Book
 
     with Book.open(args.book) as book:

@@ -1,4 +1,4 @@
-"""Sync a book with a shared folder, list the conflicts a merge kept, and resolve one.
+"""Sync a book with a shared folder.
 
 ``sync_with_folder`` is one sync: this device's new entries go into the folder, the other
 devices' new entries come out of it and are merged into the book in one transaction
@@ -7,39 +7,30 @@ numbers, say what to read next time. A sync that would delete more than half the
 accounts stops and asks first (``MassDeleteError``), and a device whose clock runs far
 ahead is followed but named in the report's warnings.
 
-A resolution is an ordinary local edit, logged and synced like any other: the value
-chosen is written (when it is not the current one already), and a ``conflict_dismissal``
-record is added for every losing value of the field, so every device that applies it
-closes the same conflicts.
+The conflicts a merge keeps are listed and resolved by ``kamdesk.ops.conflicts``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kamdesk.errors import KamdeskError, NotFoundError
+from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _, ngettext
+from kamdesk.ops.conflicts import open_conflicts
 from kamdesk.store.book import Book
-from kamdesk.store.changelog import dbapi_cursor, encode_value, pack_row_id
+from kamdesk.store.changelog import encode_value, pack_row_id
 from kamdesk.store.sync_log import LogEntry, entries_after, record_applied, watermarks
 from kamdesk.sync import crypto
-from kamdesk.sync.clock import physical_ms
 from kamdesk.sync.entries import WireEntry
 from kamdesk.sync.folder import FolderSync, KeyFinder, SyncProblem, would_delete_too_much
-from kamdesk.sync.merge import (
-    GROUPS,
-    LogFunctions,
-    MergeResult,
-    apply_entries,
-    current_value,
-    deleted_rows,
-    python_value,
-)
+from kamdesk.sync.merge import LogFunctions, MergeResult, apply_entries, deleted_rows
+
+#: Told how far a sync has gone: (what it is doing, done, total); a total of 0 means
+#: "busy, length unknown" (sending, reading the folder).
+SyncProgress = Callable[[str, int, int], None]
 
 LOG_FUNCTIONS = LogFunctions(
     record_applied=lambda session, entries: record_applied(session, entries),
@@ -163,6 +154,7 @@ def sync_with_folder(
     *,
     find_key: KeyFinder = crypto.find_team_key,
     allow_mass_delete: bool = False,
+    progress: SyncProgress | None = None,
 ) -> SyncReport:
     """Send this device's new entries to ``folder`` and merge the others' new ones.
 
@@ -170,15 +162,31 @@ def sync_with_folder(
     keyring, or ``KAMDESK_SYNC_PASSPHRASE`` where there is none). Raises a
     SyncFolderError subclass when the folder cannot be used at all, and
     MassDeleteError (after sending, before applying anything) for a wall of deletes.
+    ``progress`` hears each step, for a progress bar.
     """
+
+    def tell(step: str, done: int = 0, total: int = 0) -> None:
+        if progress is not None:
+            progress(step, done, total)
+
+    tell(_("Sending changes…"))
     transport = FolderSync(folder, book.device_id, find_key=find_key)
     report = SyncReport()
     mine = own_entries_after(book, transport.published_seq())
     transport.publish(mine)
     report.sent = len(mine)
+    tell(_("Reading the sync folder…"))
     found = transport.read_new(watermarks(book.db))
     report.problems = found.problems
-    result = merge_into(book, found.entries, allow_mass_delete=allow_mass_delete)
+    total = len(found.entries)
+    merging = _("Merging changes…")
+    tell(merging, 0, total)
+    result = merge_into(
+        book,
+        found.entries,
+        allow_mass_delete=allow_mass_delete,
+        progress=lambda done: tell(merging, done, total),
+    )
     report.received = result.applied
     for device_id, minutes in sorted(result.future_clocks.items()):
         report.warnings.append(
@@ -192,169 +200,3 @@ def sync_with_folder(
         )
     report.conflicts = len(open_conflicts(book))
     return report
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One losing value of a field, beside the value the field has now.
-
-    ``kind`` is "value", or "deleted" for a row deleted on one device while it was
-    edited on another (it stays live; ``value`` is when it was deleted).
-    """
-
-    id: str
-    table: str
-    row_id: str
-    record: str
-    column: str
-    kind: str
-    value: Any
-    writer: str
-    written_at: dt.datetime
-    current: Any
-    current_writer: str | None
-    current_written_at: dt.datetime | None
-
-    def to_json(self) -> dict[str, Any]:
-        """The conflict as ``kamdesk conflicts --json`` prints it."""
-        return {
-            "id": self.id,
-            "table": self.table,
-            "row_id": self.row_id,
-            "record": self.record,
-            "field": self.column,
-            "kind": self.kind,
-            "value": self.value,
-            "writer": self.writer,
-            "written_at": self.written_at.isoformat(),
-            "current": self.current,
-            "current_writer": self.current_writer,
-            "current_written_at": (
-                self.current_written_at.isoformat() if self.current_written_at else None
-            ),
-        }
-
-
-def _time_of(hlc: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC)
-
-
-def _title(book: Book, table: str, row_id: str) -> str:
-    from kamdesk.models import SYNCED_TABLES
-
-    model = SYNCED_TABLES.get(table)
-    with book.read() as session:
-        record = session.get(model, row_id) if model is not None else None
-        for name in ("name", "title", "label_en"):
-            value = getattr(record, name, None)
-            if isinstance(value, str) and value:
-                return value
-    return row_id
-
-
-def open_conflicts(book: Book) -> list[Conflict]:
-    """The conflicts still open: values that lost and differ from the field's current one.
-
-    A losing value equal to the current one is no choice to make, and not listed (it is
-    kept: a later winner with another value makes it one again).
-    """
-    found: list[Conflict] = []
-    with book.read() as session:
-        db = dbapi_cursor(session)
-        rows = db.execute(
-            "SELECT id, table_name, row_id, column_name, kind, value, hlc, device_id "
-            "FROM sync_conflict ORDER BY table_name, row_id, column_name, hlc, device_id"
-        ).fetchall()
-        for cid, table, row_id, column, kind, value, hlc, device_id in rows:
-            pending = db.execute(
-                "SELECT value FROM sync_pending WHERE table_name = ? AND row_id = ? "
-                "AND column_name = ?",
-                (table, row_id, column),
-            ).fetchone()
-            now = (
-                str(pending[0])
-                if pending is not None
-                else current_value(session, encode_value, table, row_id, column)
-            )
-            if kind == "deleted":
-                now = "null"
-            elif now == value:
-                continue
-            clock = db.execute(
-                "SELECT f.hlc, d.device_id FROM field_clock f "
-                "JOIN sync_column c ON c.idx = f.column_idx "
-                "JOIN sync_device d ON d.idx = f.device_idx "
-                "WHERE c.table_name = ? AND c.column_name = ? AND f.row_id = ?",
-                (table, column, pack_row_id(row_id)),
-            ).fetchone()
-            found.append(
-                Conflict(
-                    id=str(cid),
-                    table=str(table),
-                    row_id=str(row_id),
-                    record="",
-                    column=str(column),
-                    kind=str(kind),
-                    value=json.loads(value),
-                    writer=str(device_id),
-                    written_at=_time_of(int(hlc)),
-                    current=json.loads(now),
-                    current_writer=str(clock[1]) if clock else None,
-                    current_written_at=_time_of(int(clock[0])) if clock else None,
-                )
-            )
-    return [Conflict(**{**c.__dict__, "record": _title(book, c.table, c.row_id)}) for c in found]
-
-
-def resolve_conflict(book: Book, conflict_id: str, keep_value: bool) -> None:
-    """Settle a field's conflict: keep this conflict's value, or the field's current one.
-
-    ``keep_value`` True writes the losing value (for a "deleted" conflict: deletes the
-    row); False keeps what the field has (the row stays). Either way every open
-    conflict of that field is closed, here and, once synced, on every device: one
-    transaction, a local edit like any other.
-    """
-    from kamdesk.models import SYNCED_TABLES, ConflictDismissal, utc_now
-
-    with book.write() as session:
-        db = dbapi_cursor(session)
-        row = db.execute(
-            "SELECT table_name, row_id, column_name, kind, value FROM sync_conflict WHERE id = ?",
-            (conflict_id,),
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(_("This conflict was resolved already."))
-        table, row_id, column, kind, value = (str(v) for v in row)
-        model = SYNCED_TABLES.get(table)
-        record = session.get(model, row_id) if model is not None else None
-        if keep_value and record is not None:
-            if kind == "deleted":
-                record.deleted_at = utc_now()
-            else:
-                decoded = json.loads(value)
-                group = GROUPS.get(table, {}).get(column)
-                given = dict(decoded) if group is not None else {column: decoded}
-                for name, python in given.items():
-                    setattr(record, name, python_value(type(record), name, python))
-        losers = db.execute(
-            "SELECT id, hlc, device_id FROM sync_conflict WHERE table_name = ? AND row_id = ? "
-            "AND column_name = ?",
-            (table, row_id, column),
-        ).fetchall()
-        for cid, hlc, device_id in losers:
-            if session.get(ConflictDismissal, cid) is None:
-                session.add(
-                    ConflictDismissal(
-                        id=cid,
-                        table_name=table,
-                        row_id=row_id,
-                        column_name=column,
-                        hlc=int(hlc),
-                        device_id=str(device_id),
-                    )
-                )
-        session.flush()
-        db.execute(
-            "DELETE FROM sync_conflict WHERE table_name = ? AND row_id = ? AND column_name = ?",
-            (table, row_id, column),
-        )

@@ -10,7 +10,8 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from kamdesk.ops.sync import merge_into, open_conflicts, own_entries_after
+from kamdesk.ops.conflicts import open_conflicts
+from kamdesk.ops.sync import merge_into, own_entries_after
 from kamdesk.store.book import Book
 from kamdesk.sync.clock import HybridLogicalClock
 from kamdesk.sync.entries import WireEntry

@@ -11,9 +11,10 @@ import pytest
 
 from kamdesk.kinds import kind
 from kamdesk.ops.accounts import create_account, delete_account, update_account
+from kamdesk.ops.conflicts import open_conflicts, resolve_conflict
 from kamdesk.ops.kinds import create_record, update_record
 from kamdesk.ops.stakeholders import create_stakeholder
-from kamdesk.ops.sync import MassDeleteError, merge_into, open_conflicts, resolve_conflict
+from kamdesk.ops.sync import MassDeleteError, merge_into
 from kamdesk.store.book import Book
 from kamdesk.sync.clock import pack
 from kamdesk.sync.entries import WireEntry

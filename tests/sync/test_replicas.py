@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from kamdesk.ops.accounts import create_account, delete_account, restore_account, update_account
+from kamdesk.ops.conflicts import open_conflicts, resolve_conflict
 from kamdesk.ops.stakeholders import create_stakeholder, update_stakeholder
-from kamdesk.ops.sync import merge_into, open_conflicts, resolve_conflict
+from kamdesk.ops.sync import merge_into
 from kamdesk.store.book import Book, create_book
 
 from .books import conflicts, data, entries_of, new_device_book
