@@ -27,5 +27,8 @@ class AppSignals(QObject):
     language_did_change = Signal(str)
     #: A setting changed (branding, default currency…).
     settings_did_change = Signal()
+    #: A sync merged other devices' changes into the book (or closed conflicts): every
+    #: view reads the book again. Not a local edit, so it never starts another sync.
+    book_did_sync = Signal()
     #: Something the user should read in the status bar: (message).
     notice_did_post = Signal(str)
