@@ -87,6 +87,49 @@ LAST_REPORT_FOLDER: Setting[str] = Setting(
     "last_report_folder", lambda: "", N_("Folder for saved PDFs"), _is_str
 )
 
+
+def _is_folder_map(value: Any) -> bool:
+    """A JSON object from book paths to folder paths."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    )
+
+
+#: Each book's sync folder, by the book's absolute path: a setting of this computer, not
+#: of the book, since the same book copied to another laptop finds the folder elsewhere.
+SYNC_FOLDERS: Setting[dict[str, str]] = Setting(
+    "sync_folders", dict, N_("Sync folder"), _is_folder_map
+)
+SYNC_ON_CHANGE: Setting[bool] = Setting(
+    "sync_on_change", lambda: True, N_("Sync soon after each change"), lambda v: v in (True, False)
+)
+#: 0 turns the periodic sync off (sync on change and on demand still work).
+SYNC_EVERY_MINUTES: Setting[int] = Setting(
+    "sync_every_minutes",
+    lambda: 5,
+    N_("Sync every (minutes)"),
+    lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 240,
+)
+
+
+def sync_folder_of(settings: Settings, book: Path) -> Path | None:
+    """The folder ``book`` syncs through on this computer, or None."""
+    folder = settings.get(SYNC_FOLDERS).get(str(book.expanduser().absolute()))
+    return Path(folder) if folder else None
+
+
+def set_sync_folder(settings: Settings, book: Path, folder: Path | None) -> None:
+    """Sync ``book`` through ``folder`` from now on (None: stop syncing it)."""
+    saved = settings.get(SYNC_FOLDERS)
+    folders = dict(saved)
+    key = str(book.expanduser().absolute())
+    if folder is None:
+        folders.pop(key, None)
+    else:
+        folders[key] = str(folder.expanduser().absolute())
+    settings.set(SYNC_FOLDERS, folders)
+
+
 ALL_SETTINGS: tuple[Setting[Any], ...] = (
     LANGUAGE,
     COMPANY_NAME,
@@ -95,6 +138,9 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     ACCENT_COLOR,
     DEFAULT_CURRENCY,
     LAST_REPORT_FOLDER,
+    SYNC_FOLDERS,
+    SYNC_ON_CHANGE,
+    SYNC_EVERY_MINUTES,
 )
 
 

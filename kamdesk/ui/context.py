@@ -36,6 +36,12 @@ class AppContext:
     def _forget_team(self) -> None:
         self._team = None
 
+    def forget_cached(self) -> None:
+        """Read the vocabulary and the team again: a sync may have changed them."""
+        self._vocabulary = None
+        self._team = None
+        self._labels_language = ""
+
     def vocabulary(self, kind: str) -> list[TermRow]:
         """The live terms of a vocabulary list, in order (read once, then cached)."""
         if self._vocabulary is None:

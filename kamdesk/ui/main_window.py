@@ -83,6 +83,12 @@ class MainWindow(QMainWindow):
         self.read_only_banner = QLabel()
         self.book_label = QLabel()
         self.count_label = QLabel()
+        from kamdesk.ui.sync_controller import SyncController, SyncStatus
+
+        self.sync = SyncController(context, self)
+        self.sync_status = SyncStatus(self.sync)
+        self.sync_status.conflicts.linkActivated.connect(lambda _link: self.show_conflicts())
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.book_label)
         if context.book.read_only:
@@ -187,6 +193,9 @@ class MainWindow(QMainWindow):
         self.questions_action = self._action(self.show_question_bank)
         self.milestone_templates_action = self._action(self.show_milestone_templates)
         self.settings_action = self._action(self.show_settings, keys.Preferences, "Ctrl+,")
+        self.sync_now_action = self._action(self.sync_now, "F9")
+        self.sync_settings_action = self._action(self.show_sync_settings)
+        self.conflicts_action = self._action(self.show_conflicts, "Ctrl+Shift+K")
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
         self.about_action = self._action(self.show_about)
@@ -240,6 +249,10 @@ class MainWindow(QMainWindow):
         self.team_menu.addAction(self.week_action)
         self.team_menu.addAction(self.questions_action)
         self.team_menu.addAction(self.milestone_templates_action)
+        self.sync_menu = bar.addMenu("")
+        self.sync_menu.addActions([self.sync_now_action, self.conflicts_action])
+        self.sync_menu.addSeparator()
+        self.sync_menu.addAction(self.sync_settings_action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
@@ -450,6 +463,29 @@ class MainWindow(QMainWindow):
 
         SettingsDialog(self.context, self).exec()
 
+    def sync_now(self) -> None:
+        """Sync → Sync now (F9): sync with the folder at once (set one up first if none)."""
+        if self.context.book.read_only_reason:
+            self.statusBar().showMessage(self.context.book.read_only_reason, 8000)
+            return
+        if not self.sync.sync_now():
+            self.show_sync_settings()
+
+    def show_sync_settings(self) -> None:
+        """Sync → Sync settings…: the folder this book syncs through, and how often."""
+        from kamdesk.ui.sync_dialog import SyncSettingsDialog
+
+        dialog = SyncSettingsDialog(self.context, self.sync, self)
+        if dialog.exec() and self.sync.folder is not None:
+            self.sync.sync_now()
+
+    def show_conflicts(self) -> None:
+        """Sync → Conflicts… (Ctrl+Shift+K): the values a merge kept, to choose from."""
+        from kamdesk.ui.conflicts_view import ConflictsWindow
+
+        window = ConflictsWindow(self.context, self)
+        window.exec()
+
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts (F1): every key the window answers to."""
         from kamdesk.ui.shortcuts import ShortcutsDialog
@@ -487,6 +523,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
         self.team_menu.setTitle(_("&Team"))
+        self.sync_menu.setTitle(_("&Sync"))
         self.help_menu.setTitle(_("&Help"))
         self.new_account_action.setText(_("New account…"))
         self.new_stakeholder_action.setText(_("New stakeholder…"))
@@ -504,10 +541,14 @@ class MainWindow(QMainWindow):
         self.questions_action.setText(_("Question bank…"))
         self.milestone_templates_action.setText(_("Milestone templates…"))
         self.settings_action.setText(_("Settings…"))
+        self.sync_now_action.setText(_("Sync now"))
+        self.sync_settings_action.setText(_("Sync settings…"))
+        self.conflicts_action.setText(_("Conflicts…"))
         self.quit_action.setText(_("Quit"))
         self.shortcuts_action.setText(_("Keyboard shortcuts"))
         self.about_action.setText(_("About KAMDesk"))
         self.book_label.setText(str(self.context.book.path))
+        self.sync_status.update_view()
         self._label_undo_redo()
         if self.context.book.read_only:
             self.read_only_banner.setText(f"  {self.context.book.read_only_reason}  ")
@@ -520,7 +561,14 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Override QWidget.closeEvent: every edit is already saved; just close."""
+        """Override QWidget.closeEvent: edits are saved already; a running sync finishes.
+
+        A merge is one transaction, so it is let finish rather than cut short.
+        """
+        if self.sync.running:
+            self.statusBar().showMessage(_("Finishing the sync…"))
+            QApplication.processEvents()
+            self.sync.wait()
         event.accept()
 
 
