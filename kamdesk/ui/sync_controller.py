@@ -17,14 +17,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QThread, QTime, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QWidget
 
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _, ngettext
 from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, sync_folder_of
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.formatting import date_time_text
+from kamdesk.ui.formatting import date_time_text, qlocale
 
 if TYPE_CHECKING:
     from kamdesk.ops.sync import SyncReport
@@ -287,7 +287,16 @@ class SyncController(QObject):
             return _("Sync failed")
         if self.last_synced is None:
             return _("Not synced yet")
-        return _("Synced {time}").format(time=date_time_text(self.last_synced))
+        return _("Synced {time}").format(time=_moment_text(self.last_synced))
+
+
+def _moment_text(moment: dt.datetime) -> str:
+    """Today's time alone ("14:05"), another day's with its date."""
+    if moment.date() == dt.date.today():
+        return qlocale().toString(
+            QTime(moment.hour, moment.minute), qlocale().timeFormat(QLocale.FormatType.ShortFormat)
+        )
+    return date_time_text(moment)
 
 
 class SyncStatus(QWidget):

@@ -92,17 +92,13 @@ class SyncSettingsDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.hide()
 
-        folder_box = QWidget()
-        folder_layout = QVBoxLayout(folder_box)
-        folder_layout.setContentsMargins(0, 0, 0, 0)
-        folder_layout.addLayout(folder_row)
-        folder_layout.addWidget(self.folder_note)
         self.form = QFormLayout()
         self.folder_label = QLabel()
         self.passphrase_label = QLabel()
         self.repeat_label = QLabel()
         self.every_label = QLabel()
-        self.form.addRow(self.folder_label, folder_box)
+        self.form.addRow(self.folder_label, folder_row)
+        self.form.addRow("", self.folder_note)
         self.form.addRow("", self.encrypt)
         self.form.addRow(self.passphrase_label, self.passphrase)
         self.form.addRow(self.repeat_label, self.repeat)
@@ -165,6 +161,7 @@ class SyncSettingsDialog(QDialog):
             widget.setVisible(asked or joining)
         for widget in (self.repeat_label, self.repeat):
             widget.setVisible(starting)
+        self.adjustSize()
 
     # Saving -----------------------------------------------------------------
 
