@@ -110,6 +110,8 @@ class SyncController(QObject):
         self._window = parent
         self._run: SyncRun | None = None
         self._again = False
+        #: The user allowed the deletions the last sync asked about: the next run applies them.
+        self._deletions_allowed = False
         self._refreshing = False
         #: The team key given in Sync settings this run (a computer with no keyring).
         self.team_key: TeamKey | None = None
@@ -188,10 +190,12 @@ class SyncController(QObject):
         if self._run is not None:
             self._again = True
             return True
+        allowed = allow_mass_delete or self._deletions_allowed
+        self._deletions_allowed = False
         self.paused = None
         self.error = None
         self.step = (_("Syncing…"), 0, 0)
-        run = SyncRun(self.context.book.path, folder, self.team_key, allow_mass_delete, self)
+        run = SyncRun(self.context.book.path, folder, self.team_key, allowed, self)
         run.stepped.connect(self._stepped)
         run.succeeded.connect(self._succeeded)
         run.failed.connect(self._failed)
@@ -236,9 +240,9 @@ class SyncController(QObject):
             QMessageBox.StandardButton.No,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._again = False
+            self._deletions_allowed = True
             self.paused = None
-            QTimer.singleShot(0, lambda: self.sync_now(allow_mass_delete=True))
+            QTimer.singleShot(0, self.sync_now)
 
     def _finished(self) -> None:
         run, self._run = self._run, None
