@@ -154,6 +154,19 @@ def _link(table: str) -> tuple[str, str, str] | None:
     return None
 
 
+def field_spec(table: str, column: str) -> FieldSpec | None:
+    """The form field ``table.column`` is, or the first of its merge group (an amount).
+
+    None for a column no form shows: its values are shown as they are stored.
+    """
+    specs = _specs(table)
+    declared = _declared(table)
+    for group in declared.merge_groups if declared is not None else ():
+        if group.name == column and group.fields[0] in specs:
+            return specs[group.fields[0]]
+    return specs.get(column)
+
+
 def field_label(table: str, column: str) -> str:
     """What the user calls ``table.column``, in the current language.
 
@@ -161,16 +174,9 @@ def field_label(table: str, column: str) -> str:
     table's row by the field of its owner that lists it (a visit's attendees). A column
     no form shows keeps its own name.
     """
-    from kamdesk.kinds.base import MergeGroup
-
-    specs = _specs(table)
-    declared = _declared(table)
-    groups: Iterable[MergeGroup] = declared.merge_groups if declared is not None else ()
-    for group in groups:
-        if group.name == column and group.fields[0] in specs:
-            return _(specs[group.fields[0]].label)
-    if column in specs:
-        return _(specs[column].label)
+    spec = field_spec(table, column)
+    if spec is not None:
+        return _(spec.label)
     link = _link(table)
     if link is not None:
         owner = _specs(link[1]).get(link[2])
@@ -346,7 +352,7 @@ def _title(session: Session, table: str, row_id: str) -> str:
 def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
     """The conflicts still open (those of one account, if ``account_id`` is given).
 
-    Listed by record, then field, then when the losing value was written.
+    Listed by record name, then field, then when the losing value was written.
     """
     from kamdesk.store.changelog import dbapi_cursor, pack_row_id
 
@@ -383,7 +389,23 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
                     account_id=owner,
                 )
             )
+    # By record name, so every device lists them alike, in an order a reader can follow.
+    conflicts.sort(key=lambda c: (c.record.casefold(), c.table, c.row_id, c.column, c.kind))
     return conflicts
+
+
+def _any_kept(book: Book) -> bool:
+    """Whether the book keeps any conflict at all, asked without loading the ORM.
+
+    Most books have none: then the account list's markers cost one indexed look-up,
+    not SQLAlchemy's import, right after the window's first paint.
+    """
+    import sqlite3
+
+    try:
+        return book.db.execute("SELECT 1 FROM sync_conflict LIMIT 1").fetchone() is not None
+    except sqlite3.OperationalError:  # a book from before sync, opened read-only
+        return False
 
 
 def conflicts_by_account(book: Book) -> dict[str, int]:
@@ -393,6 +415,8 @@ def conflicts_by_account(book: Book) -> dict[str, int]:
     waiting for their rows, and one per table (and per step up to the account) for the
     records, however many accounts the book holds.
     """
+    if not _any_kept(book):
+        return {}
     with book.read() as session:
         rows = _open(session)
         accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows})

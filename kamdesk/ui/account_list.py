@@ -255,6 +255,7 @@ class AccountListPanel(QWidget):
             Column.NAME, QtCore.Qt.SortOrder.AscendingOrder
         )
         self.table.setSortingEnabled(True)
+        self.model.show_conflict_markers()
         self.did_finish_startup.emit()
 
     def _filters(self) -> tuple[FilterButton, ...]:

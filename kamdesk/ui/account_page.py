@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from kamdesk.domain.coverage import decision_maker_coverage, is_decision_maker
 from kamdesk.domain.fields import ACCOUNT_FIELDS, FieldKind, FieldSpec
-from kamdesk.i18n import _
+from kamdesk.i18n import _, ngettext
 from kamdesk.kinds import Kind, shown_on
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.empty_state import EmptyState
@@ -98,6 +98,26 @@ class AccountPage(QWidget):
         header.addLayout(titles, 1)
         header.addWidget(self.edit_button)
         header.addWidget(self.pdf_button)
+
+        #: Said while the account has open sync conflicts, with a way to review them.
+        self.conflict_banner = QFrame()
+        self.conflict_banner.setObjectName("conflict_banner")
+        self.conflict_banner.setStyleSheet(
+            "#conflict_banner { background: #FFF4E5; border: 1px solid #F0B45B; "
+            "border-radius: 4px; }"
+        )
+        self.conflict_text = QLabel()
+        self.conflict_text.setObjectName("conflict_text")
+        self.conflict_text.setWordWrap(True)
+        self.review_conflicts_button = QPushButton()
+        self.review_conflicts_button.setObjectName("review_conflicts")
+        self.review_conflicts_button.clicked.connect(self.review_conflicts)
+        banner = QHBoxLayout(self.conflict_banner)
+        banner.setContentsMargins(8, 4, 8, 4)
+        banner.addWidget(self.conflict_text, 1)
+        banner.addWidget(self.review_conflicts_button)
+        self.conflict_banner.hide()
+        self._conflict_count = 0
 
         self.profile_box = QGroupBox()
         grid = QGridLayout(self.profile_box)
@@ -196,6 +216,7 @@ class AccountPage(QWidget):
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.addLayout(header)
+        details_layout.addWidget(self.conflict_banner)
         details_layout.addWidget(self.profile_box)
         details_layout.addWidget(self.tabs, 1)
 
@@ -208,6 +229,8 @@ class AccountPage(QWidget):
         context.signals.account_did_change.connect(self._on_account_changed)
         context.signals.team_did_change.connect(self._reload)
         context.signals.stakeholders_did_change.connect(self._on_stakeholders_changed)
+        context.signals.records_did_change.connect(self._on_records_changed)
+        context.signals.book_did_sync.connect(self._on_sync)
         self.retranslate()
 
     # What is shown ----------------------------------------------------------
@@ -244,6 +267,14 @@ class AccountPage(QWidget):
         elif account_id and account_id == shown_parent:  # its name shows on this page
             self._reload()
 
+    def _on_records_changed(self, _kind_name: str, account_id: str) -> None:
+        if account_id == self._account_id and self._values is not None:
+            self._update_conflict_banner()  # the record lists reload by themselves
+
+    def _on_sync(self) -> None:
+        if self._account_id:
+            self.show_account(self._account_id)
+
     def _on_stakeholders_changed(self, account_id: str) -> None:
         if account_id == self._account_id:
             # "Last changed" moves with its people; the table (and with its reset, the
@@ -254,6 +285,7 @@ class AccountPage(QWidget):
         values = self._values
         assert values is not None
         self.title.setText(str(values["name"]))
+        self._update_conflict_banner()
         changed = self._context.reader.last_changed(self._account_id)
         self.last_changed.setText(
             _("Last changed {when}").format(when=date_time_text(changed)) if changed else ""
@@ -275,6 +307,42 @@ class AccountPage(QWidget):
             ),
         )
         self.tabs.setTabText(self.tabs.indexOf(self.texts), self._texts_tab_title(len(sections)))
+
+    # Sync conflicts -----------------------------------------------------------
+
+    def conflict_count(self) -> int:
+        """How many open sync conflicts the banner says the account has (0: no banner)."""
+        return self._conflict_count
+
+    def _update_conflict_banner(self) -> None:
+        from kamdesk.ops.conflicts import conflicts_by_account
+
+        count = conflicts_by_account(self._context.book).get(self._account_id, 0)
+        self._conflict_count = count
+        self.conflict_banner.setVisible(bool(count))
+        self._word_conflict_banner()
+
+    def _word_conflict_banner(self) -> None:
+        count = self._conflict_count
+        self.conflict_text.setText(
+            "⚠ "
+            + ngettext(
+                "This account has {count} sync conflict.",
+                "This account has {count} sync conflicts.",
+                count,
+            ).format(count=count)
+        )
+        self.review_conflicts_button.setText(_("Review…"))
+
+    def review_conflicts(self) -> None:
+        """Open the Conflicts view on this account's conflicts alone."""
+        from kamdesk.ui.conflicts_view import ConflictsWindow
+
+        window = ConflictsWindow(self._context, self, account_id=self._account_id)
+        window.exec()
+        window.deleteLater()
+        if self._values is not None:
+            self._update_conflict_banner()
 
     def _value_text(self, spec: FieldSpec, values: dict[str, Any]) -> str:
         return value_text(self._context, spec, values.get(spec.name), values)
@@ -406,6 +474,7 @@ class AccountPage(QWidget):
         self.edit_button.setText(_("Edit (F2)"))
         self.pdf_button.setText(_("Summary PDF…"))
         self.profile_box.setTitle(_("Profile"))
+        self._word_conflict_banner()
         self.add_stakeholder_button.setText(_("Add…"))
         self.edit_stakeholder_button.setText(_("Edit…"))
         self.delete_stakeholder_button.setText(_("Delete"))

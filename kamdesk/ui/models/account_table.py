@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6 import QtCore  # Qt is read as QtCore.Qt when used: see models/base.py
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_, _
@@ -24,6 +24,7 @@ from kamdesk.ui.formatting import money_text
 from kamdesk.ui.models.base import (
     ALIGN_CENTER,
     ALIGN_RIGHT_VCENTER,
+    DECORATION_ROLE,
     DISPLAY_ROLE,
     FOREGROUND_ROLE,
     TEXT_ALIGNMENT_ROLE,
@@ -68,7 +69,7 @@ _TITLES = {
 _OVERDUE_COLOR = QColor("#C62828")
 
 _HANDLED_ROLES = frozenset(
-    {DISPLAY_ROLE, TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, TOOLTIP_ROLE, ID_ROLE}
+    {DISPLAY_ROLE, DECORATION_ROLE, TEXT_ALIGNMENT_ROLE, FOREGROUND_ROLE, TOOLTIP_ROLE, ID_ROLE}
 )
 _ALIGNMENTS: dict[int, int] = {
     Column.REVENUE: ALIGN_RIGHT_VCENTER,
@@ -103,11 +104,18 @@ class AccountTableModel(TitledTableModel):
         self._texts: dict[str, tuple[str | int, ...]] = {}
         #: Of the rows fetched, those with an overdue follow-up (read with each page).
         self._overdue: set[str] = set()
+        #: Open sync conflicts by account; None until the markers are first shown (after
+        #: the first paint, see ``show_conflict_markers``), then read once per refresh.
+        self._conflicts: dict[str, int] | None = None
+        self._conflict_icon: QIcon | None = None
         self._load_ids()
-        context.signals.account_did_change.connect(self.refresh)
-        context.signals.stakeholders_did_change.connect(self._forget_row)
-        context.signals.records_did_change.connect(self._on_records_changed)
-        context.signals.team_did_change.connect(self.refresh)
+        signals = context.signals
+        signals.account_did_change.connect(self.refresh)
+        signals.stakeholders_did_change.connect(self._forget_row)
+        signals.stakeholders_did_change.connect(self._reload_conflicts)
+        signals.records_did_change.connect(self._on_records_changed)
+        signals.team_did_change.connect(self.refresh)
+        signals.book_did_sync.connect(self.refresh)
 
     # Queries -------------------------------------------------------------
 
@@ -137,10 +145,52 @@ class AccountTableModel(TitledTableModel):
         self._rows = {}
         self._texts = {}
         self._overdue = set()
+        if self._conflicts is not None:
+            self._conflicts = self._read_conflicts()
 
     def _on_records_changed(self, kind_name: str, account_id: str) -> None:
         if kind_name in ("follow_up", "visit"):  # its overdue marker may change
             self._forget_row(account_id)
+        self._reload_conflicts()
+
+    # Sync conflict markers -------------------------------------------------
+
+    def _read_conflicts(self) -> dict[str, int]:
+        from kamdesk.ops.conflicts import conflicts_by_account
+
+        return conflicts_by_account(self._context.book)
+
+    def show_conflict_markers(self) -> None:
+        """Mark the accounts with open sync conflicts from now on (read once per refresh).
+
+        Called once the list has painted: the first paint does not wait for the count.
+        """
+        self._conflicts = {}
+        self._reload_conflicts()
+
+    def _reload_conflicts(self, *_args: object) -> None:
+        """Read the counts again (a resolution, an edit) and repaint the names that changed."""
+        if self._conflicts is None:
+            return
+        before, self._conflicts = self._conflicts, self._read_conflicts()
+        for account_id in set(before) | set(self._conflicts):
+            if before.get(account_id) != self._conflicts.get(account_id):
+                row = self.row_of(account_id)
+                if row is not None:
+                    index = self.index(row, Column.NAME)
+                    self.dataChanged.emit(index, index)
+
+    def conflict_count(self, account_id: str) -> int:
+        """How many open sync conflicts the list marks on an account."""
+        return (self._conflicts or {}).get(account_id, 0)
+
+    def _conflict_marker(self) -> QIcon:
+        if self._conflict_icon is None:
+            from PySide6.QtWidgets import QApplication, QStyle
+
+            style = QApplication.style()
+            self._conflict_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        return self._conflict_icon
 
     def _forget_row(self, account_id: str) -> None:
         # People count in searches and in the stakeholder-count order: then the list
@@ -201,6 +251,10 @@ class AccountTableModel(TitledTableModel):
             return None
         if role == ID_ROLE:
             return self._ids[index.row()]
+        if role == DECORATION_ROLE:
+            if index.column() != Column.NAME or not self._conflicts:
+                return None
+            return self._conflict_marker() if self._ids[index.row()] in self._conflicts else None
         row = self._row(index.row())
         if row is None:
             return None
@@ -213,7 +267,14 @@ class AccountTableModel(TitledTableModel):
             if column == Column.OVERDUE:
                 return _OVERDUE_COLOR
             return _TIER_COLORS.get(row.tier) if column == Column.TIER else None
-        return row.name if column == Column.NAME else None
+        if column != Column.NAME:
+            return None
+        count = self.conflict_count(row.id)
+        if count:
+            from kamdesk.ui.conflicts_view import conflict_count_text
+
+            return f"{row.name}\n⚠ {conflict_count_text(count)}"
+        return row.name
 
     def _display(self, row: AccountRow, column: int) -> str | int:
         texts = self._texts.get(row.id)

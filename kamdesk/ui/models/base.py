@@ -13,6 +13,7 @@ from kamdesk.i18n import _
 # anything in ``Qt``'s namespace makes PySide build all of its ~90 enums, about 15 ms,
 # and the account list must paint before that; tests/ui/test_models.py checks the values.
 DISPLAY_ROLE = 0
+DECORATION_ROLE = 1
 TOOLTIP_ROLE = 3
 TEXT_ALIGNMENT_ROLE = 7
 BACKGROUND_ROLE = 8
