@@ -220,6 +220,7 @@ class ConflictsWindow(QDialog):
         self.resize(860, 520)
         context.signals.book_did_sync.connect(self.reload)
         self.reload()
+        self.tree.setFocus()  # the arrows and Enter work at once, on the first value
 
     # What is shown -------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit, QPushButton, QTr
 from pytestqt.qtbot import QtBot
 
 from kamdesk.i18n import _
-from kamdesk.ops.accounts import update_account
+from kamdesk.kinds import kind
+from kamdesk.ops.accounts import delete_account, update_account
 from kamdesk.ops.conflicts import open_conflicts
+from kamdesk.ops.kinds import create_record, update_record
 from kamdesk.ops.stakeholders import update_stakeholder
 from kamdesk.store.book import Book
 from kamdesk.ui.account_list import AccountListPanel
@@ -30,10 +32,11 @@ from kamdesk.ui.conflicts_view import (
     writer_text,
 )
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.formatting import date_time_text
+from kamdesk.ui.formatting import date_time_text, money_text
 from tests.sync.books import deliver, new_device_book
 from tests.ui.conftest import ACME, Seed, User, button, switch_language
 
+DEAL = kind("opportunity")
 ALICE_NOTES = "Wants a pilot line in Suzhou"
 BOB_NOTES = "Budget approved for 2027"
 
@@ -193,8 +196,8 @@ def test_up_down_move_between_values_enter_keeps_one_esc_closes(
     update_stakeholder(laptop, seed.alice, {"title": "CTO and COO"})
     exchange(book, laptop)
     view = open_view(qtbot, context)
-    view.tree.setFocus()
     values = value_rows(view)
+    assert view.focusWidget() is view.tree
     assert len(values) == 4
     assert view.tree.currentItem() is values[0]
 
@@ -298,3 +301,79 @@ def test_conflicts_screenshot(
 def qtbot_tmp(book: Book) -> Path:
     """Beside the test's book, when the screenshots are not wanted in docs/."""
     return book.path.parent
+
+
+def test_a_record_deleted_elsewhere_while_edited_here_can_be_kept_or_deleted_after_all(
+    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+) -> None:
+    for account_id in (seed.wuxi, seed.suzhou, seed.group):  # the group, branches first
+        delete_account(laptop, account_id)
+    update_account(book, seed.group, {"notes": "Met the new CFO"})
+    update_account(book, seed.suzhou, {"notes": "Plant 2 opens in May"})
+    deliver(book, laptop)
+    deliver(laptop, book, allow_mass_delete=True)
+    view = open_view(qtbot, context)
+    group_rows = [
+        i for i in value_rows(view) if i.data(0, CHOICE_ROLE).conflict.row_id == seed.group
+    ]
+    assert [i.parent().text(0) for i in group_rows] == ["Deleted", "Deleted"]
+    kept, deleted = group_rows
+    assert kept.text(0) == "Kept, with the edits made meanwhile  (now)"
+    assert deleted.text(0) == "Deleted"
+    assert deleted.text(1) == f"Device {laptop.device_id[:8]}"
+
+    user.click(view.keep_button(deleted))  # its branch is still live: refused
+
+    assert view.message.isVisible()
+    assert view.message.text() == (
+        "This account has 1 branch or subsidiary; move or delete it first."
+    )
+    assert len(value_rows(view)) == 4
+    assert context.reader.account(seed.group) is not None
+
+    suzhou_deleted = next(
+        i
+        for i in value_rows(view)
+        if i.data(0, CHOICE_ROLE).conflict.row_id == seed.suzhou
+        and i.data(0, CHOICE_ROLE).keep_value
+    )
+    user.click(view.keep_button(suzhou_deleted))
+    deleted = next(
+        i
+        for i in value_rows(view)
+        if i.data(0, CHOICE_ROLE).conflict.row_id == seed.group
+        and i.data(0, CHOICE_ROLE).keep_value
+    )
+    user.click(view.keep_button(deleted))
+
+    assert not view.message.isVisible()
+    assert value_rows(view) == []
+    assert context.reader.account(seed.group) is None
+    deliver(book, laptop, allow_mass_delete=True)
+    assert open_conflicts(laptop) == []
+
+
+def test_a_deal_amount_shows_as_money_and_keeping_one_tells_the_deal_list(
+    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+) -> None:
+    deal = create_record(book, DEAL, seed.acme, {"name": "Line 2 robots", "currency": "CNY"})
+    deliver(book, laptop)
+    update_record(book, DEAL, deal, {"amount_minor": 120_000_00, "currency": "CNY"})
+    update_record(laptop, DEAL, deal, {"amount_minor": 20_000_00, "currency": "USD"})
+    exchange(book, laptop)
+    view = open_view(qtbot, context)
+    record = view.tree.topLevelItem(0)
+    assert record is not None and record.text(0) == "Deal · Line 2 robots"
+    assert record.child(0).text(0) == "Amount"
+    shown = {i.text(0).removesuffix("  (now)") for i in value_rows(view)}
+    assert shown == {money_text(120_000_00, "CNY"), money_text(20_000_00, "USD")}
+    assert view.tree.findChild(QPushButton, "merge_text") is None  # an amount is not typed
+    losing = next(i for i in value_rows(view) if i.data(0, CHOICE_ROLE).keep_value)
+    kept = losing.data(0, CHOICE_ROLE).conflict.value
+
+    with qtbot.waitSignal(context.signals.records_did_change) as told:
+        user.click(view.keep_button(losing))
+
+    assert told.args == ["opportunity", seed.acme]
+    stored = book.db.execute("SELECT amount_minor, currency FROM opportunity").fetchone()
+    assert stored == (kept["amount_minor"], kept["currency"])
