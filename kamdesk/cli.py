@@ -92,12 +92,16 @@ def _parser() -> argparse.ArgumentParser:
 
     sync = commands.add_parser(
         "sync",
-        help="send this book's changes to a shared folder and take the others' (once)",
+        help="send this book's changes to a shared folder or a sync server and take the "
+        "others' (once)",
         description="The team passphrase of an encrypted folder comes from the OS keyring, "
-        "or from KAMDESK_SYNC_PASSPHRASE where there is no keyring.",
+        "or from KAMDESK_SYNC_PASSPHRASE where there is no keyring; a sync server's token "
+        "from the keyring or KAMDESK_SYNC_TOKEN.",
     )
     sync.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
-    sync.add_argument("--folder", type=Path, required=True, help="the shared sync folder")
+    through = sync.add_mutually_exclusive_group(required=True)
+    through.add_argument("--folder", type=Path, help="the shared sync folder")
+    through.add_argument("--server", help="the team's sync server, http(s)://HOST:PORT")
     sync.add_argument(
         "--allow-mass-delete",
         action="store_true",
@@ -114,7 +118,49 @@ def _parser() -> argparse.ArgumentParser:
     )
     conflicts.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     conflicts.add_argument("--json", action="store_true", help="one JSON array, for scripts")
+    _add_server_commands(commands)
     return parser
+
+
+def _add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``kamdesk serve`` and ``kamdesk server ...``: the team sync server and its users."""
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--db",
+        help="sqlite:///PATH (default: a file in the data folder) or postgresql://USER@HOST/DB",
+    )
+    serve = commands.add_parser(
+        "serve", parents=[database], help="run the team sync server (until stopped)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8765, help="port to listen on")
+    serve.add_argument("--certfile", type=Path, help="TLS certificate (PEM), with --keyfile")
+    serve.add_argument("--keyfile", type=Path, help="TLS private key (PEM), with --certfile")
+    serve.add_argument(
+        "--max-body-mb", type=int, default=16, help="largest request body taken, in MiB"
+    )
+    server = commands.add_parser("server", help="the sync server's users and accounts")
+    tasks = server.add_subparsers(dest="task", required=True)
+    add_user = tasks.add_parser(
+        "add-user", parents=[database], help="add a user; prints its token once, on the last line"
+    )
+    add_user.add_argument("name")
+    add_user.add_argument("--role", choices=("rep", "manager", "admin"), required=True)
+    add_user.add_argument("--team", required=True)
+    tasks.add_parser("list-users", parents=[database], help="one line per user (tab-separated)")
+    revoke = tasks.add_parser("revoke", parents=[database], help="refuse a user's token")
+    revoke.add_argument("name")
+    move = tasks.add_parser(
+        "move-account", parents=[database], help="hand an account over to another team"
+    )
+    move.add_argument("account", help="the account's name or id")
+    move.add_argument("--team", required=True)
+    prune = tasks.add_parser(
+        "prune",
+        parents=[database],
+        help="forget old entries (books whose last sync is older start again from a snapshot)",
+    )
+    prune.add_argument("--keep", type=int, required=True, help="how many latest entries to keep")
 
 
 def _fail(message: str) -> int:
@@ -355,11 +401,26 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _run_sync(args: argparse.Namespace) -> int:
-    """``kamdesk sync``: one sync with a shared folder; one line of figures."""
+    """``kamdesk sync``: one sync with a shared folder or a server; one line of figures."""
     from kamdesk.i18n import _
-    from kamdesk.ops.sync import sync_with_folder
+    from kamdesk.ops.sync import SyncReport, sync_with_folder
     from kamdesk.store.book import Book
 
+    report: SyncReport
+    if args.server is not None:
+        from kamdesk.ops.server_sync import sync_book_with_server
+
+        report = sync_book_with_server(
+            args.book, args.server, allow_mass_delete=args.allow_mass_delete
+        )
+        for line in report.warnings:
+            print(f"kamdesk: {line}", file=sys.stderr)
+        print(
+            _("sent {sent}, received {received}, conflicts {conflicts}").format(
+                sent=report.sent, received=report.received, conflicts=report.conflicts
+            )
+        )
+        return EXIT_OK
     _start_empty_folder(args.folder.expanduser(), encrypt=args.encrypt)
     # A new book (a second laptop) is made empty and receives everything.
     with Book.open(args.book, create=True) as book:
@@ -429,6 +490,74 @@ def _run_conflicts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_serve(args: argparse.Namespace) -> int:
+    """``kamdesk serve``: the sync server, until Ctrl+C or SIGTERM."""
+    from kamdesk.i18n import _
+    from kamdesk.server.app import serve
+    from kamdesk.server.db import default_database_url
+
+    if (args.certfile is None) != (args.keyfile is None):
+        return _fail(_("Give both --certfile and --keyfile, or neither."))
+    if args.max_body_mb < 1:
+        return _fail(_("--max-body-mb is at least 1."))
+    serve(
+        args.db or default_database_url(),
+        host=args.host,
+        port=args.port,
+        certfile=str(args.certfile) if args.certfile else None,
+        keyfile=str(args.keyfile) if args.keyfile else None,
+        body_limit=args.max_body_mb * 1024 * 1024,
+    )
+    return EXIT_OK
+
+
+def _run_server_task(args: argparse.Namespace) -> int:
+    """``kamdesk server ...``: users, handovers and pruning, straight on the database."""
+    from kamdesk.i18n import _, ngettext
+    from kamdesk.server import auth, relay
+    from kamdesk.server.db import default_database_url, open_database
+
+    engine = open_database(args.db or default_database_url())
+    try:
+        if args.task == "add-user":
+            token = auth.add_user(engine, args.name, auth.Role(args.role), args.team)
+            print(
+                _("Added {name} ({role}, team {team}). The token, shown only this once:").format(
+                    name=args.name, role=args.role, team=args.team
+                )
+            )
+            print(token)
+        elif args.task == "list-users":
+            _print_rows(
+                (u.name, u.role.value, u.team, _("revoked") if u.revoked else _("active"))
+                for u in auth.list_users(engine)
+            )
+        elif args.task == "revoke":
+            auth.revoke_user(engine, args.name)
+            print(_("{name}'s token is refused from now on.").format(name=args.name))
+        elif args.task == "move-account":
+            copied = relay.move_account(engine, args.account, args.team.strip())
+            print(
+                ngettext(
+                    "{account} now belongs to team {team}; {count} field handed over.",
+                    "{account} now belongs to team {team}; {count} fields handed over.",
+                    copied,
+                ).format(account=args.account, team=args.team.strip(), count=copied)
+            )
+        elif args.task == "prune":
+            if args.keep < 0:
+                return _fail(_("--keep is 0 or more."))
+            gone = relay.prune(engine, args.keep)
+            print(
+                ngettext("{count} entry forgotten.", "{count} entries forgotten.", gone).format(
+                    count=gone
+                )
+            )
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
 def _run_app(book: Path, args: argparse.Namespace) -> int:
     from kamdesk.ui.app import run_app
 
@@ -477,6 +606,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "conflicts":
             gc.enable()
             return _run_conflicts(args)
+        if args.command == "serve":
+            gc.enable()
+            return _run_serve(args)
+        if args.command == "server":
+            gc.enable()
+            return _run_server_task(args)
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)

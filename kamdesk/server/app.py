@@ -1,0 +1,370 @@
+"""The sync server's HTTP API (FastAPI): upload, download, snapshot, who am I.
+
+Every request but ``/healthz`` carries a bearer token. Bad requests get a 4xx answer
+with a reason (``detail``), never a 5xx: bodies are checked against the models below
+(the same ones the served OpenAPI description is made from), request bodies have a size
+limit, and the relay's refusals have statuses of their own. Tokens travel only in the
+Authorization header, which the access log does not print.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, BaseModel, Field
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+from kamdesk import __version__
+from kamdesk.server import relay
+from kamdesk.server.auth import User, user_for_token
+from kamdesk.sync.entries import WireEntry
+
+#: The largest request body taken, by default (a first sync sends its log in pieces).
+DEFAULT_BODY_LIMIT = 16 * 1024 * 1024
+#: The largest page a download hands out.
+MAX_PAGE = 10_000
+MAX_INT = 2**63 - 1
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def _storable(text: str) -> str:
+    """Text any database keeps: no NUL, no lone surrogate."""
+    if "\x00" in text:
+        raise ValueError("text may not hold a NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("text must be valid Unicode") from error
+    return text
+
+
+def _json_text(text: str) -> str:
+    _storable(text)
+    try:
+        json.loads(text)
+    except ValueError as error:
+        raise ValueError("an entry's value is JSON text") from error
+    return text
+
+
+Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
+Id = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_storable)]
+DeviceId = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+]
+Value = Annotated[str, Field(max_length=1_000_000), AfterValidator(_json_text)]
+Clock = Annotated[int, Field(ge=0, le=MAX_INT)]
+Seq = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+
+class EntryIn(BaseModel):
+    """One change-log entry a device sends: one changed field of one row."""
+
+    seq: Seq
+    hlc: Clock
+    table: Name
+    row_id: Id
+    column: Name
+    value: Value = Field(description="the new value as JSON text, kept byte for byte")
+    seen_hlc: Clock | None = None
+    seen_device: DeviceId | None = None
+
+
+class EntryOut(EntryIn):
+    """An entry as a download hands it out, with the device that wrote it."""
+
+    device_id: DeviceId
+
+
+class UploadIn(BaseModel):
+    """Entries of one device, in sequence, following on from its last one on the server."""
+
+    device_id: DeviceId
+    entries: list[EntryIn] = Field(max_length=50_000)
+
+
+class UploadOut(BaseModel):
+    """What the server kept: new entries, repeats it already had, the device's last number."""
+
+    accepted: int
+    duplicates: int
+    last_seq: int
+
+
+class PageOut(BaseModel):
+    """Entries after a cursor; ask again from ``next_cursor`` while ``more`` is true."""
+
+    entries: list[EntryOut]
+    next_cursor: int
+    more: bool
+
+
+class DeviceOut(BaseModel):
+    """The last entry of a device the server has (0: none yet)."""
+
+    device_id: str
+    last_seq: int
+
+
+class FieldOut(BaseModel):
+    """A field's latest value in a snapshot, with its clock and how often it was written."""
+
+    table: str
+    row_id: str
+    column: str
+    value: str
+    hlc: int
+    device_id: str
+    writes: int
+
+
+class SnapshotOut(BaseModel):
+    """Everything the user may read, as field values; then download after ``cursor``."""
+
+    cursor: int
+    watermarks: dict[str, int]
+    fields: list[FieldOut]
+
+
+class MeOut(BaseModel):
+    """Who the token belongs to."""
+
+    name: str
+    role: str
+    team: str
+
+
+class Problem(BaseModel):
+    """Why a request was refused, in a sentence for the user."""
+
+    detail: str
+
+
+_bearer = HTTPBearer(auto_error=False, description="the token `kamdesk server add-user` printed")
+
+
+def _refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {"model": Problem} for code in (401, 413, *codes)}
+
+
+class BodyLimit:
+    """Refuses (413) a request whose body is larger than ``limit`` bytes, before reading it."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Override the ASGI call: count the body as it arrives."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> MutableMapping[str, Any]:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLargeError:
+            await self._too_large(send)
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps({"detail": f"the request body is larger than {self.limit} bytes"})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body.encode()})
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The live user whose bearer token the request carries; 401 otherwise."""
+    user = None
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        user = user_for_token(_engine(request), credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            status_code=401,
+            detail="the token is missing, wrong or revoked",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+Authorized = Annotated[User, Depends(current_user)]
+
+
+def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastAPI:
+    """The API on ``engine``, whose schema is already at head."""
+    api = FastAPI(
+        title="KAMDesk sync server",
+        version=__version__,
+        description=(
+            "Relays the account books' change-log entries between a team's devices. "
+            "Upload is idempotent on (device id, seq); download is everything after a "
+            "cursor, in pages; a cursor older than the server keeps gets 410 and the book "
+            "starts again from /v1/snapshot."
+        ),
+    )
+    api.state.engine = engine
+
+    @api.exception_handler(relay.RelayError)
+    async def _refused(_request: Request, error: relay.RelayError) -> JSONResponse:
+        content: dict[str, Any] = {"detail": error.message}
+        if isinstance(error, relay.OutOfSequenceError):
+            content["expected_seq"] = error.expected
+        return JSONResponse(status_code=error.status, content=content)
+
+    @api.exception_handler(OperationalError)
+    async def _busy(_request: Request, _error: OperationalError) -> JSONResponse:
+        return JSONResponse(
+            status_code=503,
+            content={"detail": "the server's database is busy; try again"},
+            headers={"Retry-After": "1"},
+        )
+
+    @api.get("/healthz", summary="Whether the server answers")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @api.get("/v1/me", response_model=MeOut, responses=_refusals())
+    def me(user: Authorized) -> MeOut:
+        """Who the token belongs to: name, role and team."""
+        return MeOut(name=user.name, role=user.role.value, team=user.team)
+
+    @api.get("/v1/devices/{device_id}", response_model=DeviceOut, responses=_refusals(403))
+    def device(user: Authorized, device_id: Annotated[DeviceId, Path()]) -> DeviceOut:
+        """The device's last entry the server has: send the ones after it."""
+        return DeviceOut(
+            device_id=device_id, last_seq=relay.device_last_seq(engine, user, device_id)
+        )
+
+    @api.post("/v1/entries", response_model=UploadOut, responses=_refusals(403, 409))
+    def upload(user: Authorized, body: UploadIn) -> UploadOut:
+        """Keep a device's entries, all or none; entries the server has already are skipped."""
+        batch = [
+            WireEntry(
+                body.device_id,
+                e.seq,
+                e.hlc,
+                e.table,
+                e.row_id,
+                e.column,
+                e.value,
+                e.seen_hlc,
+                e.seen_device,
+            )
+            for e in body.entries
+        ]
+        done = relay.upload(engine, user, body.device_id, batch)
+        return UploadOut(accepted=done.accepted, duplicates=done.duplicates, last_seq=done.last_seq)
+
+    @api.get("/v1/entries", response_model=PageOut, responses=_refusals(410))
+    def download(
+        user: Authorized,
+        after: Annotated[Clock, Query(description="the cursor of the last page read")] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 5000,
+        device_id: Annotated[DeviceId | None, Query(description="leave this device out")] = None,
+    ) -> PageOut:
+        """The entries the user may read after ``after``, oldest first."""
+        page = relay.download(engine, user, after, limit, device_id)
+        return PageOut(
+            entries=[
+                EntryOut(
+                    device_id=e.device_id,
+                    seq=e.seq,
+                    hlc=e.hlc,
+                    table=e.table,
+                    row_id=e.row_id,
+                    column=e.column,
+                    value=e.value,
+                    seen_hlc=e.seen_hlc,
+                    seen_device=e.seen_device,
+                )
+                for e in page.entries
+            ],
+            next_cursor=page.next_cursor,
+            more=page.more,
+        )
+
+    @api.get("/v1/snapshot", response_model=SnapshotOut, responses=_refusals())
+    def snapshot(user: Authorized) -> SnapshotOut:
+        """Everything the user may read as field values, for a book starting again."""
+        state = relay.snapshot(engine, user)
+        return SnapshotOut(
+            cursor=state.cursor,
+            watermarks=state.watermarks,
+            fields=[
+                FieldOut(table=t, row_id=r, column=c, value=v, hlc=h, device_id=d, writes=w)
+                for t, r, c, v, h, d, w in state.fields
+            ],
+        )
+
+    api.add_middleware(BodyLimit, limit=body_limit)
+    return api
+
+
+def serve(
+    url: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    body_limit: int = DEFAULT_BODY_LIMIT,
+) -> None:
+    """Run the server until it is stopped (Ctrl+C or SIGTERM)."""
+    import uvicorn
+
+    from kamdesk.server.db import open_database
+
+    engine = open_database(url)
+    try:
+        uvicorn.run(
+            create_app(engine, body_limit=body_limit),
+            host=host,
+            port=port,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
+            log_level="info",
+            proxy_headers=True,
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        engine.dispose()

@@ -1,0 +1,590 @@
+"""What the sync server does with entries: take uploads, hand out pages, hand over accounts.
+
+Uploads are idempotent on (device id, sequence number): entries the server has already
+are counted as duplicates and skipped, so a retry after a lost answer never doubles an
+edit, and a device's entries are taken only in sequence, without gaps, because a book
+merges a device's entries in that order. Each upload takes the row lock of the entries
+counter first, so server sequence numbers (the download cursor) are given in commit
+order even with several server processes on one PostgreSQL database: a client that read
+up to a cursor never misses an entry committed later with a lower number.
+
+Each entry is stored with the team that may read it, decided when it arrives: the team
+of the account its row hangs off, or the sender's team for a team-wide record. A team's
+devices only ever write their team's accounts, so every device's entries a reader gets
+come without gaps. A handover (``move_account``) gives the new team a copy of the
+account's current state under a device id of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import _
+from kamdesk.server.auth import User
+from kamdesk.server.db import (
+    ENTRIES_COUNTER,
+    PRUNED_COUNTER,
+    accounts,
+    counters,
+    devices,
+    entries,
+    rows,
+    users,
+)
+from kamdesk.server.visibility import ACCOUNT, owner_links
+from kamdesk.sync.entries import WireEntry
+
+#: How many ids one IN (...) query names.
+_CHUNK = 500
+#: Device ids of handover copies start so; no book makes such an id (books use UUIDs).
+HANDOVER_PREFIX = "handover-"
+
+
+class RelayError(KamdeskError):
+    """A request the server refuses; ``status`` is the HTTP status it answers with."""
+
+    status = 400
+
+
+class RefusedError(RelayError):
+    """Entries touch an account the user may not write: none of them was kept."""
+
+    status = 403
+
+
+class OutOfSequenceError(RelayError):
+    """The upload does not start right after the device's last entry on the server."""
+
+    status = 409
+
+    def __init__(self, message: str, expected: int) -> None:
+        super().__init__(message)
+        self.expected = expected
+
+
+class CursorGoneError(RelayError):
+    """The cursor is older than what the server keeps: start again from a snapshot."""
+
+    status = 410
+
+
+class UnknownAccountError(RelayError):
+    """An admin named an account the server has never received."""
+
+    status = 404
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """What an upload did: entries kept, entries the server already had, the device's last."""
+
+    accepted: int
+    duplicates: int
+    last_seq: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of entries after a cursor."""
+
+    entries: list[WireEntry]
+    next_cursor: int
+    more: bool
+
+
+@dataclass
+class SnapshotState:
+    """A reader's whole visible state: each field's latest value and the watermarks."""
+
+    cursor: int
+    #: (table, row id, column, value, hlc, device id, writes)
+    fields: list[tuple[str, str, str, str, int, str, int]] = field(default_factory=list)
+    watermarks: dict[str, int] = field(default_factory=dict)
+
+
+def _lock_counter(db: Connection) -> int:
+    """Take the entries counter's row lock (held to commit); its value."""
+    db.execute(
+        counters.update().where(counters.c.name == ENTRIES_COUNTER).values(value=counters.c.value)
+    )
+    return _counter(db, ENTRIES_COUNTER)
+
+
+def _counter(db: Connection, name: str) -> int:
+    return int(db.execute(sa.select(counters.c.value).where(counters.c.name == name)).scalar_one())
+
+
+def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
+    ordered = sorted(set(items))
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def _reference(value: str) -> str | None:
+    try:
+        named = json.loads(value)
+    except ValueError:
+        return None
+    return named if isinstance(named, str) else None
+
+
+def _refused() -> RefusedError:
+    # Names no account and no team: the sender may not learn who holds it.
+    return RefusedError(
+        _(
+            "The server refused these changes: some of them are to an account your team "
+            "does not hold (it may have been handed to another team). Nothing was sent."
+        )
+    )
+
+
+class _Placer:
+    """Finds the account each row of an upload hangs off (None: a team-wide record)."""
+
+    def __init__(self, db: Connection, batch: Sequence[WireEntry]) -> None:
+        links = owner_links()
+        #: The newest word of the batch on each row's links: (table, row, column) → id.
+        self.named: dict[tuple[str, str, str], str] = {}
+        wanted: set[str] = set()
+        for entry in batch:
+            wanted.add(entry.row_id)
+            if any(link.column == entry.column for link in links.get(entry.table, ())):
+                target = _reference(entry.value)
+                if target is not None:
+                    self.named[(entry.table, entry.row_id, entry.column)] = target
+                    wanted.add(target)
+        self.registered: dict[tuple[str, str], str] = {}
+        for chunk in _chunks(wanted):
+            for table, row_id, account_id in db.execute(
+                sa.select(rows.c.table_name, rows.c.row_id, rows.c.account_id).where(
+                    rows.c.row_id.in_(chunk)
+                )
+            ):
+                self.registered[(str(table), str(row_id))] = str(account_id)
+        self.placed: dict[tuple[str, str], str | None] = {}
+
+    def account_of(self, table: str, row_id: str, depth: int = 0) -> str | None:
+        """The account ``row_id`` hangs off: from the batch's links first, then as known."""
+        if table == ACCOUNT:
+            return row_id
+        key = (table, row_id)
+        if key in self.placed:
+            return self.placed[key]
+        found: str | None = None
+        if depth < 20:  # a cycle of references in a malicious upload ends here
+            for link in owner_links().get(table, ()):
+                target = self.named.get((table, row_id, link.column))
+                if target is not None:
+                    found = self.account_of(link.table, target, depth + 1)
+                    if found is not None:
+                        break
+        if found is None:
+            found = self.registered.get(key)
+        self.placed[key] = found
+        return found
+
+
+def _account_teams(db: Connection, account_ids: Iterable[str]) -> dict[str, str]:
+    teams: dict[str, str] = {}
+    for chunk in _chunks(account_ids):
+        for account_id, team in db.execute(
+            sa.select(accounts.c.account_id, accounts.c.team).where(
+                accounts.c.account_id.in_(chunk)
+            )
+        ):
+            teams[str(account_id)] = str(team)
+    return teams
+
+
+def _new_in_sequence(batch: Sequence[WireEntry], last_seq: int) -> tuple[list[WireEntry], int]:
+    """The entries after ``last_seq``, checked to follow on without a gap; and the repeats."""
+    by_seq: dict[int, WireEntry] = {}
+    for entry in batch:
+        by_seq.setdefault(entry.seq, entry)
+    fresh = [by_seq[s] for s in sorted(by_seq) if s > last_seq]
+    for expected, entry in enumerate(fresh, last_seq + 1):
+        if entry.seq != expected:
+            raise OutOfSequenceError(
+                _(
+                    "The server has this device's changes up to number {last}; send them "
+                    "from number {next} on."
+                ).format(last=last_seq, next=last_seq + 1),
+                last_seq + 1,
+            )
+    return fresh, len(batch) - len(fresh)
+
+
+def device_last_seq(engine: Engine, user: User, device_id: str) -> int:
+    """The last sequence number the server has of ``device_id`` (0 for a new device)."""
+    with engine.connect() as db:
+        row = db.execute(sa.select(devices).where(devices.c.device_id == device_id)).first()
+    if row is None:
+        return 0
+    if int(row.user_id) != user.id:
+        raise RefusedError(_("This device is registered to another user of the server."))
+    return int(row.last_seq)
+
+
+def upload(engine: Engine, user: User, device_id: str, batch: Sequence[WireEntry]) -> UploadResult:
+    """Keep ``batch`` (entries of ``device_id``), all of it or none of it."""
+    with engine.begin() as db:
+        counter = _lock_counter(db)
+        device = db.execute(sa.select(devices).where(devices.c.device_id == device_id)).first()
+        if device is not None and int(device.user_id) != user.id:
+            raise RefusedError(_("This device is registered to another user of the server."))
+        last_seq = int(device.last_seq) if device is not None else 0
+        fresh, duplicates = _new_in_sequence(batch, last_seq)
+        if not fresh:
+            return UploadResult(0, duplicates, last_seq)
+        if user.sees_every_team:
+            raise RefusedError(
+                _(
+                    "An administrator's book receives every team's accounts but sends no "
+                    "changes: make them as a member of the account's team. Nothing was sent."
+                )
+            )
+        placer = _Placer(db, fresh)
+        placed = [placer.account_of(e.table, e.row_id) for e in fresh]
+        teams = _account_teams(db, {a for a in placed if a is not None})
+        new_accounts = {a for a in placed if a is not None and a not in teams}
+        if any(teams.get(a, user.team) != user.team for a in placed if a is not None):
+            raise _refused()
+        if new_accounts:
+            db.execute(
+                accounts.insert(), [{"account_id": a, "team": user.team} for a in new_accounts]
+            )
+        _register_rows(db, placer)
+        db.execute(
+            entries.insert(),
+            [
+                {
+                    "server_seq": counter + number,
+                    "device_id": device_id,
+                    "seq": entry.seq,
+                    "hlc": entry.hlc,
+                    "table_name": entry.table,
+                    "row_id": entry.row_id,
+                    "column_name": entry.column,
+                    "value": entry.value,
+                    "seen_hlc": entry.seen_hlc,
+                    "seen_device": entry.seen_device,
+                    "team": user.team,
+                    "account_id": account_id,
+                    "handover": False,
+                }
+                for number, (entry, account_id) in enumerate(zip(fresh, placed, strict=True), 1)
+            ],
+        )
+        db.execute(
+            counters.update()
+            .where(counters.c.name == ENTRIES_COUNTER)
+            .values(value=counter + len(fresh))
+        )
+        if device is None:
+            db.execute(
+                devices.insert().values(
+                    device_id=device_id, user_id=user.id, last_seq=fresh[-1].seq
+                )
+            )
+        else:
+            db.execute(
+                devices.update()
+                .where(devices.c.device_id == device_id)
+                .values(last_seq=fresh[-1].seq)
+            )
+    return UploadResult(len(fresh), duplicates, fresh[-1].seq)
+
+
+def _register_rows(db: Connection, placer: _Placer) -> None:
+    """Remember the account of each row the upload placed, or its new one if it moved."""
+    for (table, row_id), account_id in placer.placed.items():
+        if account_id is None or table == ACCOUNT:
+            continue
+        known = placer.registered.get((table, row_id))
+        if known is None:
+            db.execute(rows.insert().values(table_name=table, row_id=row_id, account_id=account_id))
+        elif known != account_id:
+            db.execute(
+                rows.update()
+                .where(rows.c.table_name == table, rows.c.row_id == row_id)
+                .values(account_id=account_id)
+            )
+
+
+def _visible(user: User) -> sa.ColumnElement[bool]:
+    if user.sees_every_team:
+        # Admins have the original entries: a handover's copies would only double them.
+        return entries.c.handover.is_(False)
+    return entries.c.team == user.team
+
+
+def _as_wire(row: Any) -> WireEntry:
+    return WireEntry(
+        str(row.device_id),
+        int(row.seq),
+        int(row.hlc),
+        str(row.table_name),
+        str(row.row_id),
+        str(row.column_name),
+        str(row.value),
+        None if row.seen_hlc is None else int(row.seen_hlc),
+        None if row.seen_device is None else str(row.seen_device),
+    )
+
+
+def _check_cursor(db: Connection, cursor: int, counter: int) -> None:
+    if cursor < _counter(db, PRUNED_COUNTER) or cursor > counter:
+        raise CursorGoneError(
+            _(
+                "The server no longer keeps the changes after this book's last sync; the book "
+                "must start again from the server's copy."
+            )
+        )
+
+
+def download(
+    engine: Engine, user: User, cursor: int, limit: int, device_id: str | None = None
+) -> Page:
+    """The entries ``user`` may read after ``cursor``, oldest first, at most ``limit``.
+
+    The reader's own device's entries are left out (it has them).
+    """
+    with engine.connect() as db:
+        counter = _counter(db, ENTRIES_COUNTER)
+        _check_cursor(db, cursor, counter)
+        query = (
+            sa.select(entries)
+            .where(entries.c.server_seq > cursor, entries.c.server_seq <= counter, _visible(user))
+            .order_by(entries.c.server_seq)
+            .limit(limit)
+        )
+        if device_id is not None:
+            query = query.where(entries.c.device_id != device_id)
+        found = db.execute(query).all()
+    if len(found) < limit:
+        return Page([_as_wire(r) for r in found], counter, more=False)
+    return Page([_as_wire(r) for r in found], int(found[-1].server_seq), more=True)
+
+
+def snapshot(engine: Engine, user: User) -> SnapshotState:
+    """Everything ``user`` may read, as each field's latest value, up to one cursor.
+
+    Taken under the entries counter's lock, so the watermarks and the state say the same
+    moment: a book that loads it and then downloads after its cursor misses nothing.
+    """
+    with engine.begin() as db:
+        counter = _lock_counter(db)
+        state = SnapshotState(counter)
+        owners = sa.select(devices.c.device_id, devices.c.last_seq).join(
+            users, users.c.id == devices.c.user_id
+        )
+        if not user.sees_every_team:
+            owners = owners.where(users.c.team == user.team)
+        for device_id, last_seq in db.execute(owners):
+            state.watermarks[str(device_id)] = int(last_seq)
+        latest: dict[tuple[str, str, str], list[Any]] = {}
+        result = db.execute(
+            sa.select(
+                entries.c.device_id,
+                entries.c.seq,
+                entries.c.hlc,
+                entries.c.table_name,
+                entries.c.row_id,
+                entries.c.column_name,
+                entries.c.value,
+            ).where(entries.c.server_seq <= counter, _visible(user))
+        )
+        for device_id, seq, hlc, table, row_id, column, value in result:
+            device = str(device_id)
+            if device.startswith(HANDOVER_PREFIX):
+                state.watermarks[device] = max(state.watermarks.get(device, 0), int(seq))
+            key = (str(table), str(row_id), str(column))
+            held = latest.get(key)
+            if held is None:
+                latest[key] = [str(value), int(hlc), device, 1]
+            else:
+                held[3] += 1
+                if (int(hlc), device) > (held[1], held[2]):
+                    held[0], held[1], held[2] = str(value), int(hlc), device
+    state.fields = [(t, r, c, v, h, d, w) for (t, r, c), (v, h, d, w) in sorted(latest.items())]
+    return state
+
+
+def find_account(engine: Engine, account: str) -> str:
+    """The id of the account called (or with the id) ``account``."""
+    with engine.connect() as db:
+        known = db.execute(
+            sa.select(accounts.c.account_id).where(accounts.c.account_id == account)
+        ).first()
+        if known is not None:
+            return account
+        named = {
+            str(r[0])
+            for r in db.execute(
+                sa.select(entries.c.row_id).where(
+                    entries.c.table_name == ACCOUNT,
+                    entries.c.column_name == "name",
+                    entries.c.value == json.dumps(account, ensure_ascii=False),
+                )
+            )
+        }
+    if not named:
+        raise UnknownAccountError(
+            _("The server has no account called {account}.").format(account=account)
+        )
+    if len(named) > 1:
+        raise RelayError(
+            _("Several accounts are called {account}; name one by its id: {ids}").format(
+                account=account, ids=", ".join(sorted(named))
+            )
+        )
+    return named.pop()
+
+
+def move_account(engine: Engine, account: str, team: str) -> int:
+    """Hand ``account`` over to ``team``; return how many fields its new team receives.
+
+    From now on only the new team writes it. The new team gets a copy of its current
+    state (and of the team-wide records it names, such as its owner) as entries of a
+    handover device of its own; the old team keeps what it has but receives nothing new.
+    """
+    from kamdesk.models import SYNCED_TABLES
+
+    account_id = find_account(engine, account)
+    with engine.begin() as db:
+        counter = _lock_counter(db)
+        old_team = db.execute(
+            sa.select(accounts.c.team).where(accounts.c.account_id == account_id)
+        ).scalar_one()
+        if old_team == team:
+            return 0
+        db.execute(accounts.update().where(accounts.c.account_id == account_id).values(team=team))
+        latest = _latest_fields(
+            db,
+            sa.and_(entries.c.team == old_team, entries.c.account_id == account_id),
+        )
+        named: dict[str, set[str]] = {}
+        hanging = {*owner_links(), ACCOUNT}
+        for (table, _row, column), (value, *_rest) in latest.items():
+            model = SYNCED_TABLES.get(table)
+            if model is None or column not in model.__table__.columns:  # type: ignore[attr-defined]
+                continue
+            for key in model.__table__.columns[column].foreign_keys:  # type: ignore[attr-defined]
+                target = key.column.table.name
+                reference = _reference(value)
+                if target not in hanging and reference is not None:
+                    named.setdefault(target, set()).add(reference)
+        team_wide: dict[tuple[str, str, str], tuple[str, int, str]] = {}
+        for table, ids in named.items():
+            for chunk in _chunks(ids):
+                team_wide.update(
+                    _latest_fields(
+                        db,
+                        sa.and_(
+                            entries.c.team == old_team,
+                            entries.c.table_name == table,
+                            entries.c.row_id.in_(chunk),
+                        ),
+                    )
+                )
+        copies: list[tuple[tuple[str, str, str], tuple[str, int, str], str | None]] = [
+            (key, state, account_id) for key, state in sorted(latest.items())
+        ]
+        copies += [(key, state, None) for key, state in sorted(team_wide.items())]
+        if not copies:
+            return 0
+        handover = f"{HANDOVER_PREFIX}{uuid.uuid4()}"
+        db.execute(
+            entries.insert(),
+            [
+                {
+                    "server_seq": counter + number,
+                    "device_id": handover,
+                    "seq": number,
+                    "hlc": hlc,
+                    "table_name": table,
+                    "row_id": row_id,
+                    "column_name": column,
+                    "value": value,
+                    "seen_hlc": None,
+                    "seen_device": None,
+                    "team": team,
+                    "account_id": owner,
+                    "handover": True,
+                }
+                for number, ((table, row_id, column), (value, hlc, _d), owner) in enumerate(
+                    copies, 1
+                )
+            ],
+        )
+        db.execute(
+            counters.update()
+            .where(counters.c.name == ENTRIES_COUNTER)
+            .values(value=counter + len(copies))
+        )
+    return len(copies)
+
+
+def _latest_fields(
+    db: Connection, where: sa.ColumnElement[bool]
+) -> dict[tuple[str, str, str], tuple[str, int, str]]:
+    """Each field's latest (value, hlc, device) among the entries ``where`` picks."""
+    latest: dict[tuple[str, str, str], tuple[str, int, str]] = {}
+    for table, row_id, column, value, hlc, device in db.execute(
+        sa.select(
+            entries.c.table_name,
+            entries.c.row_id,
+            entries.c.column_name,
+            entries.c.value,
+            entries.c.hlc,
+            entries.c.device_id,
+        ).where(where)
+    ):
+        key = (str(table), str(row_id), str(column))
+        held = latest.get(key)
+        if held is None or (int(hlc), str(device)) > (held[1], held[2]):
+            latest[key] = (str(value), int(hlc), str(device))
+    return latest
+
+
+def prune(engine: Engine, keep: int) -> int:
+    """Drop entries older than the last ``keep``, keeping each field's latest; how many went.
+
+    Readers whose cursor is older than what remains get 410 and start from a snapshot.
+    """
+    with engine.begin() as db:
+        counter = _lock_counter(db)
+        bound = counter - keep
+        if bound <= _counter(db, PRUNED_COUNTER):
+            return 0
+        later = entries.alias("later")
+        superseded = (
+            sa.select(later.c.server_seq)
+            .where(
+                later.c.team == entries.c.team,
+                later.c.table_name == entries.c.table_name,
+                later.c.row_id == entries.c.row_id,
+                later.c.column_name == entries.c.column_name,
+                sa.or_(
+                    later.c.hlc > entries.c.hlc,
+                    sa.and_(later.c.hlc == entries.c.hlc, later.c.device_id > entries.c.device_id),
+                ),
+            )
+            .exists()
+        )
+        gone = db.execute(
+            # A handover's copies stay: the snapshot's watermark of their device is theirs.
+            entries.delete().where(
+                entries.c.server_seq <= bound, entries.c.handover.is_(False), superseded
+            )
+        ).rowcount
+        db.execute(counters.update().where(counters.c.name == PRUNED_COUNTER).values(value=bound))
+    return int(gone)
