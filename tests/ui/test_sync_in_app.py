@@ -21,6 +21,7 @@ from kamdesk.ops.sync import sync_with_folder
 from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, Settings, sync_folder_of
 from kamdesk.store.book import Book
 from kamdesk.sync.folder import FORMAT_FILE
+from kamdesk.ui.conflicts_view import ConflictsWindow
 from kamdesk.ui.main_window import MainWindow
 from kamdesk.ui.sync_dialog import SyncSettingsDialog
 from tests.sync.books import new_device_book
@@ -128,6 +129,22 @@ def test_conflicting_edits_end_equal_with_the_loser_shown_on_both(
         (conflict,) = open_conflicts(book)
         assert (conflict.value, conflict.current) == ("Acme (desk)", "Acme (laptop)")
     assert account_names(laptop) == account_names(window.context.book)
+
+    def keep_the_desk_value(view: ConflictsWindow) -> None:
+        user.press(view.tree, Qt.Key_Down)
+        assert "Acme (desk)" in view.tree.currentItem().text(0)
+        user.press(view.tree, Qt.Key_Return)
+        user.press(view.tree, Qt.Key_Escape)
+
+    ctrl_shift = Qt.ControlModifier | Qt.ShiftModifier
+    keys = lambda: user.press(window.account_list.table, Qt.Key_K, ctrl_shift)  # noqa: E731
+    user.answer(keys, keep_the_desk_value, kind=ConflictsWindow)
+    assert not window.sync_status.conflicts.isVisible()
+    user.press(window.account_list.table, Qt.Key_F9)
+    wait_for_sync(qtbot, window)
+    sync_with_folder(laptop, team_folder)
+    assert open_conflicts(laptop) == []
+    assert "Acme (desk)" in account_names(laptop) & account_names(window.context.book)
 
 
 def test_an_edit_syncs_by_itself_a_little_later(
