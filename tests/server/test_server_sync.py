@@ -1,0 +1,134 @@
+"""Books syncing through a real server: a team converges, another team receives nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kamdesk.ops.accounts import create_account, update_account
+from kamdesk.ops.conflicts import open_conflicts
+from kamdesk.ops.server_sync import read_cursor, sync_with_server
+from kamdesk.ops.stakeholders import create_stakeholder
+from kamdesk.store.book import Book
+from kamdesk.sync.http import ServerRefusedError, ServerSync, ServerTokenError
+from tests.sync.books import data, new_device_book
+
+from .conftest import RunningServer, Team, server_environment
+
+
+def sync(book: Book, server: RunningServer, token: str) -> tuple[int, int, int]:
+    with ServerSync(server.url, token) as transport:
+        report = sync_with_server(book, transport)
+    return report.sent, report.received, report.conflicts
+
+
+def test_two_books_of_one_team_converge_and_both_see_the_conflict(
+    server: RunningServer, east: Team, west: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    alice_token, bob_token, wendy_token = east.user(), east.user("manager"), west.user()
+    with (
+        new_device_book(empty_book_template, tmp_path / "alice.kamdesk") as alice,
+        new_device_book(empty_book_template, tmp_path / "bob.kamdesk") as bob,
+        new_device_book(empty_book_template, tmp_path / "wendy.kamdesk") as wendy,
+    ):
+        account = create_account(alice, {"name": "华东制造集团", "currency": "CNY"})
+        create_stakeholder(alice, account, {"name": "王磊", "title": "采购总监"})
+        assert sync(alice, server, alice_token) == (4, 0, 0)
+        assert sync(bob, server, bob_token) == (0, 4, 0)
+        assert data(bob) == data(alice)
+
+        update_account(alice, account, {"notes": "wants a pilot in Suzhou first"})
+        update_account(bob, account, {"notes": "budget approved for Q3"})
+        assert sync(alice, server, alice_token) == (1, 0, 0)
+        assert sync(bob, server, bob_token) == (1, 1, 1)
+        assert sync(alice, server, alice_token) == (0, 1, 1)
+        assert data(alice) == data(bob)
+        shown = [
+            {
+                (c.record, c.column, json.dumps(c.value), json.dumps(c.current))
+                for c in open_conflicts(b)
+            }
+            for b in (alice, bob)
+        ]
+        assert shown[0] == shown[1]
+        ((record, column, *_values),) = shown[0]
+        assert (record, column) == ("华东制造集团", "notes")
+        # A repeated sync moves nothing.
+        assert sync(alice, server, alice_token) == (0, 0, 1)
+
+        # A rep of another team syncs and receives none of it.
+        assert sync(wendy, server, wendy_token) == (0, 0, 0)
+        assert wendy.db.execute("SELECT COUNT(*) FROM account").fetchone()[0] == 0
+        assert wendy.db.execute("SELECT COUNT(*) FROM stakeholder").fetchone()[0] == 0
+
+
+def test_a_first_sync_of_a_larger_book_goes_in_several_requests_and_pages(
+    server: RunningServer, east: Team, empty_book_template: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import kamdesk.sync.http as http
+
+    monkeypatch.setattr(http, "UPLOAD_ENTRIES", 7)
+    monkeypatch.setattr(http, "PAGE_SIZE", 5)
+    token = east.user()
+    with (
+        new_device_book(empty_book_template, tmp_path / "a.kamdesk") as first,
+        new_device_book(empty_book_template, tmp_path / "b.kamdesk") as second,
+    ):
+        for number in range(12):
+            account = create_account(first, {"name": f"Account {number}", "currency": "EUR"})
+            create_stakeholder(first, account, {"name": f"Person {number}"})
+        sent, _, _ = sync(first, server, token)
+        assert sent == 48
+        assert sync(second, server, east.user()) == (0, 48, 0)
+        assert data(second) == data(first)
+        assert read_cursor(second, server.url) > 0
+
+
+def test_a_wrong_or_revoked_token_and_refused_changes_are_said(
+    server: RunningServer, east: Team, west: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    with new_device_book(empty_book_template, tmp_path / "a.kamdesk") as book:
+        create_account(book, {"name": "Acme", "currency": "USD"})
+        with pytest.raises(ServerTokenError, match="does not take this token"):
+            sync(book, server, "kd_wrong")
+        admin = west.user("admin")
+        with pytest.raises(ServerRefusedError, match="administrator"):
+            sync(book, server, admin)
+        assert read_cursor(book, server.url) == 0
+
+
+def test_kamdesk_sync_server_prints_the_folder_line(
+    server: RunningServer, east: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    token = east.user()
+    path = tmp_path / "alice.kamdesk"
+    with new_device_book(empty_book_template, path) as alice:
+        create_account(alice, {"name": "华东制造集团", "currency": "CNY"})
+
+    def run(book: Path, secret: str) -> subprocess.CompletedProcess[str]:
+        env = {**server_environment(tmp_path), "KAMDESK_SYNC_TOKEN": secret}
+        return subprocess.run(
+            [sys.executable, "-m", "kamdesk", "sync", "--book", str(book), "--server", server.url],
+            env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    assert (run(path, token).stdout, run(path, token).stdout) == (
+        "sent 1, received 0, conflicts 0\n",
+        "sent 0, received 0, conflicts 0\n",
+    )
+    # A laptop with no book yet gets one, with everything in it.
+    second = run(tmp_path / "new.kamdesk", east.user())
+    assert (second.returncode, second.stdout, second.stderr) == (
+        0,
+        "sent 0, received 1, conflicts 0\n",
+        "",
+    )
+    wrong = run(path, "kd_wrong")
+    assert wrong.returncode == 1
+    assert wrong.stdout == ""
+    assert wrong.stderr.count("\n") == 1 and "token" in wrong.stderr
