@@ -216,8 +216,11 @@ def _time_of(hlc: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC)
 
 
-def _load_rows(session: Session, wanted: Mapping[str, set[str]]) -> None:
-    """Read the rows named, a query per table, into the session (``get`` then asks none)."""
+def _load_rows(session: Session, wanted: Mapping[str, set[str]], held: list[Record]) -> None:
+    """Read the rows named, a query per table, into the session (``get`` then asks none).
+
+    ``held`` keeps them: the session holds what it read only while someone else does.
+    """
     from sqlmodel import col, select
 
     from kamdesk.models import SYNCED_TABLES
@@ -225,7 +228,7 @@ def _load_rows(session: Session, wanted: Mapping[str, set[str]]) -> None:
     for table, ids in wanted.items():
         model = SYNCED_TABLES.get(table)
         if model is not None and ids:
-            list(session.exec(select(model).where(col(model.id).in_(sorted(ids)))).all())
+            held.extend(session.exec(select(model).where(col(model.id).in_(sorted(ids)))).all())
 
 
 def _owner(session: Session, table: str, record: Record) -> tuple[str, str] | None:
@@ -242,7 +245,7 @@ def _owner(session: Session, table: str, record: Record) -> tuple[str, str] | No
 
 
 def _accounts_of(
-    session: Session, records: Iterable[tuple[str, str]]
+    session: Session, records: Iterable[tuple[str, str]], held: list[Record]
 ) -> dict[tuple[str, str], str]:
     """The account each (table, row id) belongs to; the ones of no account are left out.
 
@@ -258,7 +261,7 @@ def _accounts_of(
         for table, row_id in at.values():
             if table != "account":
                 wanted.setdefault(table, set()).add(row_id)
-        _load_rows(session, wanted)
+        _load_rows(session, wanted, held)
         above: dict[tuple[str, str], tuple[str, str]] = {}
         for start, (table, row_id) in at.items():
             if table == "account":
@@ -299,7 +302,7 @@ def _stored_conflicts(session: Session) -> list[_Stored]:
     ]
 
 
-def _open(session: Session) -> list[tuple[_Stored, str]]:
+def _open(session: Session, held: list[Record]) -> list[tuple[_Stored, str]]:
     """The conflicts still open, each with the field's current value as JSON text.
 
     A losing value equal to the current one is no choice to make, and not listed (it is
@@ -323,7 +326,7 @@ def _open(session: Session) -> list[tuple[_Stored, str]]:
     wanted: dict[str, set[str]] = {}
     for row in stored:
         wanted.setdefault(row.table, set()).add(row.row_id)
-    _load_rows(session, wanted)
+    _load_rows(session, wanted, held)
     found: list[tuple[_Stored, str]] = []
     for row in stored:
         now = pending.get((row.table, row.row_id, row.column))
@@ -359,8 +362,9 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
     conflicts: list[Conflict] = []
     with book.read() as session:
         db = dbapi_cursor(session)
-        rows = _open(session)
-        accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows})
+        held: list[Record] = []
+        rows = _open(session, held)
+        accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows}, held)
         for row, now in rows:
             owner = accounts.get((row.table, row.row_id))
             if account_id is not None and owner != account_id:
@@ -418,8 +422,9 @@ def conflicts_by_account(book: Book) -> dict[str, int]:
     if not _any_kept(book):
         return {}
     with book.read() as session:
-        rows = _open(session)
-        accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows})
+        held: list[Record] = []
+        rows = _open(session, held)
+        accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows}, held)
     counts = Counter(accounts.get((row.table, row.row_id)) for row, _now in rows)
     return {account: count for account, count in counts.items() if account}
 

@@ -128,16 +128,21 @@ class AccountTableModel(TitledTableModel):
         """Show the accounts matching ``query``."""
         if query != self._query:
             self._query = query
-            self.refresh()
+            # A new search or order changes no conflict: the counts read are kept.
+            self.beginResetModel()
+            self._load_ids()
+            self.endResetModel()
 
     def set_search_text(self, text: str) -> None:
         """Filter by what the user types in the search box."""
         self.set_query(self._query._replace(text=text))
 
     def refresh(self, *_args: object) -> None:
-        """Read the id list again (after an edit, or a new search)."""
+        """Read the id list again, and the conflict counts (after an edit, or a sync)."""
         self.beginResetModel()
         self._load_ids()
+        if self._conflicts is not None:
+            self._conflicts = self._read_conflicts()
         self.endResetModel()
 
     def _load_ids(self) -> None:
@@ -145,8 +150,6 @@ class AccountTableModel(TitledTableModel):
         self._rows = {}
         self._texts = {}
         self._overdue = set()
-        if self._conflicts is not None:
-            self._conflicts = self._read_conflicts()
 
     def _on_records_changed(self, kind_name: str, account_id: str) -> None:
         if kind_name in ("follow_up", "visit"):  # its overdue marker may change
