@@ -22,7 +22,13 @@ from kamdesk.i18n import _, ngettext
 from kamdesk.ops.conflicts import open_conflicts
 from kamdesk.store.book import Book
 from kamdesk.store.changelog import encode_value, pack_row_id
-from kamdesk.store.sync_log import LogEntry, entries_after, record_applied, watermarks
+from kamdesk.store.sync_log import (
+    LogEntry,
+    add_rows,
+    entries_after,
+    record_applied,
+    watermarks,
+)
 from kamdesk.sync import crypto
 from kamdesk.sync.entries import WireEntry
 from kamdesk.sync.folder import FolderSync, KeyFinder, SyncProblem, would_delete_too_much
@@ -36,6 +42,7 @@ LOG_FUNCTIONS = LogFunctions(
     record_applied=lambda session, entries: record_applied(session, entries),
     pack_row_id=pack_row_id,
     encode_value=encode_value,
+    add_rows=add_rows,
 )
 
 

@@ -18,16 +18,20 @@ A field's clock is (hlc, device id): the later one wins, the device id breaking 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pydantic_core import PydanticUndefined
 from sqlalchemy import inspect, select
 
 from kamdesk.kinds import KINDS
 from kamdesk.models import SYNCED_TABLES, Record
+from kamdesk.store import search
 from kamdesk.store.changelog import (
     INSERT_ENTRY,
     Numbers,
@@ -40,6 +44,7 @@ from kamdesk.store.changelog import (
 if TYPE_CHECKING:
     import sqlite3
 
+    from sqlalchemy.engine import Dialect
     from sqlmodel import Session
 
     from kamdesk.store.book import Book
@@ -156,6 +161,10 @@ def _device_ids(db: sqlite3.Cursor) -> dict[int, str]:
     return {int(i): str(d) for i, d in db.execute("SELECT idx, device_id FROM sync_device")}
 
 
+#: How many row ids one query looks up at once (SQLite allows 32766 parameters).
+_CHUNK = 500
+
+
 def _newer(clock: tuple[int, str], than: tuple[int, str] | None) -> bool:
     return than is None or clock > than
 
@@ -173,66 +182,33 @@ def record_applied(session: Session, entries: Iterable[LogEntry], *, keep: bool 
     ``keep`` stores the entries in the log too, under their own device, for a book
     that passes them on; by default they stay in their device's own log. The book's
     clock is moved past them, so the next local edit is later than all of them.
+
+    A first sync brings a team's whole book at once, so the clocks of the batch's
+    fields are read with one query per column and chunk of rows, worked out here, and
+    written back with one statement each, however many entries touch a field.
     """
     db = dbapi_cursor(session)
     numbers = Numbers()
     names = _device_ids(db)
-    marks = {d: s for d, s in db.execute("SELECT device_id, last_seq FROM sync_device")}
-    applied = 0
-    latest = 0
-    for entry in sorted(entries, key=lambda e: (e.device_id, e.seq)):
-        mark = int(marks.get(entry.device_id, 0))
-        if entry.seq <= mark:
-            continue
-        if entry.seq != mark + 1:
-            raise ValueError(
-                f"entries of device {entry.device_id} must be applied in sequence: "
-                f"{mark + 1} is missing before {entry.seq}"
-            )
-        marks[entry.device_id] = entry.seq
+    marks = {str(d): int(s) for d, s in db.execute("SELECT device_id, last_seq FROM sync_device")}
+    taken = _in_sequence(entries, marks)
+    if not taken:
+        return 0
+    packed: dict[str, bytes | str] = {}
+    keyed: list[tuple[LogEntry, int, int, bytes | str]] = []
+    for entry in taken:
+        row_id = packed.get(entry.row_id)
+        if row_id is None:
+            row_id = packed[entry.row_id] = pack_row_id(entry.row_id)
         device = numbers.device(db, entry.device_id)
         names[device] = entry.device_id
-        column = numbers.column(db, entry.table, entry.column)
-        row_id = pack_row_id(entry.row_id)
-        clock = (entry.hlc, entry.device_id)
-        current = db.execute(
-            "SELECT hlc, device_idx FROM field_clock WHERE column_idx = ? AND row_id = ?",
-            (column, row_id),
-        ).fetchone()
-        if current is None:
-            db.execute(
-                "INSERT INTO field_clock (column_idx, row_id, hlc, device_idx, writes) "
-                "VALUES (?, ?, ?, ?, 1)",
-                (column, row_id, entry.hlc, device),
-            )
-        elif _newer(clock, (int(current[0]), names[int(current[1])])):
-            db.execute(
-                "UPDATE field_clock SET hlc = ?, device_idx = ?, writes = writes + 1 "
-                "WHERE column_idx = ? AND row_id = ?",
-                (entry.hlc, device, column, row_id),
-            )
-        else:
-            db.execute(
-                "UPDATE field_clock SET writes = writes + 1 WHERE column_idx = ? AND row_id = ?",
-                (column, row_id),
-            )
-        if entry.column == "deleted_at":
-            row = db.execute(
-                "SELECT hlc, device_idx FROM row_clock WHERE column_idx = ? AND row_id = ?",
-                (column, row_id),
-            ).fetchone()
-            if row is None or _newer(clock, (int(row[0]), names[int(row[1])])):
-                db.execute(
-                    "INSERT OR REPLACE INTO row_clock (column_idx, row_id, hlc, device_idx, "
-                    "deleted) VALUES (?, ?, ?, ?, ?)",
-                    (column, row_id, entry.hlc, device, json.loads(entry.value) is not None),
-                )
-        if keep:
-            seen_device = (
-                numbers.device(db, entry.seen_device) if entry.seen_device is not None else None
-            )
-            db.execute(
-                INSERT_ENTRY,
+        keyed.append((entry, device, numbers.column(db, entry.table, entry.column), row_id))
+    _take_field_clocks(db, keyed, names)
+    _take_row_clocks(db, [k for k in keyed if k[0].column == "deleted_at"], names)
+    if keep:
+        db.executemany(
+            INSERT_ENTRY,
+            [
                 (
                     device,
                     entry.seq,
@@ -241,15 +217,194 @@ def record_applied(session: Session, entries: Iterable[LogEntry], *, keep: bool 
                     row_id,
                     entry.value,
                     entry.seen_hlc,
-                    seen_device,
-                ),
+                    numbers.device(db, entry.seen_device)
+                    if entry.seen_device is not None
+                    else None,
+                )
+                for entry, device, column, row_id in keyed
+            ],
+        )
+    last: dict[int, int] = {}
+    for entry, device, _column, _row_id in keyed:
+        last[device] = max(last.get(device, 0), entry.seq)
+    db.executemany(
+        "UPDATE sync_device SET last_seq = ? WHERE idx = ?",
+        [(seq, device) for device, seq in sorted(last.items())],
+    )
+    _pass_book_clock(db, max(entry.hlc for entry in taken))
+    return len(taken)
+
+
+def _in_sequence(entries: Iterable[LogEntry], marks: dict[str, int]) -> list[LogEntry]:
+    """The entries not taken yet, by device and sequence; a gap raises ``ValueError``."""
+    taken: list[LogEntry] = []
+    for entry in sorted(entries, key=lambda e: (e.device_id, e.seq)):
+        mark = marks.get(entry.device_id, 0)
+        if entry.seq <= mark:
+            continue
+        if entry.seq != mark + 1:
+            raise ValueError(
+                f"entries of device {entry.device_id} must be applied in sequence: "
+                f"{mark + 1} is missing before {entry.seq}"
             )
-        db.execute("UPDATE sync_device SET last_seq = ? WHERE idx = ?", (entry.seq, device))
-        latest = max(latest, entry.hlc)
-        applied += 1
-    if latest:
-        _pass_book_clock(db, latest)
-    return applied
+        marks[entry.device_id] = entry.seq
+        taken.append(entry)
+    return taken
+
+
+def _stored_clocks(
+    db: sqlite3.Cursor, table: str, keys: Iterable[tuple[int, bytes | str]]
+) -> dict[tuple[int, bytes | str], tuple[int, ...]]:
+    """The stored rows of clock ``table`` for ``keys`` (column, row), by key."""
+    by_column: dict[int, set[bytes | str]] = {}
+    for column, row_id in keys:
+        by_column.setdefault(column, set()).add(row_id)
+    extra = ", writes" if table == "field_clock" else ", deleted"
+    found: dict[tuple[int, bytes | str], tuple[int, ...]] = {}
+    for column, ids in by_column.items():
+        wanted = list(ids)
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row_id, *rest in db.execute(
+                f"SELECT row_id, hlc, device_idx{extra} FROM {table} "
+                f"WHERE column_idx = ? AND row_id IN ({marks})",
+                (column, *chunk),
+            ):
+                found[(column, row_id)] = tuple(int(v) for v in rest)
+    return found
+
+
+def _take_field_clocks(
+    db: sqlite3.Cursor,
+    keyed: list[tuple[LogEntry, int, int, bytes | str]],
+    names: Mapping[int, str],
+) -> None:
+    """Count each entry in its field's tally, and move the field's clock to the latest."""
+    stored = _stored_clocks(db, "field_clock", ((c, r) for _e, _d, c, r in keyed))
+    state: dict[tuple[int, bytes | str], list[int]] = {
+        key: list(value) for key, value in stored.items()
+    }
+    for entry, device, column, row_id in keyed:
+        key = (column, row_id)
+        current = state.get(key)
+        if current is None:
+            state[key] = [entry.hlc, device, 1]
+            continue
+        if _newer((entry.hlc, entry.device_id), (current[0], names[current[1]])):
+            current[0], current[1] = entry.hlc, device
+        current[2] += 1
+    db.executemany(
+        "INSERT INTO field_clock (column_idx, row_id, hlc, device_idx, writes) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (column_idx, row_id) DO UPDATE SET "
+        "hlc = excluded.hlc, device_idx = excluded.device_idx, writes = excluded.writes",
+        [
+            (column, row_id, *value)
+            for (column, row_id), value in state.items()
+            if stored.get((column, row_id)) != tuple(value)
+        ],
+    )
+
+
+def _take_row_clocks(
+    db: sqlite3.Cursor,
+    deletes: list[tuple[LogEntry, int, int, bytes | str]],
+    names: Mapping[int, str],
+) -> None:
+    """Move each row's delete / restore clock to the latest of the entries' ``deleted_at``."""
+    if not deletes:
+        return
+    stored = _stored_clocks(db, "row_clock", ((c, r) for _e, _d, c, r in deletes))
+    state: dict[tuple[int, bytes | str], tuple[int, int, bool]] = {
+        key: (value[0], value[1], bool(value[2])) for key, value in stored.items()
+    }
+    changed: set[tuple[int, bytes | str]] = set()
+    for entry, device, column, row_id in deletes:
+        key = (column, row_id)
+        current = state.get(key)
+        if current is None or _newer((entry.hlc, entry.device_id), (current[0], names[current[1]])):
+            state[key] = (entry.hlc, device, json.loads(entry.value) is not None)
+            changed.add(key)
+    db.executemany(
+        "INSERT OR REPLACE INTO row_clock (column_idx, row_id, hlc, device_idx, deleted) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(column, row_id, *state[(column, row_id)]) for column, row_id in changed],
+    )
+
+
+def add_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert new rows of ``table`` that other devices made, and index them for search.
+
+    A first sync makes thousands of rows at once; building an ORM object for each is
+    most of its time. Each row is written as the unit of work would write it: every
+    field not given takes the model's default, every value goes through its column's
+    own conversion, and the search index takes the accounts the rows belong to (or
+    name). Call it in the unit of work that applies the merge (``book.write(log_changes=
+    False)``), after its last flush: the entries are the other devices' and are not
+    logged again, and the rows must not be in the session already.
+    """
+    model = SYNCED_TABLES.get(table)
+    if model is None or not rows:
+        return
+    db = dbapi_cursor(session)
+    dialect = session.get_bind().dialect
+    by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    for row in rows:
+        values = {**_defaults(model, row.keys()), **row}
+        names = tuple(values)
+        processors = _processors(model, names, dialect)
+        by_columns.setdefault(names, []).append(
+            tuple(
+                value if process is None else process(value)
+                for value, process in zip(values.values(), processors, strict=True)
+            )
+        )
+    for names, params in by_columns.items():
+        db.executemany(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            params,
+        )
+    _index_added(db, table, rows)
+
+
+def _defaults(model: type[Record], given: Iterable[str]) -> dict[str, Any]:
+    """The values a new record of ``model`` takes for the fields not ``given``."""
+    taken = set(given)
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name in taken or name not in model.__table__.columns:  # type: ignore[attr-defined]
+            continue
+        if info.default_factory is not None:
+            values[name] = info.default_factory()  # type: ignore[call-arg]
+        elif info.default is not PydanticUndefined:
+            values[name] = copy.deepcopy(info.default)
+    return values
+
+
+@functools.cache
+def _processors(
+    model: type[Record], names: tuple[str, ...], dialect: Dialect
+) -> tuple[Callable[[Any], Any] | None, ...]:
+    """How each named column's value is turned into what SQLite stores, as a flush does."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    return tuple(columns[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+
+
+def _index_added(db: sqlite3.Cursor, table: str, rows: list[dict[str, Any]]) -> None:
+    """Index again every account the new rows belong to, or whose text they hold."""
+    accounts: set[str] = set()
+    if table == "account":
+        accounts.update(row["id"] for row in rows)
+    elif table == "stakeholder":
+        accounts.update(row["account_id"] for row in rows if row.get("account_id"))
+    elif table in search.REFERENCED_TEXT_COLUMNS:
+        for row in rows:
+            accounts.update(search.reindex_referenced(db, table, row["id"]))
+    for kind, column in search.searched_kinds():
+        if kind.name == table:
+            accounts.update(row[column] for row in rows if row.get(column))
+    for account_id in sorted(accounts):
+        search.reindex_account(db, account_id)
 
 
 def _pass_book_clock(db: sqlite3.Cursor, stamp: int) -> None:

@@ -84,12 +84,16 @@ class LogFunctions:
 
     ``record_applied`` sets the field and row clocks and the devices' watermarks for
     the entries taken (``kamdesk.store.sync_log.record_applied``); ``pack_row_id`` and
-    ``encode_value`` spell a row id and a value as the log keeps them.
+    ``encode_value`` spell a row id and a value as the log keeps them; ``add_rows``
+    writes the rows a merge makes.
     """
 
     record_applied: Callable[[Session, list[Any]], int]
     pack_row_id: Callable[[str], bytes | str]
     encode_value: Callable[[Any], str]
+    #: Inserts new rows of a table (column → value as the model holds it) and indexes
+    #: them for search (``kamdesk.store.sync_log.add_rows``).
+    add_rows: Callable[[Session, str, list[dict[str, Any]]], None]
 
 
 @dataclass
@@ -362,6 +366,8 @@ class _Merge:
                 if table in SYNCED_TABLES
             }
             records: dict[tuple[str, str], Record] = {}
+            # New rows are written together once the session has flushed (see add_rows).
+            made: dict[str, dict[str, dict[str, Any]]] = {}
             by_table: dict[str, list[str]] = {}
             for table, row_id in decoded:
                 by_table.setdefault(table, []).append(row_id)
@@ -389,13 +395,13 @@ class _Merge:
                     if not ready:
                         continue
                     found = records.get(key)
-                    if found is None:
+                    new_row = made.get(table, {}).get(row_id)
+                    if new_row is not None:
+                        new_row.update(values)
+                    elif found is None:
                         if len(ready) < len(decoded[key]) or not _REQUIRED[table] <= values.keys():
                             continue  # made once all it needs has arrived
-                        model = SYNCED_TABLES[table]
-                        made = model(**{"id": row_id, **values})
-                        self.session.add(made)
-                        records[key] = made
+                        made.setdefault(table, {})[row_id] = {"id": row_id, **values}
                         present.setdefault(table, set()).add(row_id)
                     else:
                         for name, value in values.items():
@@ -408,6 +414,8 @@ class _Merge:
                         del decoded[key]
                     progress = True
         self.session.flush()
+        for table, rows in sorted(made.items()):
+            self.log.add_rows(self.session, table, list(rows.values()))
         self.db.executemany(
             "DELETE FROM sync_pending WHERE table_name = ? AND row_id = ? AND column_name = ?",
             written + overtaken,
