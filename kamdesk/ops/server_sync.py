@@ -149,7 +149,11 @@ def sync_with_server(
     merging = _("Merging changes…")
     future: dict[str, int] = {}
     while True:
-        page = server.download(cursor, book.device_id)
+        try:
+            page = server.download(cursor, book.device_id)
+        except ServerCursorGoneError as gone:
+            gone.sent = report.sent
+            raise
         total = len(page.entries)
         tell(merging, 0, total)
         result = merge_into(
@@ -241,13 +245,14 @@ def sync_book_with_server(
                 return sync_with_server(
                     book, server, allow_mass_delete=allow_mass_delete, progress=progress
                 )
-        except ServerCursorGoneError:
-            pass
+        except ServerCursorGoneError as gone:
+            sent = gone.sent
         kept = rebuild_from_server(path, server)
         with Book.open(path) as book:
             report = sync_with_server(
                 book, server, allow_mass_delete=allow_mass_delete, progress=progress
             )
+        report.sent += sent
         report.warnings.append(
             _(
                 "The server no longer kept the changes since this book's last sync, so the "

@@ -51,6 +51,9 @@ class ServerRefusedError(SyncServerError):
 class ServerCursorGoneError(SyncServerError):
     """The server no longer keeps what came after the book's cursor: start from a snapshot."""
 
+    #: How many of the book's own entries the sync had sent before it learnt this.
+    sent = 0
+
 
 @dataclass(frozen=True)
 class ServerPage:
@@ -209,10 +212,12 @@ class ServerSync:
             accepted += int(self._request("POST", "/v1/entries", json=body)["accepted"])
         return accepted
 
-    def download(self, after: int, device_id: str, limit: int = PAGE_SIZE) -> ServerPage:
-        """The other devices' entries after cursor ``after``, one page."""
+    def download(self, after: int, device_id: str, limit: int | None = None) -> ServerPage:
+        """The other devices' entries after cursor ``after``, one page (PAGE_SIZE by default)."""
         found = self._request(
-            "GET", "/v1/entries", params={"after": after, "limit": limit, "device_id": device_id}
+            "GET",
+            "/v1/entries",
+            params={"after": after, "limit": limit or PAGE_SIZE, "device_id": device_id},
         )
         return ServerPage(
             [_entry_from(e) for e in found["entries"]],

@@ -1,0 +1,88 @@
+"""A server that forgot old entries: a book whose cursor is older starts again from a snapshot.
+
+In a module of its own: pruning sends every older cursor of this database to a snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from kamdesk.ops.accounts import create_account, update_account
+from kamdesk.ops.server_sync import sync_book_with_server, sync_with_server
+from kamdesk.server import relay
+from kamdesk.store.book import Book
+from kamdesk.sync.http import ServerSync
+from tests.sync.books import data, new_device_book
+
+from .conftest import RunningServer, Team, bearer
+
+
+def test_a_book_whose_cursor_the_server_pruned_starts_again_from_a_snapshot(
+    server: RunningServer, east: Team, engine: Engine, empty_book_template: Path, tmp_path: Path
+) -> None:
+    alice_token, bob_token = east.user(), east.user()
+    alice_path, bob_path = tmp_path / "alice.kamdesk", tmp_path / "bob.kamdesk"
+    with (
+        new_device_book(empty_book_template, alice_path) as alice,
+        new_device_book(empty_book_template, bob_path) as bob,
+    ):
+        account = create_account(alice, {"name": "华东制造集团", "currency": "CNY"})
+        sync_book_with_server(alice_path, server.url, token=alice_token)
+        sync_book_with_server(bob_path, server.url, token=bob_token)
+        for notes in ("first", "second", "third"):
+            update_account(alice, account, {"notes": notes})
+        # Bob wrote something too, not sent yet when the server forgot the old entries.
+        create_account(bob, {"name": "Bob's new account", "currency": "USD"})
+    sync_book_with_server(alice_path, server.url, token=alice_token)
+    relay.prune(engine, keep=0)
+
+    report = sync_book_with_server(bob_path, server.url, token=bob_token)
+    assert report.sent == 2  # its name and currency
+    assert "made anew from the server's copy" in report.warnings[-1]
+    kept = [p for p in tmp_path.iterdir() if ".before-resync-" in p.name]
+    assert len(kept) == 1
+    with Book.open(alice_path) as alice, Book.open(bob_path) as bob, Book.open(kept[0]) as old:
+        assert alice.db.execute(
+            "SELECT notes FROM account WHERE id = ?", (account,)
+        ).fetchone() == ("third",)
+        with ServerSync(server.url, alice_token) as transport:
+            sync_with_server(alice, transport)
+        assert data(bob) == data(alice)
+        assert bob.device_id != old.device_id
+        assert old.db.execute("SELECT COUNT(*) FROM account").fetchone()[0] == 2
+    # The rebuilt book syncs on as any other.
+    assert sync_book_with_server(bob_path, server.url, token=bob_token).received == 0
+
+
+def test_a_raw_cursor_older_than_the_server_keeps_gets_410(
+    server: RunningServer, east: Team, engine: Engine
+) -> None:
+    token = east.user()
+    device, account = str(uuid.uuid4()), str(uuid.uuid4())
+    entries = [
+        {"seq": s, "hlc": 1 << 50 | s, "table": "account", "row_id": account,
+         "column": "name", "value": json.dumps(f"v{s}")}
+        for s in range(1, 7)
+    ]  # fmt: skip
+    httpx.post(
+        f"{server.url}/v1/entries",
+        json={"device_id": device, "entries": entries},
+        headers=bearer(token),
+    )
+    relay.prune(engine, keep=0)
+    gone = httpx.get(f"{server.url}/v1/entries", params={"after": 0}, headers=bearer(token))
+    assert gone.status_code == 410
+    snapshot = httpx.get(f"{server.url}/v1/snapshot", headers=bearer(token)).json()
+    assert snapshot["watermarks"][device] == 6
+    assert [(f["row_id"], f["value"]) for f in snapshot["fields"]] == [(account, '"v6"')]
+    after = httpx.get(
+        f"{server.url}/v1/entries", params={"after": snapshot["cursor"]}, headers=bearer(token)
+    )
+    assert after.status_code == 200 and after.json()["entries"] == []
+    future = httpx.get(f"{server.url}/v1/entries", params={"after": 10**12}, headers=bearer(token))
+    assert future.status_code == 410
