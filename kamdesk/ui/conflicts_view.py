@@ -17,7 +17,7 @@ import json
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -218,7 +218,9 @@ class ConflictsWindow(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addLayout(bottom)
         self.resize(860, 520)
-        context.signals.book_did_sync.connect(self.reload)
+        #: Something changed while the window was hidden: read again when it shows.
+        self._stale = False
+        context.signals.book_did_sync.connect(self._on_sync)
         self.reload()
         self.tree.setFocus()  # the arrows and Enter work at once, on the first value
 
@@ -250,7 +252,7 @@ class ConflictsWindow(QDialog):
             record = (conflict.table, conflict.row_id)
             if record != last_record or record_item is None:
                 record_item = QTreeWidgetItem(self.tree)
-                record_item.setText(0, f"{conflict.record_kind.capitalize()} · {conflict.record}")
+                record_item.setText(0, self._record_text(conflict))
                 record_item.setFont(0, bold)
                 record_item.setFirstColumnSpanned(True)
                 record_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -262,6 +264,16 @@ class ConflictsWindow(QDialog):
                 last_field = field
             self._value_item(field_item, _Choice(conflict, keep_value=True))
         self.tree.expandAll()
+
+    def _record_text(self, conflict: Conflict) -> str:
+        """A record by kind and name, and whose it is: "Stakeholder · Alice Walker (Acme)"."""
+        text = f"{conflict.record_kind.capitalize()} · {conflict.record}"
+        owner = conflict.account_id
+        if owner and owner != conflict.row_id and owner != self._account_id:
+            account = self._context.reader.account(owner)
+            if account is not None:
+                return _("{record} ({account})").format(record=text, account=account["name"])
+        return text
 
     def _field_item(self, parent: QTreeWidgetItem, conflict: Conflict) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent)
@@ -430,8 +442,25 @@ class ConflictsWindow(QDialog):
             len(self._conflicts), _("No conflicts: every synced change merged cleanly.")
         )
 
+    def _on_sync(self) -> None:
+        self._reload_when_shown()
+
+    def _reload_when_shown(self) -> None:
+        """Read again now if shown; a closed window (kept by its parent) waits to be shown."""
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Override QWidget.showEvent: catch up with what changed while hidden."""
+        if self._stale:
+            self._stale = False
+            self.reload()
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         """Override QWidget.changeEvent: follow a language switch (values and labels too)."""
         if event.type() == QEvent.Type.LanguageChange:
-            self.reload()
+            self._reload_when_shown()
         super().changeEvent(event)

@@ -363,7 +363,7 @@ def test_a_deal_amount_shows_as_money_and_keeping_one_tells_the_deal_list(
     exchange(book, laptop)
     view = open_view(qtbot, context)
     record = view.tree.topLevelItem(0)
-    assert record is not None and record.text(0) == "Deal · Line 2 robots"
+    assert record is not None and record.text(0) == f"Deal · Line 2 robots ({ACME})"
     assert record.child(0).text(0) == "Amount"
     shown = {i.text(0).removesuffix("  (now)") for i in value_rows(view)}
     assert shown == {money_text(120_000_00, "CNY"), money_text(20_000_00, "USD")}
@@ -377,3 +377,34 @@ def test_a_deal_amount_shows_as_money_and_keeping_one_tells_the_deal_list(
     assert told.args == ["opportunity", seed.acme]
     stored = book.db.execute("SELECT amount_minor, currency FROM opportunity").fetchone()
     assert stored == (kept["amount_minor"], kept["currency"])
+
+
+def test_a_sync_that_brings_conflicts_shows_them_in_the_view_the_list_and_the_page(
+    qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
+) -> None:
+    view = open_view(qtbot, context)
+    panel = AccountListPanel(context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.did_finish_startup):
+        panel.show()
+    page = AccountPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    page.show_account(seed.acme)
+    assert view.empty.isVisible() and not page.conflict_banner.isVisible()
+
+    conflicting_notes(book, laptop, seed.acme)  # what a sync merges, then says it did
+    context.signals.book_did_sync.emit()
+
+    assert len(value_rows(view)) == 2
+    assert not view.empty.isVisible()
+    assert page.conflict_banner.isVisible()
+    assert panel.model.conflict_count(seed.acme) == 1
+    view.hide()  # a closed window reads the book again only once it is shown
+    view.keep(view._value_items()[0].data(0, CHOICE_ROLE))
+    update_account(book, seed.bank, {"notes": "ours"})
+    update_account(laptop, seed.bank, {"notes": "theirs"})
+    exchange(book, laptop)
+    context.signals.book_did_sync.emit()
+    view.show()
+    assert [c.record for c in view.conflicts()] == ["Blue River Bank"]
