@@ -25,6 +25,7 @@ from kamdesk.store.changelog import encode_value, pack_row_id
 from kamdesk.store.sync_log import (
     LogEntry,
     add_rows,
+    compact_log,
     entries_after,
     record_applied,
     watermarks,
@@ -206,4 +207,21 @@ def sync_with_folder(
             ).format(device=device_id, minutes=minutes)
         )
     report.conflicts = len(open_conflicts(book))
+    compact_after_sync(book, transport)
     return report
+
+
+def compact_after_sync(book: Book, transport: FolderSync) -> int:
+    """Publish how far this book has read, and drop its own entries everyone has read.
+
+    Every device's manifest says how far it has read each other device; this book's own
+    entries up to the least of those marks (over every device in the folder or known to
+    the book) go from its change log. They stay in the folder's segments, which a device
+    that joins later reads from the start. Returns how many entries went.
+    """
+    read = {d: s for d, s in watermarks(book.db).items() if d != book.device_id}
+    transport.publish_read_marks(read)
+    bound = transport.read_by_all(read)
+    if bound <= 0:
+        return 0
+    return compact_log(book, {book.device_id: bound}, kept_elsewhere=True)

@@ -417,7 +417,11 @@ def _pass_book_clock(db: sqlite3.Cursor, stamp: int) -> None:
 
 
 def compact_log(
-    book: Book, acknowledged: Mapping[str, int], *, snapshot: Snapshot | None = None
+    book: Book,
+    acknowledged: Mapping[str, int],
+    *,
+    snapshot: Snapshot | None = None,
+    kept_elsewhere: bool = False,
 ) -> int:
     """Drop the entries every known device has; return how many went.
 
@@ -425,8 +429,10 @@ def compact_log(
     device holds its entries (the sync engine works it out from the watermarks the
     devices publish); a device missing from it keeps all of its entries. Even then an
     entry that is still its field's latest (the field's clock is its clock) stays, so a
-    device that joins later can get it, unless ``snapshot`` holds it. Sequence numbers,
-    field clocks and their tallies stay as they were.
+    device that joins later can get it, unless ``snapshot`` holds it, or
+    ``kept_elsewhere`` says that every acknowledged entry is kept where such a device
+    reads it (a sync folder's segments). Sequence numbers, field clocks and their
+    tallies stay as they were.
     """
     dropped = 0
     with book.write() as session:
@@ -436,7 +442,12 @@ def compact_log(
             found = row.fetchone()
             if found is None:
                 continue
-            in_snapshot = snapshot.watermarks.get(device_id, 0) if snapshot is not None else 0
+            if kept_elsewhere:
+                in_snapshot = bound
+            elif snapshot is not None:
+                in_snapshot = snapshot.watermarks.get(device_id, 0)
+            else:
+                in_snapshot = 0
             db.execute(
                 "DELETE FROM sync_entry WHERE device_idx = ? AND seq <= ? AND (seq <= ? "
                 "OR NOT EXISTS (SELECT 1 FROM field_clock f WHERE f.column_idx = "

@@ -3,7 +3,8 @@
 Layout::
 
     kamdesk-sync.json                      format, oldest app allowed to write, encryption
-    devices/<device id>/manifest.json      last sequence number and segment names
+    devices/<device id>/manifest.json      last sequence number, segment names, and how
+                                           far this device has read each other device
     devices/<device id>/seg-<first>-<last>.kseg
 
 Each device writes only its own directory, and only new files: a segment is written under
@@ -341,7 +342,7 @@ class FolderSync:
                 last = max(last, int(match.group(2)))
         manifest = _read_manifest(self.device_dir)
         if manifest is not None:
-            last = max(last, manifest[0])
+            last = max(last, manifest.last_seq)
         return last
 
     def publish(self, entries: Iterable[WireEntry]) -> list[str]:
@@ -388,19 +389,75 @@ class FolderSync:
             raise _write_failed(self.root, exc) from exc
         return written
 
-    def _write_manifest(self, last_seq: int) -> None:
+    def _write_manifest(self, last_seq: int, read: Mapping[str, int] | None = None) -> None:
+        """Write the manifest; ``read`` None keeps the read marks it already has."""
         segments = sorted(
             (n for n in os.listdir(self.device_dir) if _SEGMENT_NAME.fullmatch(n)),
             key=lambda n: int(n.split("-")[1]),
         )
+        if read is None:
+            previous = _read_manifest(self.device_dir)
+            read = previous.read if previous is not None and previous.read is not None else {}
         manifest = {
             "device": self.device_id,
             "format": FOLDER_FORMAT,
             "app_version": __version__,
             "last_seq": last_seq,
             "segments": segments,
+            "read": dict(sorted(read.items())),
         }
         _write_atomically(self.device_dir / MANIFEST_FILE, json.dumps(manifest).encode())
+
+    def publish_read_marks(self, read: Mapping[str, int]) -> bool:
+        """Say in this device's manifest how far it has read each other device.
+
+        ``read`` is device id → the last sequence number this book took from it. The
+        other devices compact their books by it (see :meth:`read_by_all`). Writes only
+        when the marks changed; returns False when the folder cannot be written now
+        (the marks then wait for the next sync: nobody drops anything meanwhile).
+        """
+        marks = {d: int(s) for d, s in read.items() if d != self.device_id and s > 0}
+        manifest = _read_manifest(self.device_dir)
+        if manifest is not None and manifest.read == marks:
+            return True
+        try:
+            read_format(self.root)
+            self.device_dir.mkdir(parents=True, exist_ok=True)
+            self._write_manifest(self.published_seq(), marks)
+        except (OSError, SyncFolderError):
+            return False
+        return True
+
+    def read_by_all(self, known: Iterable[str] = ()) -> int:
+        """Up to which sequence number every other device has read this device's entries.
+
+        The other devices are those with a directory in the folder and those in
+        ``known`` (the devices the book has heard of); one whose manifest does not say
+        (it has none yet, it cannot be read, or an older app wrote it) has read nothing.
+        Never more than this device has published, and 0 while no other device is
+        known. The book may drop its own entries up to it: the folder's segments keep
+        them for any device that joins later.
+        """
+        others = {d for d in known if d != self.device_id}
+        devices_dir = self.root / DEVICES_DIR
+        try:
+            names = os.listdir(devices_dir)
+        except OSError:
+            return 0
+        others.update(
+            n
+            for n in names
+            if n != self.device_id and _DEVICE_NAME.fullmatch(n) and not is_conflict_copy(n)
+        )
+        if not others:
+            return 0
+        bound = self.published_seq()
+        for device_id in others:
+            manifest = _read_manifest(devices_dir / device_id)
+            if manifest is None or manifest.read is None:
+                return 0
+            bound = min(bound, manifest.read.get(self.device_id, 0))
+        return bound
 
     def _remove_leftover_temp_files(self) -> None:
         # Only this device writes here, so a temporary file is one a crash left behind.
@@ -502,7 +559,7 @@ class FolderSync:
             problems.append(self._waiting(device_id, mark))
             return
         manifest = _read_manifest(directory)
-        if manifest is not None and manifest[0] > mark:
+        if manifest is not None and manifest.last_seq > mark:
             problems.append(self._waiting(device_id, mark))
 
     def _waiting(self, device_id: str, mark: int) -> SyncProblem:
@@ -541,14 +598,28 @@ def _segment_problem(exc: SegmentError, device_id: str, name: str) -> SyncProble
     return SyncProblem(kind, message, exc.retry_later, device_id, name)
 
 
-def _read_manifest(directory: Path) -> tuple[int, list[str]] | None:
-    """A device's manifest (last seq, segment names), or None if missing or unreadable."""
+class Manifest(NamedTuple):
+    """What a device's manifest says."""
+
+    last_seq: int
+    segments: list[str]
+    #: Device id → the last sequence number this device has taken from it; None for a
+    #: manifest an older app wrote, which does not say.
+    read: dict[str, int] | None
+
+
+def _read_manifest(directory: Path) -> Manifest | None:
+    """A device's manifest, or None if missing or unreadable (unknown keys are ignored)."""
     try:
         data = json.loads((directory / MANIFEST_FILE).read_bytes())
         last = data["last_seq"]
         segments = data["segments"]
-    except (OSError, ValueError, KeyError, TypeError):
+        read = data.get("read")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not isinstance(last, int) or not isinstance(segments, list):
         return None
-    return last, [str(s) for s in segments]
+    marks: dict[str, int] | None = None
+    if isinstance(read, dict):
+        marks = {str(d): s for d, s in read.items() if isinstance(s, int)}
+    return Manifest(last, [str(s) for s in segments], marks)
