@@ -120,10 +120,14 @@ def describe_folder(folder: Path) -> FolderState:
         devices,
     ).format(count=devices)
     if encrypted:
-        described += " " + (
+        encryption = (
             _("Encrypted end to end; this computer has the team key.")
             if has_key
             else _("Encrypted end to end: enter the team's passphrase.")
+        )
+        # Two sentences: English puts a space between them, Chinese none.
+        described = _("{sentence} {next_sentence}").format(
+            sentence=described, next_sentence=encryption
         )
     return FolderState(
         FolderKind.TEAM, encrypted, devices, has_key, described, found.folder_id, found.encryption
