@@ -112,9 +112,36 @@ SYNC_EVERY_MINUTES: Setting[int] = Setting(
 )
 
 
+#: Each book's sync server (its URL), by the book's absolute path; a book syncs through
+#: a folder or a server, not both. The server's token is in the keyring, never here.
+SYNC_SERVERS: Setting[dict[str, str]] = Setting(
+    "sync_servers", dict, N_("Sync server"), _is_folder_map
+)
+
+
+def _book_key(book: Path) -> str:
+    return str(book.expanduser().absolute())
+
+
+def sync_server_of(settings: Settings, book: Path) -> str | None:
+    """The sync server's URL ``book`` syncs with on this computer, or None."""
+    return settings.get(SYNC_SERVERS).get(_book_key(book)) or None
+
+
+def set_sync_server(settings: Settings, book: Path, url: str | None) -> None:
+    """Sync ``book`` with the server at ``url`` from now on, instead of any folder."""
+    saved = settings.get(SYNC_SERVERS)
+    servers = dict(saved)
+    servers.pop(_book_key(book), None)
+    if url is not None:
+        servers[_book_key(book)] = url.rstrip("/")
+        set_sync_folder(settings, book, None)
+    settings.set(SYNC_SERVERS, servers)
+
+
 def sync_folder_of(settings: Settings, book: Path) -> Path | None:
     """The folder ``book`` syncs through on this computer, or None."""
-    folder = settings.get(SYNC_FOLDERS).get(str(book.expanduser().absolute()))
+    folder = settings.get(SYNC_FOLDERS).get(_book_key(book))
     return Path(folder) if folder else None
 
 
@@ -122,11 +149,12 @@ def set_sync_folder(settings: Settings, book: Path, folder: Path | None) -> None
     """Sync ``book`` through ``folder`` from now on (None: stop syncing it)."""
     saved = settings.get(SYNC_FOLDERS)
     folders = dict(saved)
-    key = str(book.expanduser().absolute())
+    key = _book_key(book)
     if folder is None:
         folders.pop(key, None)
     else:
         folders[key] = str(folder.expanduser().absolute())
+        set_sync_server(settings, book, None)
     settings.set(SYNC_FOLDERS, folders)
 
 
@@ -139,6 +167,7 @@ ALL_SETTINGS: tuple[Setting[Any], ...] = (
     DEFAULT_CURRENCY,
     LAST_REPORT_FOLDER,
     SYNC_FOLDERS,
+    SYNC_SERVERS,
     SYNC_ON_CHANGE,
     SYNC_EVERY_MINUTES,
 )

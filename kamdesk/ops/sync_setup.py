@@ -1,4 +1,4 @@
-"""Choosing a book's sync folder: what a folder is, and joining or starting one.
+"""Choosing where a book syncs: what a folder is, joining or starting one, checking a server.
 
 The Sync settings dialog asks these before it saves anything, so a wrong folder or a wrong
 passphrase is said at once, in words, and leaves the folder and the settings as they were.
@@ -23,6 +23,8 @@ from kamdesk.sync.folder import DEVICES_DIR, FORMAT_FILE, init_folder, read_form
 
 #: A team passphrase shorter than this is refused when a folder is started.
 MIN_PASSPHRASE_LENGTH = 8
+#: How long Sync settings waits for a server to say who a token is.
+CHECK_TIMEOUT_S = 10.0
 
 
 class FolderKind(StrEnum):
@@ -205,3 +207,47 @@ def keyring_note() -> str:
         "This computer has no keyring: the team key is kept only until KAMDesk closes. "
         "Set {variable} to sync encrypted folders on every start."
     ).format(variable=crypto.PASSPHRASE_VARIABLE)
+
+
+def check_server(url: str, token: str | None) -> dict[str, str]:
+    """Who ``token`` (or the one this computer keeps for ``url``) is on the server.
+
+    Raises a KamdeskError saying why in words: not a server address, no token, the
+    server does not answer, or it does not take the token.
+    """
+    from kamdesk.ops.server_sync import find_token
+    from kamdesk.sync.http import ServerSync
+
+    if not url.startswith(("http://", "https://")):
+        raise KamdeskError(
+            _("{url} is not a server address (http://HOST:PORT or https://HOST).").format(url=url)
+        )
+    with ServerSync(url, token or find_token(url), timeout=CHECK_TIMEOUT_S) as server:
+        return server.whoami()
+
+
+def keep_server_token(url: str, token: str) -> str | None:
+    """Keep the token in the keyring; without one, return it for the app to hold in memory."""
+    from kamdesk.ops.server_sync import keep_token
+
+    try:
+        keep_token(url, token)
+    except SecretStoreUnavailableError:
+        return token
+    return None
+
+
+def token_note() -> str:
+    """Where a server token will be kept on this computer, for the dialog."""
+    from kamdesk.ops.server_sync import TOKEN_VARIABLE
+
+    if secret_store_available():
+        return _("The token is kept in this computer's keyring, never in a file.")
+    if os.environ.get(TOKEN_VARIABLE):
+        return _("This computer has no keyring; the token comes from {variable}.").format(
+            variable=TOKEN_VARIABLE
+        )
+    return _(
+        "This computer has no keyring: the token is kept only until KAMDesk closes. "
+        "Set {variable} to sync on every start."
+    ).format(variable=TOKEN_VARIABLE)

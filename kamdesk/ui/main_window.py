@@ -472,11 +472,11 @@ class MainWindow(QMainWindow):
             self.show_sync_settings()
 
     def show_sync_settings(self) -> None:
-        """Sync → Sync settings…: the folder this book syncs through, and how often."""
+        """Sync → Sync settings…: the folder or server this book syncs through, how often."""
         from kamdesk.ui.sync_dialog import SyncSettingsDialog
 
         dialog = SyncSettingsDialog(self.context, self.sync, self)
-        if dialog.exec() and self.sync.folder is not None:
+        if dialog.exec() and self.sync.target is not None:
             self.sync.sync_now()
 
     def show_conflicts(self) -> None:

@@ -1,4 +1,4 @@
-"""When the open book syncs with its folder, on a worker thread, and what the user sees of it.
+"""When the open book syncs with its folder or server, and what the user sees of it.
 
 A sync starts on demand (Sync → Sync now), a little after the user's last change (so a burst
 of typing makes one sync, not one per keystroke), every few minutes, and once soon after
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QW
 
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _, ngettext
-from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, sync_folder_of
+from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, sync_folder_of, sync_server_of
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import date_time_text, qlocale
 
@@ -39,6 +40,28 @@ FIRST_SYNC_MS = 3_000
 ERROR_STYLE = "color: #B3261E;"
 
 
+@dataclass(frozen=True)
+class SyncTarget:
+    """Where the book syncs: a shared folder or the team's server (one of the two)."""
+
+    folder: Path | None = None
+    server: str | None = None
+
+    def __str__(self) -> str:
+        return self.server or str(self.folder)
+
+
+@dataclass
+class HeldSecrets:
+    """Secrets given in Sync settings on a computer with no keyring.
+
+    They are kept in memory only, until the app closes, and never written anywhere.
+    """
+
+    team_key: TeamKey | None = None
+    token: str | None = None
+
+
 class SyncRun(QThread):
     """One sync on its own thread, with its own connection to the book."""
 
@@ -51,15 +74,16 @@ class SyncRun(QThread):
     def __init__(
         self,
         book_path: Path,
-        folder: Path,
-        team_key: TeamKey | None,
+        target: SyncTarget,
+        secrets: HeldSecrets,
         allow_mass_delete: bool,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.book_path = book_path
-        self.folder = folder
-        self.team_key = team_key
+        self.target = target
+        self.team_key = secrets.team_key
+        self.token = secrets.token
         self.allow_mass_delete = allow_mass_delete
 
     def _find_key(self, folder_id: str, encryption: FolderEncryption) -> TeamKey | None:
@@ -71,18 +95,14 @@ class SyncRun(QThread):
 
     def run(self) -> None:
         """Override QThread.run: sync once and say how it went."""
-        from kamdesk.ops.sync import MassDeleteError, sync_with_folder
-        from kamdesk.store.book import Book
+        from kamdesk.ops.sync import MassDeleteError
 
         try:
-            with Book.open(self.book_path) as book:
-                report = sync_with_folder(
-                    book,
-                    self.folder,
-                    find_key=self._find_key,
-                    allow_mass_delete=self.allow_mass_delete,
-                    progress=self.stepped.emit,
-                )
+            report = (
+                self._sync_with_server(self.target.server)
+                if self.target.server is not None
+                else self._sync_with_folder(self.target.folder)
+            )
         except MassDeleteError as error:
             self.needs_consent.emit(error.message)
         except KamdeskError as error:
@@ -96,6 +116,48 @@ class SyncRun(QThread):
             )
         else:
             self.succeeded.emit(report)
+
+    def _sync_with_folder(self, folder: Path | None) -> SyncReport:
+        from kamdesk.ops.sync import sync_with_folder
+        from kamdesk.store.book import Book
+
+        assert folder is not None
+        with Book.open(self.book_path) as book:
+            return sync_with_folder(
+                book,
+                folder,
+                find_key=self._find_key,
+                allow_mass_delete=self.allow_mass_delete,
+                progress=self.stepped.emit,
+            )
+
+    def _sync_with_server(self, url: str) -> SyncReport:
+        """One sync with the server.
+
+        A book the server can no longer bring up to date is rebuilt only with the window
+        closed (the window holds the file open), so that is said, not done.
+        """
+        from kamdesk.ops.server_sync import find_token, sync_with_server
+        from kamdesk.store.book import Book
+        from kamdesk.sync.http import ServerCursorGoneError, ServerSync
+
+        with ServerSync(url, self.token or find_token(url)) as server:
+            try:
+                with Book.open(self.book_path) as book:
+                    return sync_with_server(
+                        book,
+                        server,
+                        allow_mass_delete=self.allow_mass_delete,
+                        progress=self.stepped.emit,
+                    )
+            except ServerCursorGoneError as error:
+                raise KamdeskError(
+                    _(
+                        "The server no longer keeps the changes since this book last synced, "
+                        "so the book must be rebuilt from the server's copy. Close KAMDesk and "
+                        "run: kamdesk sync --book {book} --server {url} (the old book is kept)."
+                    ).format(book=self.book_path, url=url)
+                ) from error
 
 
 class SyncController(QObject):
@@ -113,8 +175,8 @@ class SyncController(QObject):
         #: The user allowed the deletions the last sync asked about: the next run applies them.
         self._deletions_allowed = False
         self._refreshing = False
-        #: The team key given in Sync settings this run (a computer with no keyring).
-        self.team_key: TeamKey | None = None
+        #: The team key or token given in Sync settings (a computer with no keyring).
+        self.secrets = HeldSecrets()
         self.step: tuple[str, int, int] | None = None
         self.last_synced: dt.datetime | None = None
         self.last_report: SyncReport | None = None
@@ -137,26 +199,31 @@ class SyncController(QObject):
             local_change.connect(self._changed_here)
         signals.settings_did_change.connect(self.configure)
         self.configure()
-        if self.folder is not None:
+        if self.target is not None:
             QTimer.singleShot(FIRST_SYNC_MS, self._sync_when_due)
 
     # Configuration ---------------------------------------------------------
 
     @property
-    def folder(self) -> Path | None:
-        """The open book's sync folder on this computer, or None (sync is off)."""
-        if self.context.book.read_only_reason:
+    def target(self) -> SyncTarget | None:
+        """Where the open book syncs on this computer, or None (sync is off)."""
+        book = self.context.book
+        if book.read_only_reason:
             return None
-        return sync_folder_of(self.context.settings, self.context.book.path)
+        server = sync_server_of(self.context.settings, book.path)
+        if server is not None:
+            return SyncTarget(server=server)
+        folder = sync_folder_of(self.context.settings, book.path)
+        return SyncTarget(folder=folder) if folder is not None else None
 
     def configure(self) -> None:
         """Follow the settings: the periodic timer's interval, or no timers at all."""
         minutes = self.context.settings.get(SYNC_EVERY_MINUTES)
-        if self.folder is None or minutes == 0:
+        if self.target is None or minutes == 0:
             self.periodic.stop()
         else:
             self.periodic.start(minutes * 60_000)
-        if self.folder is None:
+        if self.target is None:
             self.debounce.stop()
         self.state_did_change.emit()
 
@@ -168,7 +235,7 @@ class SyncController(QObject):
     # Starting --------------------------------------------------------------
 
     def _changed_here(self, *_args: object) -> None:
-        if self._refreshing or self.folder is None:
+        if self._refreshing or self.target is None:
             return
         self.state_did_change.emit()  # a resolved conflict leaves the count
         if self.context.settings.get(SYNC_ON_CHANGE):
@@ -183,8 +250,8 @@ class SyncController(QObject):
 
         A sync asked for while one runs follows it.
         """
-        folder = self.folder
-        if folder is None:
+        target = self.target
+        if target is None:
             return False
         self.debounce.stop()
         if self._run is not None:
@@ -195,7 +262,7 @@ class SyncController(QObject):
         self.paused = None
         self.error = None
         self.step = (_("Syncing…"), 0, 0)
-        run = SyncRun(self.context.book.path, folder, self.team_key, allowed, self)
+        run = SyncRun(self.context.book.path, target, self.secrets, allowed, self)
         run.stepped.connect(self._stepped)
         run.succeeded.connect(self._succeeded)
         run.failed.connect(self._failed)
@@ -271,7 +338,7 @@ class SyncController(QObject):
     def conflict_count(self) -> int:
         """The book's open conflicts (one cheap query when there are none)."""
         book = self.context.book
-        if self.folder is None:
+        if self.target is None:
             return 0
         if not book.db.execute("SELECT EXISTS (SELECT 1 FROM sync_conflict)").fetchone()[0]:
             return 0
@@ -281,7 +348,7 @@ class SyncController(QObject):
 
     def summary(self) -> str:
         """The status bar's words: "Synced 14:05", the error, or nothing when off."""
-        if self.folder is None:
+        if self.target is None:
             return ""
         if self.step is not None:
             return self.step[0]
@@ -330,10 +397,10 @@ class SyncStatus(QWidget):
     def update_view(self, *_args: Any) -> None:
         """Show the controller's state."""
         controller = self.controller
-        self.setVisible(controller.folder is not None)
+        self.setVisible(controller.target is not None)
         self.label.setText(controller.summary())
         self.label.setStyleSheet(ERROR_STYLE if controller.error or controller.paused else "")
-        self.label.setToolTip(controller.error or controller.paused or str(controller.folder))
+        self.label.setToolTip(controller.error or controller.paused or str(controller.target))
         step = controller.step
         self.progress.setVisible(step is not None)
         if step is not None:

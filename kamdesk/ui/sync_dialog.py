@@ -1,8 +1,9 @@
-"""Sync settings: the folder this book syncs through, its encryption, and how often.
+"""Sync settings: the folder or server this book syncs through, and how often.
 
 The folder is checked as it is typed or chosen (what it is, how many devices write to it,
 whether it is encrypted), and OK starts or joins it through ``kamdesk.ops.sync_setup``
-before anything is saved: a wrong passphrase or a folder of other files is said under the
+before anything is saved; a server is asked who the token belongs to. A wrong passphrase,
+a folder of other files, a wrong token or a server that does not answer is said under the
 form, and the settings stay as they were.
 """
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -31,14 +33,24 @@ from kamdesk.i18n import _
 from kamdesk.ops.sync_setup import (
     FolderKind,
     FolderState,
+    check_server,
     describe_folder,
+    keep_server_token,
     keyring_note,
+    token_note,
     use_folder,
 )
-from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, set_sync_folder, sync_folder_of
+from kamdesk.settings import (
+    SYNC_EVERY_MINUTES,
+    SYNC_ON_CHANGE,
+    set_sync_folder,
+    set_sync_server,
+    sync_folder_of,
+    sync_server_of,
+)
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.forms import ERROR_STYLE
-from kamdesk.ui.sync_controller import SyncController
+from kamdesk.ui.sync_controller import HeldSecrets, SyncController
 
 HINT_STYLE = "color: #5F6368;"
 
@@ -55,6 +67,22 @@ class SyncSettingsDialog(QDialog):
         self._controller = controller
         settings = context.settings
         current = sync_folder_of(settings, context.book.path)
+        server = sync_server_of(settings, context.book.path)
+        self.use_folder = QRadioButton()
+        self.use_folder.setObjectName("sync_use_folder")
+        self.use_server = QRadioButton()
+        self.use_server.setObjectName("sync_use_server")
+        (self.use_server if server else self.use_folder).setChecked(True)
+        self.use_folder.toggled.connect(self._show_rows)
+        self.server = QLineEdit(server or "")
+        self.server.setObjectName("sync_server")
+        self.server.setPlaceholderText("https://sync.example.com")
+        self.token = QLineEdit()
+        self.token.setObjectName("sync_token")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_note = QLabel()
+        self.token_note.setWordWrap(True)
+        self.token_note.setStyleSheet(HINT_STYLE)
         self.folder = QLineEdit(str(current) if current else "")
         self.folder.setObjectName("sync_folder")
         self.folder.textChanged.connect(self._describe)
@@ -97,6 +125,17 @@ class SyncSettingsDialog(QDialog):
         self.passphrase_label = QLabel()
         self.repeat_label = QLabel()
         self.every_label = QLabel()
+        modes = QHBoxLayout()
+        modes.addWidget(self.use_folder)
+        modes.addWidget(self.use_server)
+        modes.addStretch(1)
+        self.mode_label = QLabel()
+        self.server_label = QLabel()
+        self.token_label = QLabel()
+        self.form.addRow(self.mode_label, modes)
+        self.form.addRow(self.server_label, self.server)
+        self.form.addRow(self.token_label, self.token)
+        self.form.addRow("", self.token_note)
         self.form.addRow(self.folder_label, folder_row)
         self.form.addRow("", self.folder_note)
         self.form.addRow("", self.encrypt)
@@ -110,7 +149,7 @@ class SyncSettingsDialog(QDialog):
         )
         self.stop = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
         self.stop.setObjectName("sync_stop")
-        self.stop.setEnabled(current is not None)
+        self.stop.setEnabled(current is not None or server is not None)
         self.stop.clicked.connect(self.stop_syncing)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -124,7 +163,7 @@ class SyncSettingsDialog(QDialog):
         self.setMinimumWidth(560)
         self._state: FolderState | None = None
         self.retranslate()
-        self.folder.setFocus()
+        (self.server if server else self.folder).setFocus()
 
     # The folder as typed -------------------------------------------------------
 
@@ -152,13 +191,30 @@ class SyncSettingsDialog(QDialog):
             self.encrypt.setChecked(False)
         self._show_passphrase_rows()
 
+    def _show_rows(self, *_args: object) -> None:
+        """The folder's rows or the server's, as chosen."""
+        by_folder = self.use_folder.isChecked()
+        server_rows: tuple[QWidget, ...] = (
+            self.server_label, self.server, self.token_label, self.token, self.token_note,
+        )  # fmt: skip
+        folder_rows: tuple[QWidget, ...] = (
+            self.folder_label, self.folder, self.browse, self.folder_note, self.encrypt,
+        )  # fmt: skip
+        for widget in server_rows:
+            widget.setVisible(not by_folder)
+        for widget in folder_rows:
+            widget.setVisible(by_folder)
+        self._show_passphrase_rows()
+
     def _show_passphrase_rows(self, *_args: object) -> None:
         state = self._state
-        starting = self.encrypt.isChecked()
-        joining = state is not None and state.kind is FolderKind.TEAM and state.encrypted
-        asked = starting or (joining and not state.has_key)  # type: ignore[union-attr]
+        by_folder = self.use_folder.isChecked()
+        starting = by_folder and self.encrypt.isChecked()
+        joining = (
+            by_folder and state is not None and state.kind is FolderKind.TEAM and state.encrypted
+        )
         for widget in (self.passphrase_label, self.passphrase, self.key_note):
-            widget.setVisible(asked or joining)
+            widget.setVisible(starting or joining)
         for widget in (self.repeat_label, self.repeat):
             widget.setVisible(starting)
         self.adjustSize()
@@ -166,7 +222,13 @@ class SyncSettingsDialog(QDialog):
     # Saving -----------------------------------------------------------------
 
     def save(self) -> None:
-        """Start or join the folder, then store the settings; on a refusal change nothing."""
+        """Start or join the folder (or check the server), then store the settings.
+
+        On a refusal nothing is changed.
+        """
+        if self.use_server.isChecked():
+            self._save_server()
+            return
         path = self._folder_path()
         passphrase = self.passphrase.text() or None
         encrypt = self.encrypt.isChecked()
@@ -177,18 +239,44 @@ class SyncSettingsDialog(QDialog):
         try:
             if path is not None and path != sync_folder_of(settings, self._context.book.path):
                 _state, key = use_folder(path, encrypt=encrypt, passphrase=passphrase)
-                self._controller.team_key = key
+                self._controller.secrets.team_key = key
             elif path is not None and passphrase:
                 _state, key = use_folder(path, passphrase=passphrase)
-                self._controller.team_key = key
-            settings.set(SYNC_ON_CHANGE, self.on_change.isChecked())
-            settings.set(SYNC_EVERY_MINUTES, self.every.value())
-            set_sync_folder(settings, self._context.book.path, path)
+                self._controller.secrets.team_key = key
+            self._save_timing()
+            if path is not None or sync_server_of(settings, self._context.book.path) is None:
+                set_sync_folder(settings, self._context.book.path, path)
         except KamdeskError as error:
             self._refuse(error.message)
             return
-        self.passphrase.clear()
-        self.repeat.clear()
+        self._done()
+
+    def _save_server(self) -> None:
+        """Ask the server who the token is (it must answer and take it), then keep both."""
+        url = self.server.text().strip().rstrip("/")
+        token = self.token.text().strip() or None
+        try:
+            user = check_server(url, token)
+            if token is not None:
+                self._controller.secrets.token = keep_server_token(url, token)
+            self._save_timing()
+            set_sync_server(self._context.settings, self._context.book.path, url)
+        except KamdeskError as error:
+            self._refuse(error.message)
+            return
+        self._context.signals.notice_did_post.emit(
+            _("Syncing with {url} as {name} ({role}, team {team}).").format(url=url, **user)
+        )
+        self._done()
+
+    def _save_timing(self) -> None:
+        settings = self._context.settings
+        settings.set(SYNC_ON_CHANGE, self.on_change.isChecked())
+        settings.set(SYNC_EVERY_MINUTES, self.every.value())
+
+    def _done(self) -> None:
+        for secret in (self.passphrase, self.repeat, self.token):
+            secret.clear()
         self.accept()
         self._controller.configure()
 
@@ -196,10 +284,11 @@ class SyncSettingsDialog(QDialog):
         """Stop syncing this book through its folder (the folder and the book stay)."""
         try:
             set_sync_folder(self._context.settings, self._context.book.path, None)
+            set_sync_server(self._context.settings, self._context.book.path, None)
         except KamdeskError as error:
             self._refuse(error.message)
             return
-        self._controller.team_key = None
+        self._controller.secrets = HeldSecrets()
         self.reject()
         self._controller.configure()
 
@@ -214,11 +303,17 @@ class SyncSettingsDialog(QDialog):
         self.setWindowTitle(_("Sync settings"))
         self.intro.setText(
             _(
-                "Sync this book through a folder your devices or your team share: a network "
-                "drive, a synced cloud folder or a USB stick. Each device writes only its own "
-                "files there, and edits made on two devices to the same field are both kept."
+                "Sync this book through a folder your devices or your team share (a network "
+                "drive, a synced cloud folder or a USB stick), or through your team's sync "
+                "server. Edits made on two devices to the same field are both kept."
             )
         )
+        self.mode_label.setText(_("Sync through"))
+        self.use_folder.setText(_("A shared folder"))
+        self.use_server.setText(_("The team's sync server"))
+        self.server_label.setText(_("Server address"))
+        self.token_label.setText(_("Your token"))
+        self.token_note.setText(token_note())
         self.folder_label.setText(_("Sync folder"))
         self.browse.setText(_("Browse…"))
         self.encrypt.setText(_("Encrypt the folder end to end (new folder only)"))
@@ -229,6 +324,7 @@ class SyncSettingsDialog(QDialog):
         self.every_label.setText(_("Sync every (minutes, 0 = never)"))
         self.stop.setText(_("Stop syncing"))
         self._describe()
+        self._show_rows()
 
     def changeEvent(self, event: QEvent) -> None:
         """Override QWidget.changeEvent: follow a language switch."""
