@@ -19,7 +19,6 @@ A field's clock is (hlc, device id): the later one wins, the device id breaking 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from kamdesk.kinds import KINDS
 from kamdesk.models import SYNCED_TABLES, Record
@@ -40,6 +39,7 @@ from kamdesk.store.changelog import (
     pack_row_id,
     unpack_row_id,
 )
+from kamdesk.sync.merge import python_value
 
 if TYPE_CHECKING:
     import sqlite3
@@ -459,21 +459,6 @@ def compact_log(
     return dropped
 
 
-def _python_value(model: type[Record], column: str, value: Any) -> Any:
-    """A JSON-decoded field value as the model holds it (dates and times from ISO text)."""
-    if value is None:
-        return None
-    kind = inspect(model).columns[column].type
-    try:
-        # A TypeDecorator (the models' UTC datetimes) says "object": its storage type says more.
-        python_type = getattr(kind, "impl", kind).python_type
-    except NotImplementedError:
-        return value
-    if python_type in (dt.datetime, dt.date, dt.time) and isinstance(value, str):
-        return python_type.fromisoformat(value)
-    return value
-
-
 def _field_value(record: Record, table: str, column: str) -> Any:
     group = _GROUPS.get(table, {}).get(column)
     if group is not None:
@@ -559,10 +544,10 @@ def load_snapshot(book: Book, snapshot: Snapshot) -> None:
                 group = _GROUPS.get(table, {}).get(column)
                 if group is not None:
                     values.update(
-                        {name: _python_value(model, name, value.get(name)) for name in group}
+                        {name: python_value(model, name, value.get(name)) for name in group}
                     )
                 else:
-                    values[column] = _python_value(model, column, value)
+                    values[column] = python_value(model, column, value)
             record = session.get(model, row_id)
             if record is None:
                 session.add(model(id=row_id, **values))

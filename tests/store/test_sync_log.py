@@ -3,6 +3,7 @@ and the upgrade of a 0011 book's log to the compact layout."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import uuid
@@ -396,3 +397,48 @@ def test_compaction_leaves_a_visits_calendar_sequence_where_it_was(book: Book) -
     assert revision(book.db, visit) == sequence
     update_record(book, kind("visit"), visit, {"place": "上海总部"})
     assert revision(book.db, visit) == sequence + 1
+
+
+def test_a_snapshot_brings_dates_and_times_back_as_dates_and_times(
+    book: Book, tmp_path: Path
+) -> None:
+    from kamdesk.domain.visits import to_utc
+    from kamdesk.models import Opportunity
+    from kamdesk.models.visit import FollowUp, Visit
+
+    acme = create_account(book, {"name": "华东制造集团", "currency": "CNY"})
+    deal = create_record(
+        book, DEAL, acme, {"name": "MES", "currency": "CNY", "expected_close": "2027-03-31"}
+    )
+    starts = to_utc(dt.datetime(2026, 12, 8, 9, 30), "Asia/Shanghai")
+    visit = create_record(
+        book,
+        kind("visit"),
+        acme,
+        {
+            "title": "Pilot review",
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=1),
+            "time_zone": "Asia/Shanghai",
+            "opportunity_id": deal,
+        },
+    )
+    follow_up = create_record(
+        book, kind("follow_up"), visit, {"what": "Send the ROI sheet", "due": "2026-12-10"}
+    )
+    snapshot = write_snapshot(book)
+
+    with Book.open(tmp_path / "new.kamdesk", create=True) as new:
+        load_snapshot(new, snapshot)
+        for table in ("opportunity", "visit", "follow_up"):
+            assert synced_rows(new, table) == synced_rows(book, table), table
+        with new.read() as session:
+            loaded_deal = session.get(Opportunity, deal)
+            loaded_visit = session.get(Visit, visit)
+            loaded_follow_up = session.get(FollowUp, follow_up)
+            assert loaded_deal is not None and loaded_visit is not None
+            assert loaded_follow_up is not None
+            assert loaded_deal.expected_close == dt.date(2027, 3, 31)
+            assert loaded_visit.starts_at == starts
+            assert loaded_visit.ends_at - loaded_visit.starts_at == dt.timedelta(hours=1)
+            assert loaded_follow_up.due == dt.date(2026, 12, 10)
