@@ -10,6 +10,7 @@ Authorization header, which the access log does not print.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
 
@@ -205,6 +206,34 @@ class _TooLargeError(Exception):
     pass
 
 
+class ServerTiming:
+    """Adds ``Server-Timing: app;dur=MS`` to each answer: the time the server spent on it.
+
+    A client (or the load bench) can then tell the server's time from the network's and
+    its own queueing.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Override the ASGI call: stamp the answer's headers as they go out."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def stamped(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                spent = (time.perf_counter() - started) * 1000
+                headers = list(message.get("headers") or [])
+                headers.append((b"server-timing", f"app;dur={spent:.1f}".encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, stamped)
+
+
 def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
@@ -232,6 +261,10 @@ Authorized = Annotated[User, Depends(current_user)]
 
 def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastAPI:
     """The API on ``engine``, whose schema is already at head."""
+    from kamdesk.server.visibility import owner_links
+
+    # Read the kinds' declarations (and import the tables) now, not in the first upload.
+    owner_links()
     api = FastAPI(
         title="KAMDesk sync server",
         version=__version__,
@@ -337,6 +370,7 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
         )
 
     api.add_middleware(BodyLimit, limit=body_limit)
+    api.add_middleware(ServerTiming)
     return api
 
 

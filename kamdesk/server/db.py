@@ -128,6 +128,11 @@ def engine_url(url: str) -> sa.URL:
     )
 
 
+#: Connections kept open: one for each thread the server runs requests on (AnyIO's
+#: default is 40), so a busy server never opens and closes connections per request.
+POOL_SIZE = 40
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``, set up for many short transactions from many threads."""
     target = engine_url(url)
@@ -135,7 +140,10 @@ def make_engine(url: str) -> Engine:
         assert target.database is not None
         Path(target.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
-            target, connect_args={"timeout": 30, "check_same_thread": False}, pool_size=20
+            target,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=POOL_SIZE,
+            max_overflow=10,
         )
 
         @sa.event.listens_for(engine, "connect")
@@ -147,7 +155,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(target, pool_size=20, max_overflow=40, pool_pre_ping=True)
+    return sa.create_engine(
+        target, pool_size=POOL_SIZE, max_overflow=10, pool_pre_ping=True, pool_recycle=3600
+    )
 
 
 def is_postgresql(engine: Engine) -> bool:

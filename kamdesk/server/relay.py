@@ -17,9 +17,11 @@ account's current state under a device id of its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +110,22 @@ class SnapshotState:
     #: (table, row id, column, value, hlc, device id, writes)
     fields: list[tuple[str, str, str, str, int, str, int]] = field(default_factory=list)
     watermarks: dict[str, int] = field(default_factory=dict)
+
+
+#: Writers of one process take turns here on SQLite, which has one writer at a time
+#: anyway: waiting on a lock wakes at once, SQLite's busy handler sleeps and polls.
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextlib.contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will take the entries counter's lock."""
+    if engine.dialect.name == "sqlite":
+        with _SQLITE_WRITER, engine.begin() as db:
+            yield db
+    else:
+        with engine.begin() as db:
+            yield db
 
 
 def _lock_counter(db: Connection) -> int:
@@ -235,7 +253,7 @@ def device_last_seq(engine: Engine, user: User, device_id: str) -> int:
 
 def upload(engine: Engine, user: User, device_id: str, batch: Sequence[WireEntry]) -> UploadResult:
     """Keep ``batch`` (entries of ``device_id``), all of it or none of it."""
-    with engine.begin() as db:
+    with _writing(engine) as db:
         counter = _lock_counter(db)
         device = db.execute(sa.select(devices).where(devices.c.device_id == device_id)).first()
         if device is not None and int(device.user_id) != user.id:
@@ -380,7 +398,7 @@ def snapshot(engine: Engine, user: User) -> SnapshotState:
     Taken under the entries counter's lock, so the watermarks and the state say the same
     moment: a book that loads it and then downloads after its cursor misses nothing.
     """
-    with engine.begin() as db:
+    with _writing(engine) as db:
         counter = _lock_counter(db)
         state = SnapshotState(counter)
         owners = sa.select(devices.c.device_id, devices.c.last_seq).join(
@@ -459,7 +477,7 @@ def move_account(engine: Engine, account: str, team: str) -> int:
     from kamdesk.models import SYNCED_TABLES
 
     account_id = find_account(engine, account)
-    with engine.begin() as db:
+    with _writing(engine) as db:
         counter = _lock_counter(db)
         old_team = db.execute(
             sa.select(accounts.c.team).where(accounts.c.account_id == account_id)
@@ -560,7 +578,7 @@ def prune(engine: Engine, keep: int) -> int:
 
     Readers whose cursor is older than what remains get 410 and start from a snapshot.
     """
-    with engine.begin() as db:
+    with _writing(engine) as db:
         counter = _lock_counter(db)
         bound = counter - keep
         if bound <= _counter(db, PRUNED_COUNTER):
