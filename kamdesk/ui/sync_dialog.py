@@ -88,9 +88,9 @@ class SyncSettingsDialog(QDialog):
         self.folder.textChanged.connect(self._describe)
         self.browse = QPushButton()
         self.browse.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(self.browse)
+        self.folder_row = QHBoxLayout()
+        self.folder_row.addWidget(self.folder, 1)
+        self.folder_row.addWidget(self.browse)
         self.folder_note = QLabel()
         self.folder_note.setObjectName("sync_folder_note")
         self.folder_note.setWordWrap(True)
@@ -136,7 +136,7 @@ class SyncSettingsDialog(QDialog):
         self.form.addRow(self.server_label, self.server)
         self.form.addRow(self.token_label, self.token)
         self.form.addRow("", self.token_note)
-        self.form.addRow(self.folder_label, folder_row)
+        self.form.addRow(self.folder_label, self.folder_row)
         self.form.addRow("", self.folder_note)
         self.form.addRow("", self.encrypt)
         self.form.addRow(self.passphrase_label, self.passphrase)
@@ -192,18 +192,15 @@ class SyncSettingsDialog(QDialog):
         self._show_passphrase_rows()
 
     def _show_rows(self, *_args: object) -> None:
-        """The folder's rows or the server's, as chosen."""
+        """The folder's rows or the server's, as chosen (whole rows: no gaps left)."""
         by_folder = self.use_folder.isChecked()
-        server_rows: tuple[QWidget, ...] = (
-            self.server_label, self.server, self.token_label, self.token, self.token_note,
-        )  # fmt: skip
-        folder_rows: tuple[QWidget, ...] = (
-            self.folder_label, self.folder, self.browse, self.folder_note, self.encrypt,
-        )  # fmt: skip
-        for widget in server_rows:
-            widget.setVisible(not by_folder)
-        for widget in folder_rows:
-            widget.setVisible(by_folder)
+        server_rows: tuple[QWidget, ...] = (self.server, self.token, self.token_note)
+        for row in server_rows:
+            self.form.setRowVisible(row, not by_folder)
+        self.form.setRowVisible(self.folder_row, by_folder)
+        folder_rows: tuple[QWidget, ...] = (self.folder_note, self.encrypt)
+        for row in folder_rows:
+            self.form.setRowVisible(row, by_folder)
         self._show_passphrase_rows()
 
     def _show_passphrase_rows(self, *_args: object) -> None:
@@ -213,10 +210,10 @@ class SyncSettingsDialog(QDialog):
         joining = (
             by_folder and state is not None and state.kind is FolderKind.TEAM and state.encrypted
         )
-        for widget in (self.passphrase_label, self.passphrase, self.key_note):
-            widget.setVisible(starting or joining)
-        for widget in (self.repeat_label, self.repeat):
-            widget.setVisible(starting)
+        passphrase_rows: tuple[QWidget, ...] = (self.passphrase, self.key_note)
+        for row in passphrase_rows:
+            self.form.setRowVisible(row, starting or joining)
+        self.form.setRowVisible(self.repeat, starting)
         self.adjustSize()
 
     # Saving -----------------------------------------------------------------
