@@ -10,10 +10,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidgetItem,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kamdesk.i18n import _
@@ -34,8 +42,9 @@ from kamdesk.ui.conflicts_view import (
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import date_time_text, money_text
 from tests.sync.books import deliver, new_device_book
-from tests.ui.conftest import ACME, Seed, User, button, switch_language
+from tests.ui.conftest import ACME, GROUP, SUZHOU, Seed, User, button, switch_language
 
+W = TypeVar("W", bound=QWidget)
 DEAL = kind("opportunity")
 ALICE_NOTES = "Wants a pilot line in Suzhou"
 BOB_NOTES = "Budget approved for 2027"
@@ -48,6 +57,32 @@ def laptop(template_book_file: Path, tmp_path: Path, book: Book, seed: Seed) -> 
     deliver(book, other)
     yield other
     other.close()
+
+
+class Show(Protocol):
+    """Shows a widget (see the ``shown`` fixture)."""
+
+    def __call__(self, widget: W) -> W: ...
+
+
+@pytest.fixture
+def shown(qtbot: QtBot, context: AppContext) -> Iterator[Show]:
+    """Shows a widget on the test's book, and deletes it before the book closes.
+
+    A live widget hears every later language switch and would read a closed book.
+    """
+    made: list[QWidget] = []
+
+    def show(widget: W) -> W:
+        made.append(widget)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    yield show
+    for widget in made:
+        if shiboken6.isValid(widget):
+            shiboken6.delete(widget)
 
 
 def exchange(book: Book, other: Book) -> None:
@@ -70,25 +105,17 @@ def texts(item: QTreeWidgetItem) -> list[str]:
     return [item.text(column) for column in range(3)]
 
 
-def open_view(qtbot: QtBot, context: AppContext, **options: str) -> ConflictsWindow:
-    view = ConflictsWindow(context, None, **options)
-    qtbot.addWidget(view)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
-
-
 def value_rows(view: ConflictsWindow) -> list[QTreeWidgetItem]:
     return view._value_items()
 
 
 def test_each_value_is_listed_with_its_writer_and_time(
-    qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
     (conflict,) = open_conflicts(book)
 
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
 
     record = view.tree.topLevelItem(0)
     assert record is not None
@@ -113,11 +140,11 @@ def test_each_value_is_listed_with_its_writer_and_time(
 
 
 def test_keep_this_one_writes_it_and_the_conflict_disappears_here_and_there(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
     (conflict,) = open_conflicts(book)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     losing = next(i for i in value_rows(view) if i.data(0, CHOICE_ROLE).keep_value)
 
     with qtbot.waitSignal(context.signals.account_did_change) as told:
@@ -134,10 +161,10 @@ def test_keep_this_one_writes_it_and_the_conflict_disappears_here_and_there(
 
 
 def test_a_merged_text_replaces_both(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     merge = view.tree.findChild(QPushButton, "merge_text")
     assert merge is not None and merge.text() == "Edit merged text…"
     merged = f"{ALICE_NOTES}. {BOB_NOTES}."
@@ -158,12 +185,12 @@ def test_a_merged_text_replaces_both(
 
 
 def test_a_merged_text_the_field_refuses_is_explained_and_nothing_changes(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     update_account(book, seed.acme, {"name": "Acme Robotics GmbH"})
     update_account(laptop, seed.acme, {"name": "Acme Robotics AG"})
     exchange(book, laptop)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     merge = view.tree.findChild(QPushButton, "merge_text")
     said: list[str] = []
 
@@ -180,8 +207,8 @@ def test_a_merged_text_the_field_refuses_is_explained_and_nothing_changes(
     assert len(open_conflicts(book)) == 1
 
 
-def test_no_conflicts_says_so(qtbot: QtBot, context: AppContext, seed: Seed) -> None:
-    view = open_view(qtbot, context)
+def test_no_conflicts_says_so(shown: Show, qtbot: QtBot, context: AppContext, seed: Seed) -> None:
+    view = shown(ConflictsWindow(context))
 
     assert view.tree.topLevelItemCount() == 0
     assert view.empty.isVisible()
@@ -189,13 +216,13 @@ def test_no_conflicts_says_so(qtbot: QtBot, context: AppContext, seed: Seed) -> 
 
 
 def test_up_down_move_between_values_enter_keeps_one_esc_closes(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
     update_stakeholder(book, seed.alice, {"title": "Chief Technology Officer"})
     update_stakeholder(laptop, seed.alice, {"title": "CTO and COO"})
     exchange(book, laptop)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     values = value_rows(view)
     assert view.focusWidget() is view.tree
     assert len(values) == 4
@@ -219,13 +246,12 @@ def test_up_down_move_between_values_enter_keeps_one_esc_closes(
 
 
 def test_the_list_marks_accounts_with_conflicts_until_they_are_resolved(
-    qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
     panel = AccountListPanel(context)
-    qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.did_finish_startup):
-        panel.show()
+        shown(panel)
     model = panel.model
     acme = model.index(model.row_of(seed.acme), 0)
     bank = model.index(model.row_of(seed.bank), 0)
@@ -235,7 +261,7 @@ def test_the_list_marks_accounts_with_conflicts_until_they_are_resolved(
     assert bank.data(Qt.DecorationRole) is None
     assert bank.data(Qt.ToolTipRole) == "Blue River Bank"
 
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     view.keep(view._value_items()[0].data(0, CHOICE_ROLE))
 
     acme = model.index(model.row_of(seed.acme), 0)
@@ -244,7 +270,7 @@ def test_the_list_marks_accounts_with_conflicts_until_they_are_resolved(
 
 
 def test_the_page_banner_opens_the_accounts_conflicts_and_goes_away_once_resolved(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
     update_account(book, seed.bank, {"notes": "ours"})
@@ -252,9 +278,7 @@ def test_the_page_banner_opens_the_accounts_conflicts_and_goes_away_once_resolve
     update_stakeholder(book, seed.alice, {"title": "Chief Technology Officer"})
     update_stakeholder(laptop, seed.alice, {"title": "CTO and COO"})
     exchange(book, laptop)
-    page = AccountPage(context)
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(AccountPage(context))
     page.show_account(seed.acme)
 
     assert page.conflict_banner.isVisible()
@@ -277,7 +301,13 @@ def test_the_page_banner_opens_the_accounts_conflicts_and_goes_away_once_resolve
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_conflicts_screenshot(
-    qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed, language: str
+    shown: Show,
+    qtbot: QtBot,
+    context: AppContext,
+    book: Book,
+    laptop: Book,
+    seed: Seed,
+    language: str,
 ) -> None:
     conflicting_notes(book, laptop, seed.acme)
     update_stakeholder(book, seed.alice, {"title": "首席技术官"})
@@ -285,7 +315,7 @@ def test_conflicts_screenshot(
     update_account(book, seed.bank, {"tier": "A"})
     update_account(laptop, seed.bank, {"tier": "C"})
     exchange(book, laptop)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     view.resize(900, 460)
     switch_language(qtbot, language)
 
@@ -304,7 +334,7 @@ def qtbot_tmp(book: Book) -> Path:
 
 
 def test_a_record_deleted_elsewhere_while_edited_here_can_be_kept_or_deleted_after_all(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     for account_id in (seed.wuxi, seed.suzhou, seed.group):  # the group, branches first
         delete_account(laptop, account_id)
@@ -312,7 +342,7 @@ def test_a_record_deleted_elsewhere_while_edited_here_can_be_kept_or_deleted_aft
     update_account(book, seed.suzhou, {"notes": "Plant 2 opens in May"})
     deliver(book, laptop)
     deliver(laptop, book, allow_mass_delete=True)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     group_rows = [
         i for i in value_rows(view) if i.data(0, CHOICE_ROLE).conflict.row_id == seed.group
     ]
@@ -354,19 +384,19 @@ def test_a_record_deleted_elsewhere_while_edited_here_can_be_kept_or_deleted_aft
 
 
 def test_a_deal_amount_shows_as_money_and_keeping_one_tells_the_deal_list(
-    qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, user: User, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
     deal = create_record(book, DEAL, seed.acme, {"name": "Line 2 robots", "currency": "CNY"})
     deliver(book, laptop)
     update_record(book, DEAL, deal, {"amount_minor": 120_000_00, "currency": "CNY"})
     update_record(laptop, DEAL, deal, {"amount_minor": 20_000_00, "currency": "USD"})
     exchange(book, laptop)
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     record = view.tree.topLevelItem(0)
     assert record is not None and record.text(0) == f"Deal · Line 2 robots ({ACME})"
     assert record.child(0).text(0) == "Amount"
-    shown = {i.text(0).removesuffix("  (now)") for i in value_rows(view)}
-    assert shown == {money_text(120_000_00, "CNY"), money_text(20_000_00, "USD")}
+    amounts = {i.text(0).removesuffix("  (now)") for i in value_rows(view)}
+    assert amounts == {money_text(120_000_00, "CNY"), money_text(20_000_00, "USD")}
     assert view.tree.findChild(QPushButton, "merge_text") is None  # an amount is not typed
     losing = next(i for i in value_rows(view) if i.data(0, CHOICE_ROLE).keep_value)
     kept = losing.data(0, CHOICE_ROLE).conflict.value
@@ -380,16 +410,13 @@ def test_a_deal_amount_shows_as_money_and_keeping_one_tells_the_deal_list(
 
 
 def test_a_sync_that_brings_conflicts_shows_them_in_the_view_the_list_and_the_page(
-    qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
+    shown: Show, qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
 ) -> None:
-    view = open_view(qtbot, context)
+    view = shown(ConflictsWindow(context))
     panel = AccountListPanel(context)
-    qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.did_finish_startup):
-        panel.show()
-    page = AccountPage(context)
-    qtbot.addWidget(page)
-    page.show()
+        shown(panel)
+    page = shown(AccountPage(context))
     page.show_account(seed.acme)
     assert view.empty.isVisible() and not page.conflict_banner.isVisible()
 
@@ -408,3 +435,32 @@ def test_a_sync_that_brings_conflicts_shows_them_in_the_view_the_list_and_the_pa
     context.signals.book_did_sync.emit()
     view.show()
     assert [c.record for c in view.conflicts()] == ["Blue River Bank"]
+
+
+def test_the_groups_tree_marks_them_too(
+    shown: Show, qtbot: QtBot, context: AppContext, book: Book, laptop: Book, seed: Seed
+) -> None:
+    update_account(book, seed.suzhou, {"notes": "ours"})
+    update_account(laptop, seed.suzhou, {"notes": "theirs"})
+    exchange(book, laptop)
+    panel = shown(AccountListPanel(context))
+    panel.tabs.setCurrentIndex(1)
+    assert panel.tree is not None
+    panel.tree.expandAll()
+    tree = panel.tree.model()
+    group = next(
+        tree.index(r, 0) for r in range(tree.rowCount()) if tree.index(r, 0).data() == GROUP
+    )
+    suzhou = next(
+        tree.index(r, 0, group)
+        for r in range(tree.rowCount(group))
+        if tree.index(r, 0, group).data() == SUZHOU
+    )
+    assert suzhou.data(Qt.DecorationRole) is not None
+    assert suzhou.data(Qt.ToolTipRole) == f"{SUZHOU}\n⚠ 1 sync conflict"
+    assert group.data(Qt.DecorationRole) is None
+
+    view = shown(ConflictsWindow(context))
+    view.keep(view._value_items()[0].data(0, CHOICE_ROLE))
+
+    assert tree.find(seed.suzhou).data(Qt.DecorationRole) is None

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6 import QtCore  # Qt is read as QtCore.Qt when used: see models/base.py
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor
 
 from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_, _
@@ -31,6 +31,7 @@ from kamdesk.ui.models.base import (
     TOOLTIP_ROLE,
     USER_ROLE,
     TitledTableModel,
+    conflict_icon,
 )
 
 #: Rows fetched around the one a view asks for: one query fills a screenful and more.
@@ -107,7 +108,6 @@ class AccountTableModel(TitledTableModel):
         #: Open sync conflicts by account; None until the markers are first shown (after
         #: the first paint, see ``show_conflict_markers``), then read once per refresh.
         self._conflicts: dict[str, int] | None = None
-        self._conflict_icon: QIcon | None = None
         self._load_ids()
         signals = context.signals
         signals.account_did_change.connect(self.refresh)
@@ -187,14 +187,6 @@ class AccountTableModel(TitledTableModel):
         """How many open sync conflicts the list marks on an account."""
         return (self._conflicts or {}).get(account_id, 0)
 
-    def _conflict_marker(self) -> QIcon:
-        if self._conflict_icon is None:
-            from PySide6.QtWidgets import QApplication, QStyle
-
-            style = QApplication.style()
-            self._conflict_icon = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        return self._conflict_icon
-
     def _forget_row(self, account_id: str) -> None:
         # People count in searches and in the stakeholder-count order: then the list
         # itself may change, not just this row.
@@ -257,7 +249,7 @@ class AccountTableModel(TitledTableModel):
         if role == DECORATION_ROLE:
             if index.column() != Column.NAME or not self._conflicts:
                 return None
-            return self._conflict_marker() if self._ids[index.row()] in self._conflicts else None
+            return conflict_icon() if self._ids[index.row()] in self._conflicts else None
         row = self._row(index.row())
         if row is None:
             return None

@@ -21,6 +21,7 @@ from kamdesk.domain.vocabulary import VocabularyKind
 from kamdesk.i18n import N_, _
 from kamdesk.store.reader import AccountQuery, AccountRow, AccountSort
 from kamdesk.ui.context import AppContext
+from kamdesk.ui.models.base import conflict_icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -57,8 +58,14 @@ class AccountTreeModel(QAbstractItemModel):
         self._given_matches: Sequence[str] | None = None
         self._parent_of: dict[str, str | None] | None = None
         self._shown_children: Counter[str | None] = Counter()
+        #: Open sync conflicts by account (the tree is built after the first paint).
+        self._conflicts = self._read_conflicts()
         self._load_children(self._root)
-        context.signals.account_did_change.connect(self.refresh)
+        signals = context.signals
+        signals.account_did_change.connect(self.refresh)
+        signals.book_did_sync.connect(self._on_sync)
+        signals.stakeholders_did_change.connect(self._reload_conflicts)
+        signals.records_did_change.connect(self._reload_conflicts)
 
     def set_query(self, query: AccountQuery, matches: Sequence[str] | None = None) -> None:
         """Show only the accounts matching ``query`` (the order aside), under their groups.
@@ -83,6 +90,8 @@ class AccountTreeModel(QAbstractItemModel):
         self.beginResetModel()
         self._root = _Node(None, None, 0)
         self._rows = {}
+        if args:  # an edit or a sync, not a new search: conflicts may have come or gone
+            self._conflicts = self._read_conflicts()
         self._find_shown()
         self._load_children(self._root)
         self.endResetModel()
@@ -106,6 +115,23 @@ class AccountTreeModel(QAbstractItemModel):
         self._matches, self._shown = matches, frozenset(shown)
         # How many shown accounts sit under each: known from the map, with no query.
         self._shown_children = Counter(parent_of.get(a) for a in shown)
+
+    def _on_sync(self) -> None:
+        self.refresh(None)  # as after an edit: groups and conflicts may have changed
+
+    def _read_conflicts(self) -> dict[str, int]:
+        from kamdesk.ops.conflicts import conflicts_by_account
+
+        return conflicts_by_account(self._context.book)
+
+    def _reload_conflicts(self, *_args: object) -> None:
+        """Read the counts again and repaint the names of the accounts whose count changed."""
+        before, self._conflicts = self._conflicts, self._read_conflicts()
+        for account_id in set(before) | set(self._conflicts):
+            if before.get(account_id) != self._conflicts.get(account_id):
+                index = self.find(account_id)
+                if index.isValid():
+                    self.dataChanged.emit(index, index)
 
     def retranslate(self) -> None:
         """Re-label after a language switch."""
@@ -217,6 +243,8 @@ class AccountTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             matches = self._matches
             return None if matches is None or node.account_id in matches else _CONTEXT_BRUSH
+        if role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+            return self._conflict_marker(node, index.column(), role)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._account(node)
@@ -228,6 +256,18 @@ class AccountTreeModel(QAbstractItemModel):
         if column == 1:
             return self._context.label(VocabularyKind.ORG_LEVEL, row.org_level)
         return row.tier
+
+    def _conflict_marker(self, node: _Node, column: int, role: int) -> Any:
+        """The sign and the "2 sync conflicts" tooltip on an account's name, as in the list."""
+        count = self._conflicts.get(node.account_id or "", 0)
+        if column != 0 or not count:
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return conflict_icon()
+        from kamdesk.ui.conflicts_view import conflict_count_text
+
+        row = self._account(node)
+        return f"{row.name if row else ''}\n⚠ {conflict_count_text(count)}"
 
     def find(self, account_id: str) -> QModelIndex:
         """The index of an account among the rows loaded so far (invalid if not loaded)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QIcon, QStandardItemModel
 
 from kamdesk.i18n import _
 
@@ -21,6 +21,19 @@ FOREGROUND_ROLE = 9
 USER_ROLE = 256
 ALIGN_RIGHT_VCENTER = 0x0082
 ALIGN_CENTER = 0x0084
+
+
+_CONFLICT_ICON: list[QIcon] = []
+
+
+def conflict_icon() -> QIcon:
+    """The warning sign beside an account with open sync conflicts (made when first needed)."""
+    if not _CONFLICT_ICON:
+        from PySide6.QtWidgets import QApplication, QStyle
+
+        style = QApplication.style()
+        _CONFLICT_ICON.append(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+    return _CONFLICT_ICON[0]
 
 
 class TitledTableModel(QAbstractTableModel):
