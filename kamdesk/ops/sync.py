@@ -69,29 +69,13 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _as_log_entry(entry: WireEntry | LogEntry) -> LogEntry:
-    if isinstance(entry, LogEntry):
-        return entry
-    return LogEntry(
-        entry.device_id,
-        entry.seq,
-        entry.hlc,
-        entry.table,
-        entry.row_id,
-        entry.column,
-        entry.value,
-        entry.seen_hlc,
-        entry.seen_device,
-    )
-
-
 def _live_accounts(book: Book) -> int:
     return int(
         book.db.execute("SELECT COUNT(*) FROM account WHERE deleted_at IS NULL").fetchone()[0]
     )
 
 
-def _deleting(book: Book, entries: list[LogEntry]) -> int:
+def _deleting(book: Book, entries: list[WireEntry | LogEntry]) -> int:
     """How many live accounts ``entries`` delete."""
     rows = deleted_rows(entries, "account")
     if not rows:
@@ -117,7 +101,7 @@ def merge_into(
     Raises MassDeleteError, with nothing applied, when the entries would delete more
     than half the live accounts, unless ``allow_mass_delete``.
     """
-    batch = [_as_log_entry(e) for e in entries]
+    batch = list(entries)
     if not allow_mass_delete:
         deletions = _deleting(book, batch)
         live = _live_accounts(book)

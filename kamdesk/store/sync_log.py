@@ -39,7 +39,7 @@ from kamdesk.store.changelog import (
     pack_row_id,
     unpack_row_id,
 )
-from kamdesk.sync.merge import python_value
+from kamdesk.sync.merge import EntryLike, python_value
 
 if TYPE_CHECKING:
     import sqlite3
@@ -169,7 +169,7 @@ def _newer(clock: tuple[int, str], than: tuple[int, str] | None) -> bool:
     return than is None or clock > than
 
 
-def record_applied(session: Session, entries: Iterable[LogEntry], *, keep: bool = False) -> int:
+def record_applied(session: Session, entries: Iterable[EntryLike], *, keep: bool = False) -> int:
     """Take entries from other devices into the clocks, once each; return how many were new.
 
     Call it in the unit of work that applies their values (``book.write(log_changes=
@@ -195,7 +195,7 @@ def record_applied(session: Session, entries: Iterable[LogEntry], *, keep: bool 
     if not taken:
         return 0
     packed: dict[str, bytes | str] = {}
-    keyed: list[tuple[LogEntry, int, int, bytes | str]] = []
+    keyed: list[tuple[EntryLike, int, int, bytes | str]] = []
     for entry in taken:
         row_id = packed.get(entry.row_id)
         if row_id is None:
@@ -235,9 +235,9 @@ def record_applied(session: Session, entries: Iterable[LogEntry], *, keep: bool 
     return len(taken)
 
 
-def _in_sequence(entries: Iterable[LogEntry], marks: dict[str, int]) -> list[LogEntry]:
+def _in_sequence(entries: Iterable[EntryLike], marks: dict[str, int]) -> list[EntryLike]:
     """The entries not taken yet, by device and sequence; a gap raises ``ValueError``."""
-    taken: list[LogEntry] = []
+    taken: list[EntryLike] = []
     for entry in sorted(entries, key=lambda e: (e.device_id, e.seq)):
         mark = marks.get(entry.device_id, 0)
         if entry.seq <= mark:
@@ -277,7 +277,7 @@ def _stored_clocks(
 
 def _take_field_clocks(
     db: sqlite3.Cursor,
-    keyed: list[tuple[LogEntry, int, int, bytes | str]],
+    keyed: list[tuple[EntryLike, int, int, bytes | str]],
     names: Mapping[int, str],
 ) -> None:
     """Count each entry in its field's tally, and move the field's clock to the latest."""
@@ -308,7 +308,7 @@ def _take_field_clocks(
 
 def _take_row_clocks(
     db: sqlite3.Cursor,
-    deletes: list[tuple[LogEntry, int, int, bytes | str]],
+    deletes: list[tuple[EntryLike, int, int, bytes | str]],
     names: Mapping[int, str],
 ) -> None:
     """Move each row's delete / restore clock to the latest of the entries' ``deleted_at``."""
@@ -371,14 +371,25 @@ def _defaults(model: type[Record], given: Iterable[str]) -> dict[str, Any]:
     """The values a new record of ``model`` takes for the fields not ``given``."""
     taken = set(given)
     values: dict[str, Any] = {}
+    for name, factory, default in _field_defaults(model):
+        if name not in taken:
+            values[name] = factory() if factory is not None else copy.deepcopy(default)
+    return values
+
+
+@functools.cache
+def _field_defaults(model: type[Record]) -> tuple[tuple[str, Callable[[], Any] | None, Any], ...]:
+    """Each column field of ``model`` that has a default: its name, factory or value."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    found: list[tuple[str, Callable[[], Any] | None, Any]] = []
     for name, info in model.model_fields.items():
-        if name in taken or name not in model.__table__.columns:  # type: ignore[attr-defined]
+        if name not in columns:
             continue
         if info.default_factory is not None:
-            values[name] = info.default_factory()  # type: ignore[call-arg]
+            found.append((name, info.default_factory, None))  # type: ignore[arg-type]
         elif info.default is not PydanticUndefined:
-            values[name] = copy.deepcopy(info.default)
-    return values
+            found.append((name, None, info.default))
+    return tuple(found)
 
 
 @functools.cache

@@ -162,6 +162,12 @@ def _references(model: type[Record]) -> dict[str, str]:
 
 
 _REQUIRED = {name: _required(model) for name, model in SYNCED_TABLES.items()}
+#: Each synced table's place when rows are made: after the tables its rows name.
+_INSERT_ORDER = {
+    table.name: place
+    for place, table in enumerate(Record.metadata.sorted_tables)
+    if table.name in SYNCED_TABLES
+}
 _REFERENCES = {name: _references(model) for name, model in SYNCED_TABLES.items()}
 
 
@@ -414,8 +420,10 @@ class _Merge:
                         del decoded[key]
                     progress = True
         self.session.flush()
-        for table, rows in sorted(made.items()):
-            self.log.add_rows(self.session, table, list(rows.values()))
+        # Rows a row names first, as a flush orders them: SQLite checks a deferred key
+        # of a row made before the row it names by searching for it again and again.
+        for table in sorted(made, key=_INSERT_ORDER.__getitem__):
+            self.log.add_rows(self.session, table, list(made[table].values()))
         self.db.executemany(
             "DELETE FROM sync_pending WHERE table_name = ? AND row_id = ? AND column_name = ?",
             written + overtaken,
