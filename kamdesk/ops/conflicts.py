@@ -53,7 +53,8 @@ _BESPOKE_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
     "stakeholder": STAKEHOLDER_FIELDS,
     "team_member": TEAM_MEMBER_FIELDS,
 }
-#: Link tables not declared as a ``LinkSet`` of a kind: (column naming the owner, its table).
+#: Link tables not declared as a ``LinkSet`` of a kind: (the column naming the owner, the
+#: owner's table, the owner's field that lists the links).
 _BESPOKE_LINKS: dict[str, tuple[str, str, str]] = {
     "coverage": ("stakeholder_id", "stakeholder", "covered_by"),
 }
@@ -535,6 +536,7 @@ def _write_and_close(book: Book, field: _Stored, values: Mapping[str, Any]) -> N
 
 
 def _write_directly(book: Book, field: _Stored, values: Mapping[str, Any]) -> None:
+    """Write the columns of a table no form edits (a link row), with the dismissals."""
     from kamdesk.models import SYNCED_TABLES
     from kamdesk.sync.merge import python_value
 
