@@ -161,6 +161,12 @@ def _add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="forget old entries (books whose last sync is older start again from a snapshot)",
     )
     prune.add_argument("--keep", type=int, required=True, help="how many latest entries to keep")
+    token = commands.add_parser(
+        "remember-token",
+        help="keep a sync server's token in the OS keyring (read from standard input)",
+    )
+    token.add_argument("--server", required=True, help="the sync server, http(s)://HOST:PORT")
+    token.add_argument("--forget", action="store_true", help="forget the kept token instead")
 
 
 def _fail(message: str) -> int:
@@ -558,6 +564,32 @@ def _run_server_task(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_remember_token(args: argparse.Namespace) -> int:
+    """``kamdesk remember-token``: the token goes from standard input to the keyring.
+
+    Never an argument: arguments are visible to every user of the machine (ps) and stay
+    in the shell's history.
+    """
+    import getpass
+
+    from kamdesk.i18n import _
+    from kamdesk.ops.server_sync import forget_token, keep_token
+
+    if args.forget:
+        forget_token(args.server)
+        print(_("The token for {url} is forgotten.").format(url=args.server))
+        return EXIT_OK
+    if sys.stdin.isatty():
+        token = getpass.getpass(_("Token for {url}: ").format(url=args.server))
+    else:
+        token = sys.stdin.readline()
+    if not token.strip():
+        return _fail(_("No token was given; nothing was kept."))
+    keep_token(args.server, token)
+    print(_("The token for {url} is kept in this computer's keyring.").format(url=args.server))
+    return EXIT_OK
+
+
 def _run_app(book: Path, args: argparse.Namespace) -> int:
     from kamdesk.ui.app import run_app
 
@@ -612,6 +644,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "server":
             gc.enable()
             return _run_server_task(args)
+        if args.command == "remember-token":
+            gc.enable()
+            return _run_remember_token(args)
         return _run_app(args.book or _default_book(), args)
     except KamdeskError as error:
         return _fail(error.message)

@@ -66,19 +66,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _clean(text: str, what: str) -> str:
+def _clean(text: str, refusal: str) -> str:
     cleaned = text.strip()
     if not cleaned or len(cleaned) > 200 or any(ord(c) < 32 for c in cleaned):
-        raise UserError(
-            _("A {what} is 1 to 200 characters, without control characters.").format(what=what)
-        )
+        raise UserError(refusal)
     return cleaned
 
 
 def add_user(engine: Engine, name: str, role: Role, team: str) -> str:
     """Add a user; return its token, which is stored nowhere but in its hash."""
-    name = _clean(name, _("user name"))
-    team = _clean(team, _("team name"))
+    name = _clean(name, _("A user name is 1 to 200 characters, without control characters."))
+    team = _clean(team, _("A team name is 1 to 200 characters, without control characters."))
     token = new_token()
     with engine.begin() as db:
         taken = db.execute(sa.select(users.c.id).where(users.c.name == name)).first()

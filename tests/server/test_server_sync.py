@@ -14,7 +14,7 @@ from kamdesk.ops.conflicts import open_conflicts
 from kamdesk.ops.server_sync import read_cursor, sync_with_server
 from kamdesk.ops.stakeholders import create_stakeholder
 from kamdesk.store.book import Book
-from kamdesk.sync.http import ServerRefusedError, ServerSync, ServerTokenError
+from kamdesk.sync.http import ServerRefusedError, ServerSync, ServerTokenError, SyncServerError
 from tests.sync.books import data, new_device_book
 
 from .conftest import RunningServer, Team, server_environment
@@ -132,3 +132,81 @@ def test_kamdesk_sync_server_prints_the_folder_line(
     assert wrong.returncode == 1
     assert wrong.stdout == ""
     assert wrong.stderr.count("\n") == 1 and "token" in wrong.stderr
+
+
+def test_the_token_kept_in_the_keyring_is_used_and_never_stored_in_the_book(
+    server: RunningServer,
+    east: Team,
+    empty_book_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from kamdesk.cli import main
+    from kamdesk.ops.server_sync import sync_book_with_server
+    from tests.unit.test_secrets import MemoryKeyring
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.core._keyring_backend)
+    store: KeyringBackend = MemoryKeyring()
+    keyring.set_keyring(store)
+    monkeypatch.delenv("KAMDESK_SYNC_TOKEN", raising=False)
+    token = east.user()
+    path = tmp_path / "alice.kamdesk"
+    with new_device_book(empty_book_template, path) as alice:
+        create_account(alice, {"name": "华东制造集团", "currency": "CNY"})
+    monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
+    assert main(["remember-token", "--server", server.url]) == 0
+    assert "kept in this computer's keyring" in capsys.readouterr().out
+    assert sync_book_with_server(path, server.url).sent == 1
+    assert token.encode() not in path.read_bytes()
+    assert main(["remember-token", "--server", server.url, "--forget"]) == 0
+    with pytest.raises(SyncServerError, match="There is no token"):
+        sync_book_with_server(path, server.url)
+
+
+def test_a_handed_over_account_moves_to_the_new_team_with_its_people_and_owner(
+    server: RunningServer, east: Team, west: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    from kamdesk.ops.team import create_team_member
+    from kamdesk.server.relay import move_account
+
+    alice_token, wendy_token, admin_token = east.user(), west.user(), east.user("admin")
+    with (
+        new_device_book(empty_book_template, tmp_path / "alice.kamdesk") as alice,
+        new_device_book(empty_book_template, tmp_path / "wendy.kamdesk") as wendy,
+        new_device_book(empty_book_template, tmp_path / "admin.kamdesk") as admin,
+    ):
+        owner = create_team_member(alice, {"name": "李娜"})
+        account = create_account(alice, {"name": "苏州精密", "currency": "CNY", "owner_id": owner})
+        create_stakeholder(alice, account, {"name": "王磊"})
+        kept = create_account(alice, {"name": "Stays in the east", "currency": "CNY"})
+        sync(alice, server, alice_token)
+        sync(admin, server, admin_token)
+        assert sync(wendy, server, wendy_token)[1] == 0
+
+        move_account(east.engine, account, west.name)
+        sync(wendy, server, wendy_token)
+        names = {r[0] for r in wendy.db.execute("SELECT name FROM account")}
+        assert names == {"苏州精密"}
+        assert wendy.db.execute("SELECT name FROM stakeholder").fetchall() == [("王磊",)]
+        assert wendy.db.execute(
+            "SELECT m.name FROM account a JOIN team_member m ON m.id = a.owner_id"
+        ).fetchall() == [("李娜",)]
+
+        update_account(wendy, account, {"notes": "handed over in March"})
+        sync(wendy, server, wendy_token)
+        update_account(alice, account, {"notes": "still mine?"})
+        with pytest.raises(ServerRefusedError, match="does not hold"):
+            sync(alice, server, alice_token)
+        # The admin sees both teams, and the new team's edit replaced what it saw.
+        sync(admin, server, admin_token)
+        assert admin.db.execute(
+            "SELECT notes FROM account WHERE id = ?", (account,)
+        ).fetchone() == ("handed over in March",)
+        assert admin.db.execute("SELECT COUNT(*) FROM account WHERE id = ?", (kept,)).fetchone()[0]
+        assert open_conflicts(admin) == []
