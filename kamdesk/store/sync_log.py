@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic_core import PydanticUndefined
 from sqlalchemy import select
 
+from kamdesk.errors import KamdeskError
+from kamdesk.i18n import _
 from kamdesk.kinds import KINDS
 from kamdesk.models import SYNCED_TABLES, Record
 from kamdesk.store import search
@@ -114,8 +116,21 @@ class Snapshot:
         return seq <= self.watermarks.get(device_id, 0)
 
 
-class SnapshotError(ValueError):
-    """A snapshot cannot go into this book (it is not new, or it was made from another)."""
+class SnapshotError(KamdeskError, ValueError):
+    """A snapshot cannot go into this book (it has a change log already, or it made it).
+
+    Its message is a sentence for the user (rebuilding a book from the sync server
+    loads a snapshot); nothing was changed.
+    """
+
+
+class EntriesOutOfOrderError(KamdeskError, ValueError):
+    """A device's entries came with a gap: the missing ones must be applied first.
+
+    The merge holds such entries back until the missing ones arrive, so this reaches
+    only a caller that hands ``record_applied`` a batch itself; its message is a
+    sentence for the user all the same, and nothing was applied.
+    """
 
 
 def entries_after(
@@ -178,7 +193,7 @@ def record_applied(session: Session, entries: Iterable[EntryLike], *, keep: bool
     ``deleted_at``, the row's) becomes the entry's when it is the later one; an older
     entry, a loser of the merge, leaves the clock alone. A device's entries must come
     in sequence without gaps (sorted here, so a batch may mix devices): a gap raises
-    ``ValueError``, since the missing entries would otherwise be skipped for good.
+    ``EntriesOutOfOrderError``, since the missing entries would otherwise be skipped for good.
     ``keep`` stores the entries in the log too, under their own device, for a book
     that passes them on; by default they stay in their device's own log. The book's
     clock is moved past them, so the next local edit is later than all of them.
@@ -236,16 +251,18 @@ def record_applied(session: Session, entries: Iterable[EntryLike], *, keep: bool
 
 
 def _in_sequence(entries: Iterable[EntryLike], marks: dict[str, int]) -> list[EntryLike]:
-    """The entries not taken yet, by device and sequence; a gap raises ``ValueError``."""
+    """The entries not taken yet, by device and sequence; a gap raises EntriesOutOfOrderError."""
     taken: list[EntryLike] = []
     for entry in sorted(entries, key=lambda e: (e.device_id, e.seq)):
         mark = marks.get(entry.device_id, 0)
         if entry.seq <= mark:
             continue
         if entry.seq != mark + 1:
-            raise ValueError(
-                f"entries of device {entry.device_id} must be applied in sequence: "
-                f"{mark + 1} is missing before {entry.seq}"
+            raise EntriesOutOfOrderError(
+                _(
+                    "Changes from device {device} arrived out of order: change {missing} is "
+                    "missing before change {seq}. Nothing was applied; sync again to fetch it."
+                ).format(device=entry.device_id, missing=mark + 1, seq=entry.seq)
             )
         marks[entry.device_id] = entry.seq
         taken.append(entry)
@@ -532,7 +549,12 @@ def load_snapshot(book: Book, snapshot: Snapshot) -> None:
     Written without local entries, as applied entries are.
     """
     if book.device_id == snapshot.device_id or book.device_id in snapshot.watermarks:
-        raise SnapshotError(f"the snapshot was made by this device ({book.device_id})")
+        raise SnapshotError(
+            _(
+                "This snapshot was made from this book itself, so it cannot start it again. "
+                "Nothing was changed."
+            )
+        )
     by_row: dict[tuple[str, str], dict[str, Any]] = {}
     for state in snapshot.fields:
         by_row.setdefault((state.table, state.row_id), {})[state.column] = json.loads(state.value)
@@ -542,7 +564,12 @@ def load_snapshot(book: Book, snapshot: Snapshot) -> None:
             "SELECT (SELECT COUNT(*) FROM sync_entry) + (SELECT COUNT(*) FROM field_clock)"
         ).fetchone()[0]
         if used:
-            raise SnapshotError("the book already has a change log")
+            raise SnapshotError(
+                _(
+                    "This book already holds changes of its own, so it cannot start again "
+                    "from a snapshot. Nothing was changed."
+                )
+            )
         # Rows arrive in no particular order (a branch before its group): check the keys
         # once everything is in.
         db.execute("PRAGMA defer_foreign_keys = ON")

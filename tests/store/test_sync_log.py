@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kamdesk.errors import KamdeskError
 from kamdesk.kinds import kind
 from kamdesk.models import Account
 from kamdesk.ops.accounts import create_account, delete_account, restore_account, update_account
@@ -22,6 +23,7 @@ from kamdesk.store.book import Book, create_book
 from kamdesk.store.reader import AccountQuery, BookReader
 from kamdesk.store.schema import SCHEMA_HEAD
 from kamdesk.store.sync_log import (
+    EntriesOutOfOrderError,
     LogEntry,
     SnapshotError,
     compact_log,
@@ -185,8 +187,12 @@ def test_applied_entries_are_taken_once_older_ones_lose_and_gaps_are_refused(
     # An older write from that device loses: the clock stays, the tally counts it.
     assert apply_remote(book, acme, "Older", 2, made[2] + 5) == 1
     assert field_clock(book, "account", acme, "name") == (made[2] + 10, REMOTE, 3)
-    with pytest.raises(ValueError, match="missing"):
+    with pytest.raises(EntriesOutOfOrderError) as gap:
         apply_remote(book, acme, "Too far", 4, made[2] + 20)
+    assert gap.value.message == (
+        f"Changes from device {REMOTE} arrived out of order: change 3 is missing before "
+        "change 4. Nothing was applied; sync again to fetch it."
+    )
     assert watermarks(book.db)[REMOTE] == 2
 
 
@@ -289,11 +295,20 @@ def test_a_snapshot_starts_a_new_device_with_the_same_records_and_clocks(
         (edit,) = log(new)
         assert (edit[0], edit[1]) == (new.device_id, 1)
         assert (edit[7], edit[8]) == (last_entry(book, acme, "tier")[2], book.device_id)
-        # A book that has a log already refuses a snapshot.
-        with pytest.raises(SnapshotError):
+        # A book that has a log already refuses a snapshot, in words a user can read.
+        with pytest.raises(SnapshotError) as refused:
             load_snapshot(new, snapshot)
-    with pytest.raises(SnapshotError):
+        assert isinstance(refused.value, KamdeskError)
+        assert refused.value.message == (
+            "This book already holds changes of its own, so it cannot start again "
+            "from a snapshot. Nothing was changed."
+        )
+    with pytest.raises(SnapshotError) as refused:
         load_snapshot(book, snapshot)
+    assert refused.value.message == (
+        "This snapshot was made from this book itself, so it cannot start it again. "
+        "Nothing was changed."
+    )
 
 
 # The upgrade from 0011 ---------------------------------------------------------------------
