@@ -5,7 +5,9 @@ devices' new entries come out of it and are merged into the book in one transact
 (``kamdesk.sync.merge``), and the watermarks, the book's own per-device sequence
 numbers, say what to read next time. A sync that would delete more than half the live
 accounts stops and asks first (``MassDeleteError``), and a device whose clock runs far
-ahead is followed but named in the report's warnings.
+ahead is followed but named in the report's warnings. At the end of a sync the book
+says in the folder how far it has read each other device, and drops from its change log
+its own entries that every other device has read (``compact_after_sync``).
 
 The conflicts a merge keeps are listed and resolved by ``kamdesk.ops.conflicts``.
 """
