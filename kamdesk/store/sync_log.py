@@ -365,9 +365,12 @@ def add_rows(session: Session, table: str, rows: list[dict[str, Any]]) -> None:
         return
     db = dbapi_cursor(session)
     dialect = session.get_bind().dialect
+    columns = model.__table__.columns  # type: ignore[attr-defined]
     by_columns: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for row in rows:
-        values = {**_defaults(model, row.keys()), **row}
+        # A field of a newer version's table is left out, as the model leaves it out.
+        given = {name: value for name, value in row.items() if name in columns}
+        values = {**_defaults(model, given.keys()), **given}
         names = tuple(values)
         processors = _processors(model, names, dialect)
         by_columns.setdefault(names, []).append(

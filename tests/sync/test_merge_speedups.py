@@ -11,9 +11,12 @@ from kamdesk.kinds import kind
 from kamdesk.ops.accounts import create_account, delete_account, update_account
 from kamdesk.ops.kinds import create_record
 from kamdesk.ops.stakeholders import create_stakeholder
+from kamdesk.ops.sync import merge_into
 from kamdesk.ops.team import create_team_member
 from kamdesk.store.book import Book
 from kamdesk.store.reader import AccountQuery, BookReader
+from kamdesk.sync.clock import pack
+from kamdesk.sync.entries import WireEntry
 
 from .books import data, deliver, new_device_book
 
@@ -68,3 +71,24 @@ def test_later_edits_of_rows_a_sync_made_are_found_under_the_new_text(
     deliver(alice, bob)
     assert found(bob, "Fabrikam") == [account]
     assert found(bob, "Contoso") == []
+
+
+def test_a_field_a_newer_version_added_does_not_stop_its_row_from_arriving(
+    laptops: tuple[Book, Book],
+) -> None:
+    _, bob = laptops
+    device = "5d7c1e2a-0b3f-4c6d-8e9a-1f2b3c4d5e6f"
+    row_id = "3f2e1d0c-9b8a-4765-8432-10fedcba9876"
+    sent = [
+        WireEntry(
+            device, seq, pack(1_765_000_000_000 + seq), "account", row_id, column, value, None, None
+        )
+        for seq, (column, value) in enumerate(
+            [("name", '"Contoso"'), ("currency", '"USD"'), ("carbon_score", "7")], 1
+        )
+    ]
+    assert merge_into(bob, sent).applied == 3
+    assert bob.db.execute("SELECT name FROM account WHERE id = ?", (row_id,)).fetchone() == (
+        "Contoso",
+    )
+    assert found(bob, "Contoso") == [row_id]
