@@ -82,7 +82,8 @@ def update_account(
     return records.update(book, ACCOUNT, account_id, values, base=base)
 
 
-def _refuse_if_it_has_branches(session: Session, account_id: str) -> None:
+def refuse_if_it_has_branches(session: Session, account_id: str) -> None:
+    """Refuse to delete an account that still has live branches (a delete check)."""
     from sqlmodel import col, func, select
 
     from kamdesk.models import Account
@@ -106,7 +107,7 @@ def _refuse_if_it_has_branches(session: Session, account_id: str) -> None:
 
 def delete_account(book: Book, account_id: str) -> None:
     """Delete an account (its stakeholders go with it, and come back on restore)."""
-    records.delete(book, ACCOUNT, account_id, check=_refuse_if_it_has_branches)
+    records.delete(book, ACCOUNT, account_id, check=refuse_if_it_has_branches)
 
 
 def _parent_of(session: Session, account: Record) -> list[Record]:

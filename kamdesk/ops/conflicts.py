@@ -442,7 +442,7 @@ def _writer(table: str) -> tuple[RecordKind, DeleteCheck | None] | None:
     from kamdesk.ops import kinds as kind_ops
 
     if table == "account":
-        return accounts.ACCOUNT, accounts._refuse_if_it_has_branches
+        return accounts.ACCOUNT, accounts.refuse_if_it_has_branches
     if table == "stakeholder":
         return stakeholders.STAKEHOLDER, None
     if table == "team_member":
@@ -450,7 +450,7 @@ def _writer(table: str) -> tuple[RecordKind, DeleteCheck | None] | None:
     declared = _declared(table)
     if declared is None:
         return None
-    return kind_ops.record_kind(declared), kind_ops._refuse_frozen(declared)
+    return kind_ops.record_kind(declared), kind_ops.refuse_frozen(declared)
 
 
 def _stored_conflict(book: Book, conflict_id: str) -> _Stored:

@@ -114,7 +114,7 @@ def _why_frozen(session: Session, kind_name: str, record: Record | None) -> str 
     return declared.frozen(session, record)
 
 
-def _refuse_frozen(kind: Kind) -> Callable[[Session, str], None] | None:
+def refuse_frozen(kind: Kind) -> Callable[[Session, str], None] | None:
     """A check refusing to delete or restore a record its kind says is frozen."""
     if kind.frozen is None:
         return None
@@ -341,7 +341,7 @@ def update_record(
 
 def delete_record(book: Book, kind: Kind, record_id: str) -> None:
     """Delete a record (a tombstone: ``restore_record`` brings it back as it was)."""
-    records.delete(book, record_kind(kind), record_id, check=_refuse_frozen(kind))
+    records.delete(book, record_kind(kind), record_id, check=refuse_frozen(kind))
 
 
 def _needs(session: Session, record: Record) -> list[Record]:
@@ -367,5 +367,5 @@ def restore_record(book: Book, kind: Kind, record_id: str) -> list[str]:
     above it): a live record never sits under a deleted one.
     """
     return records.restore(
-        book, record_kind(kind), record_id, needs=_needs, check=_refuse_frozen(kind)
+        book, record_kind(kind), record_id, needs=_needs, check=refuse_frozen(kind)
     )
