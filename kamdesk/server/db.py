@@ -155,9 +155,9 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(
-        target, pool_size=POOL_SIZE, max_overflow=10, pool_pre_ping=True, pool_recycle=3600
-    )
+    # No ping before each use (a round trip per request): a connection PostgreSQL dropped
+    # fails its request with 503, which clients retry, and is replaced.
+    return sa.create_engine(target, pool_size=POOL_SIZE, max_overflow=10, pool_recycle=3600)
 
 
 def is_postgresql(engine: Engine) -> bool:

@@ -23,7 +23,7 @@ import json
 import queue
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
@@ -167,29 +167,47 @@ def _refused() -> RefusedError:
     )
 
 
+def _ids_named(batch: Iterable[WireEntry]) -> set[str]:
+    """The row ids ``batch`` writes or names in a link to the row it hangs off."""
+    links = owner_links()
+    wanted: set[str] = set()
+    for entry in batch:
+        wanted.add(entry.row_id)
+        if any(link.column == entry.column for link in links.get(entry.table, ())):
+            target = _reference(entry.value)
+            if target is not None:
+                wanted.add(target)
+    return wanted
+
+
+def _registered_rows(db: Connection, ids: Iterable[str]) -> dict[tuple[str, str], str]:
+    """The account each of the known rows among ``ids`` hangs off, by (table, row id)."""
+    found: dict[tuple[str, str], str] = {}
+    for chunk in _chunks(ids):
+        for table, row_id, account_id in db.execute(
+            sa.select(rows.c.table_name, rows.c.row_id, rows.c.account_id).where(
+                rows.c.row_id.in_(chunk)
+            )
+        ):
+            found[(str(table), str(row_id))] = str(account_id)
+    return found
+
+
 class _Placer:
     """Finds the account each row of an upload hangs off (None: a team-wide record)."""
 
-    def __init__(self, db: Connection, batch: Sequence[WireEntry]) -> None:
+    def __init__(
+        self, batch: Sequence[WireEntry], registered: Mapping[tuple[str, str], str]
+    ) -> None:
         links = owner_links()
         #: The newest word of the batch on each row's links: (table, row, column) → id.
         self.named: dict[tuple[str, str, str], str] = {}
-        wanted: set[str] = set()
         for entry in batch:
-            wanted.add(entry.row_id)
             if any(link.column == entry.column for link in links.get(entry.table, ())):
                 target = _reference(entry.value)
                 if target is not None:
                     self.named[(entry.table, entry.row_id, entry.column)] = target
-                    wanted.add(target)
-        self.registered: dict[tuple[str, str], str] = {}
-        for chunk in _chunks(wanted):
-            for table, row_id, account_id in db.execute(
-                sa.select(rows.c.table_name, rows.c.row_id, rows.c.account_id).where(
-                    rows.c.row_id.in_(chunk)
-                )
-            ):
-                self.registered[(str(table), str(row_id))] = str(account_id)
+        self.registered = registered
         self.placed: dict[tuple[str, str], str | None] = {}
 
     def account_of(self, table: str, row_id: str, depth: int = 0) -> str | None:
@@ -255,56 +273,81 @@ def device_last_seq(engine: Engine, user: User, device_id: str) -> int:
 
 
 def upload(engine: Engine, user: User, device_id: str, batch: Sequence[WireEntry]) -> UploadResult:
-    """Keep ``batch`` (entries of ``device_id``), all of it or none of it."""
-    if engine.dialect.name == "postgresql":
-        return _group_commit(engine).submit(user, device_id, batch)
-    with _writing(engine) as db:
-        counter = _lock_counter(db)
-        result, after = _upload_in(db, user, device_id, batch, counter)
-        if after != counter:
-            _set_counter(db, after)
-    return result
+    """Keep ``batch`` (entries of ``device_id``), all of it or none of it.
+
+    Uploads arriving together are written in one transaction (see ``_GroupCommit``).
+    """
+    return _group_commit(engine).submit(user, device_id, batch)
 
 
 def _set_counter(db: Connection, value: int) -> None:
     db.execute(counters.update().where(counters.c.name == ENTRIES_COUNTER).values(value=value))
 
 
-def _upload_in(
-    db: Connection, user: User, device_id: str, batch: Sequence[WireEntry], counter: int
-) -> tuple[UploadResult, int]:
-    """Write one upload in ``db``, which holds the counter's lock; the counter after it.
+class _Uploads:
+    """Several uploads written in one transaction that holds the counter's lock.
 
-    Every refusal is raised before anything is written.
+    The rows they read (devices, rows, accounts) are read once for all of them, and
+    what they write goes in one statement per table; each upload is judged in turn, on
+    what the ones before it left, and a refused one is raised before it adds anything.
     """
-    device = db.execute(sa.select(devices).where(devices.c.device_id == device_id)).first()
-    if device is not None and int(device.user_id) != user.id:
-        raise RefusedError(_("This device is registered to another user of the server."))
-    last_seq = int(device.last_seq) if device is not None else 0
-    fresh, duplicates = _new_in_sequence(batch, last_seq)
-    if not fresh:
-        return UploadResult(0, duplicates, last_seq), counter
-    if user.sees_every_team:
-        raise RefusedError(
-            _(
-                "An administrator's book receives every team's accounts but sends no "
-                "changes: make them as a member of the account's team. Nothing was sent."
+
+    def __init__(self, db: Connection, jobs: Sequence[_Job], counter: int) -> None:
+        self.db = db
+        self.counter = counter
+        wanted_devices = {job.device_id for job in jobs}
+        self.devices: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(wanted_devices):
+            for device_id, user_id, last_seq in db.execute(
+                sa.select(devices.c.device_id, devices.c.user_id, devices.c.last_seq).where(
+                    devices.c.device_id.in_(chunk)
+                )
+            ):
+                self.devices[str(device_id)] = (int(user_id), int(last_seq))
+        self.known_devices = set(self.devices)
+        self.registered = _registered_rows(db, set().union(*(_ids_named(j.batch) for j in jobs)))
+        self.known_rows = dict(self.registered)
+        self.teams: dict[str, str] = {}
+        self.team_asked: set[str] = set()
+        self.new_accounts: dict[str, str] = {}
+        self.new_entries: list[dict[str, Any]] = []
+
+    def _teams_of(self, account_ids: set[str]) -> dict[str, str]:
+        unknown = account_ids - self.team_asked
+        if unknown:
+            self.teams.update(_account_teams(self.db, unknown))
+            self.team_asked |= unknown
+        return self.teams
+
+    def add(self, user: User, device_id: str, batch: Sequence[WireEntry]) -> UploadResult:
+        """Judge one upload and queue its writes; RelayError (and nothing queued) if refused."""
+        owner, last_seq = self.devices.get(device_id, (user.id, 0))
+        if owner != user.id:
+            raise RefusedError(_("This device is registered to another user of the server."))
+        fresh, duplicates = _new_in_sequence(batch, last_seq)
+        if not fresh:
+            return UploadResult(0, duplicates, last_seq)
+        if user.sees_every_team:
+            raise RefusedError(
+                _(
+                    "An administrator's book receives every team's accounts but sends no "
+                    "changes: make them as a member of the account's team. Nothing was sent."
+                )
             )
-        )
-    placer = _Placer(db, fresh)
-    placed = [placer.account_of(e.table, e.row_id) for e in fresh]
-    teams = _account_teams(db, {a for a in placed if a is not None})
-    new_accounts = {a for a in placed if a is not None and a not in teams}
-    if any(teams.get(a, user.team) != user.team for a in placed if a is not None):
-        raise _refused()
-    if new_accounts:
-        db.execute(accounts.insert(), [{"account_id": a, "team": user.team} for a in new_accounts])
-    _register_rows(db, placer)
-    db.execute(
-        entries.insert(),
-        [
+        placer = _Placer(fresh, self.registered)
+        placed = [placer.account_of(e.table, e.row_id) for e in fresh]
+        named = {a for a in placed if a is not None}
+        teams = self._teams_of(named)
+        if any(teams.get(a, user.team) != user.team for a in named):
+            raise _refused()
+        for new in named - set(teams):
+            teams[new] = self.new_accounts[new] = user.team
+        for (table, row_id), owner_account in placer.placed.items():
+            if owner_account is not None and table != ACCOUNT:
+                self.registered[(table, row_id)] = owner_account
+        self.new_entries += [
             {
-                "server_seq": counter + number,
+                "server_seq": self.counter + number,
                 "device_id": device_id,
                 "seq": entry.seq,
                 "hlc": entry.hlc,
@@ -319,17 +362,60 @@ def _upload_in(
                 "handover": False,
             }
             for number, (entry, account_id) in enumerate(zip(fresh, placed, strict=True), 1)
-        ],
-    )
-    if device is None:
-        db.execute(
-            devices.insert().values(device_id=device_id, user_id=user.id, last_seq=fresh[-1].seq)
-        )
-    else:
-        db.execute(
-            devices.update().where(devices.c.device_id == device_id).values(last_seq=fresh[-1].seq)
-        )
-    return UploadResult(len(fresh), duplicates, fresh[-1].seq), counter + len(fresh)
+        ]
+        self.counter += len(fresh)
+        self.devices[device_id] = (user.id, fresh[-1].seq)
+        return UploadResult(len(fresh), duplicates, fresh[-1].seq)
+
+    def write(self) -> None:
+        """Write what the accepted uploads queued, one statement per table."""
+        db = self.db
+        if not self.new_entries:
+            return
+        if self.new_accounts:
+            db.execute(
+                accounts.insert(),
+                [{"account_id": a, "team": t} for a, t in sorted(self.new_accounts.items())],
+            )
+        added = [
+            {"table_name": t, "row_id": r, "account_id": a}
+            for (t, r), a in sorted(self.registered.items())
+            if (t, r) not in self.known_rows
+        ]
+        moved = [
+            {"t": t, "r": r, "a": a}
+            for (t, r), a in sorted(self.registered.items())
+            if (t, r) in self.known_rows and self.known_rows[(t, r)] != a
+        ]
+        if added:
+            db.execute(rows.insert(), added)
+        if moved:
+            db.execute(
+                rows.update()
+                .where(rows.c.table_name == sa.bindparam("t"), rows.c.row_id == sa.bindparam("r"))
+                .values(account_id=sa.bindparam("a")),
+                moved,
+            )
+        db.execute(entries.insert(), self.new_entries)
+        changed = {d: state for d, state in self.devices.items() if d not in self.known_devices}
+        if changed:
+            db.execute(
+                devices.insert(),
+                [{"device_id": d, "user_id": u, "last_seq": s} for d, (u, s) in changed.items()],
+            )
+        updated = [
+            {"d": d, "s": s}
+            for d, (_u, s) in sorted(self.devices.items())
+            if d in self.known_devices
+        ]
+        if updated:
+            db.execute(
+                devices.update()
+                .where(devices.c.device_id == sa.bindparam("d"))
+                .values(last_seq=sa.bindparam("s")),
+                updated,
+            )
+        _set_counter(db, self.counter)
 
 
 @dataclass
@@ -345,9 +431,9 @@ class _GroupCommit:
 
     Uploads take the counter's lock in turn, and each commit waits for its write-ahead
     log to reach the disk: one upload per commit caps a server at a few hundred uploads
-    a second. One writer thread per process takes every upload waiting, writes each in
-    a savepoint of its own (a refused one changes nothing and is answered alone) and
-    commits them all at once.
+    a second. One writer thread per process takes every upload waiting, writes them one
+    after the other (a refused one writes nothing and is answered alone) and commits
+    them all at once.
     """
 
     #: The most uploads one transaction takes.
@@ -378,19 +464,14 @@ class _GroupCommit:
     def _write_together(self, jobs: list[_Job]) -> None:
         answers: list[tuple[_Job, UploadResult | None, BaseException | None]] = []
         try:
-            with self.engine.begin() as db:
-                counter = start = _lock_counter(db)
+            with _writing(self.engine) as db:
+                uploads = _Uploads(db, jobs, _lock_counter(db))
                 for job in jobs:
                     try:
-                        with db.begin_nested():
-                            result, counter = _upload_in(
-                                db, job.user, job.device_id, job.batch, counter
-                            )
-                        answers.append((job, result, None))
+                        answers.append((job, uploads.add(job.user, job.device_id, job.batch), None))
                     except RelayError as refusal:
                         answers.append((job, None, refusal))
-                if counter != start:
-                    _set_counter(db, counter)
+                uploads.write()
         except Exception as error:  # the database failed: every upload of the group did
             for job in jobs:
                 job.done.set_exception(error)
@@ -412,22 +493,6 @@ def _group_commit(engine: Engine) -> _GroupCommit:
         if found is None or found.engine is not engine:
             found = _GROUPS[id(engine)] = _GroupCommit(engine)
         return found
-
-
-def _register_rows(db: Connection, placer: _Placer) -> None:
-    """Remember the account of each row the upload placed, or its new one if it moved."""
-    for (table, row_id), account_id in placer.placed.items():
-        if account_id is None or table == ACCOUNT:
-            continue
-        known = placer.registered.get((table, row_id))
-        if known is None:
-            db.execute(rows.insert().values(table_name=table, row_id=row_id, account_id=account_id))
-        elif known != account_id:
-            db.execute(
-                rows.update()
-                .where(rows.c.table_name == table, rows.c.row_id == row_id)
-                .values(account_id=account_id)
-            )
 
 
 def _visible(user: User) -> sa.ColumnElement[bool]:
