@@ -283,7 +283,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--think", type=float, default=1.0, help="seconds between a client's syncs")
     parser.add_argument(
-        "--workers", type=int, default=4, help="processes the clients are spread over"
+        "--workers", type=int, default=2, help="processes the clients are spread over"
     )
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")

@@ -151,11 +151,19 @@ class Problem(BaseModel):
     detail: str
 
 
+class SequenceProblem(Problem):
+    """An upload that does not follow on from the device's last entry on the server."""
+
+    expected_seq: int = Field(description="the sequence number to send from")
+
+
 _bearer = HTTPBearer(auto_error=False, description="the token `kamdesk server add-user` printed")
 
 
 def _refusals(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"model": Problem} for code in (401, 413, *codes)}
+    return {
+        code: {"model": SequenceProblem if code == 409 else Problem} for code in (401, 413, *codes)
+    }
 
 
 class BodyLimit:
@@ -398,6 +406,9 @@ def serve(
             ssl_keyfile=keyfile,
             log_level="info",
             proxy_headers=True,
+            # Longer than a client's pause between syncs and than a reverse proxy's own
+            # keep-alive, so an idle connection is not closed just as it is reused.
+            timeout_keep_alive=75,
             timeout_graceful_shutdown=5,
         )
     finally:

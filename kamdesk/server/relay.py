@@ -420,6 +420,8 @@ class _Uploads:
 
 @dataclass
 class _Job:
+    """One upload waiting for the writer, and where its answer goes."""
+
     user: User
     device_id: str
     batch: Sequence[WireEntry]
@@ -427,13 +429,13 @@ class _Job:
 
 
 class _GroupCommit:
-    """On PostgreSQL, the uploads that arrive together are written in one transaction.
+    """The uploads that arrive together are written in one transaction (``_Uploads``).
 
-    Uploads take the counter's lock in turn, and each commit waits for its write-ahead
-    log to reach the disk: one upload per commit caps a server at a few hundred uploads
-    a second. One writer thread per process takes every upload waiting, writes them one
-    after the other (a refused one writes nothing and is answered alone) and commits
-    them all at once.
+    Uploads take the counter's lock in turn, and each commit waits for the log to reach
+    the disk: one upload per transaction, with a few statements each, capped a server at
+    about a hundred uploads a second on PostgreSQL. One writer thread per process takes
+    every upload waiting, judges them in turn (a refused one writes nothing and is
+    answered alone) and commits them all at once.
     """
 
     #: The most uploads one transaction takes.
