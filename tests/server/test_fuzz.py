@@ -1,4 +1,4 @@
-"""The API fuzzed from its own OpenAPI description (schemathesis): no request gets a 5xx.
+"""The API fuzzed from its own OpenAPI description (schemathesis): no 5xx, answers as described.
 
 Few examples per operation, so CI stays quick; ``HYPOTHESIS_PROFILE=explore`` is not
 needed to hunt further: raise ``FUZZ_EXAMPLES``.
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from .conftest import RunningServer, Team, bearer
 
@@ -34,7 +35,11 @@ def test_no_request_gets_a_server_error(server: RunningServer, fuzz_token: str) 
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
         def call(case: Any) -> None:
             for headers in (bearer(fuzz_token), {}):
-                response = case.call(headers=headers)
+                # Every check but one: the server refuses some bodies the schema cannot
+                # express (a value that is not JSON text, a NUL), with a 422 and a reason.
+                response = case.call_and_validate(
+                    headers=headers, excluded_checks=[positive_data_acceptance]
+                )
                 assert response.status_code < 500, (case.method, case.path, response.text[:300])
                 if response.status_code >= 400:
                     assert response.json()["detail"]
