@@ -307,8 +307,10 @@ def _open(session: Session, held: list[Record]) -> list[tuple[_Stored, str]]:
     """The conflicts still open, each with the field's current value as JSON text.
 
     A losing value equal to the current one is no choice to make, and not listed (it is
-    kept: a later winner with another value makes it one again). A field whose winning
-    value waits for its row counts with that value.
+    kept: a later winner with another value makes it one again). Nor is a conflict of a
+    record deleted since: there is nothing to choose for it, and it is kept, to be listed
+    again if the record is restored. A field whose winning value waits for its row counts
+    with that value.
     """
     from kamdesk.store.changelog import dbapi_cursor, encode_value
     from kamdesk.sync.merge import current_value
@@ -330,6 +332,8 @@ def _open(session: Session, held: list[Record]) -> list[tuple[_Stored, str]]:
     _load_rows(session, wanted, held)
     found: list[tuple[_Stored, str]] = []
     for row in stored:
+        if _is_deleted(session, row.table, row.row_id):
+            continue
         now = pending.get((row.table, row.row_id, row.column))
         if now is None:
             now = current_value(session, encode_value, row.table, row.row_id, row.column)
@@ -339,6 +343,15 @@ def _open(session: Session, held: list[Record]) -> list[tuple[_Stored, str]]:
             continue
         found.append((row, now))
     return found
+
+
+def _is_deleted(session: Session, table: str, row_id: str) -> bool:
+    """Whether the record is in the book and deleted (its rows are loaded already)."""
+    from kamdesk.models import SYNCED_TABLES
+
+    model = SYNCED_TABLES.get(table)
+    record = session.get(model, row_id) if model is not None else None
+    return getattr(record, "deleted_at", None) is not None
 
 
 def _title(session: Session, table: str, row_id: str) -> str:

@@ -242,3 +242,25 @@ def test_a_field_label_follows_the_language(laptops: tuple[Book, Book]) -> None:
         assert conflict.record_kind == "客户"
     finally:
         set_language("en")
+
+
+def test_a_conflict_of_a_record_deleted_since_waits_until_it_is_restored(
+    laptops: tuple[Book, Book],
+) -> None:
+    from kamdesk.ops.accounts import delete_account, restore_account
+
+    alice, bob = laptops
+    account, _conflict = conflicting_notes(alice, bob)
+    delete_account(bob, account)
+    deliver(bob, alice, allow_mass_delete=True)  # the book's one account: it asks first
+    for book in (alice, bob):
+        assert open_conflicts(book) == []  # nothing to choose on a deleted account
+        assert conflicts_by_account(book) == {}
+    restore_account(alice, account)
+    deliver(alice, bob)
+    for book in (alice, bob):
+        (back,) = open_conflicts(book)
+        assert back.column == "notes"
+    resolve_conflict(alice, back.id, keep_value=True)
+    deliver(alice, bob)
+    assert open_conflicts(bob) == []
