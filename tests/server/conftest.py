@@ -87,6 +87,7 @@ class RunningServer:
                     return self
             except httpx.TransportError:
                 time.sleep(0.05)
+        self.kill()
         raise RuntimeError("the server did not start")
 
     def kill(self) -> None:

@@ -82,6 +82,7 @@ class TlsServer(RunningServer):
                 if self.process.poll() is not None:
                     raise RuntimeError(self.log.read_text()) from None
                 time.sleep(0.05)
+        self.kill()
         raise RuntimeError("the server did not start")
 
 
@@ -94,8 +95,8 @@ def test_a_server_with_its_own_certificate_syncs_over_https(
     engine.dispose()
     server = TlsServer(db, tmp_path, tmp_path / "server.log")
     server.certfile, server.keyfile = self_signed(tmp_path)
-    server.start()
     try:
+        server.start()
         with pytest.raises(httpx.TransportError):  # no plain HTTP on a TLS port
             httpx.get(f"http://127.0.0.1:{server.port}/healthz")
         book = tmp_path / "alice.kamdesk"
