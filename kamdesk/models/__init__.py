@@ -19,8 +19,10 @@ from kamdesk.models.proposal import (
     ProposalPhase,
 )
 from kamdesk.models.sync_conflict import (
+    DELETION_SEEN_PREFIX,
     ConflictDismissal,
     SyncConflict,
+    SyncDeletionSeen,
     SyncPending,
     SyncSuperseded,
     conflict_id,
@@ -74,6 +76,7 @@ SYNCED_TABLES["proposal_phase"] = ProposalPhase
 SYNCED_TABLES["conflict_dismissal"] = ConflictDismissal
 
 __all__ = [
+    "DELETION_SEEN_PREFIX",
     "SYNCED_TABLES",
     "UNLOGGED_COLUMNS",
     "Account",
@@ -102,6 +105,7 @@ __all__ = [
     "StageChange",
     "Stakeholder",
     "SyncConflict",
+    "SyncDeletionSeen",
     "SyncPending",
     "SyncSuperseded",
     "TeamMember",

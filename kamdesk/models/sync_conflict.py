@@ -13,6 +13,8 @@
   conflict.
 * ``sync_pending``: the winning value of a field whose row cannot be written yet (the row
   or a row it points to has not arrived, or this version does not know its table).
+* ``sync_deletion_seen``: what a device had seen of a row when it deleted it (the clock
+  of each field as it knew them), to tell an edit it had seen from a concurrent one.
 """
 
 from __future__ import annotations
@@ -85,3 +87,25 @@ class SyncPending(SQLModel, table=True):
     column_name: str = Field(primary_key=True)
     #: The value as JSON text, as the entry carried it.
     value: str
+
+
+#: The column name a delete's "what I had seen" entry travels under, followed by the
+#: deleting device's id (one such column per device, so each device's is its own).
+DELETION_SEEN_PREFIX = "_deletion_seen:"
+
+
+class SyncDeletionSeen(SQLModel, table=True):
+    """The last delete of a row by one device, and the field clocks that device knew.
+
+    ``seen`` is the entry's JSON text (``kamdesk.sync.deletions.encode``): the delete's
+    clock and ``{"column": [hlc, "device id"], ...}``; ``hlc`` is the delete's clock
+    again, so it is matched with the row's delete it belongs to.
+    """
+
+    __tablename__ = "sync_deletion_seen"
+
+    table_name: str = Field(primary_key=True)
+    row_id: str = Field(primary_key=True)
+    device_id: str = Field(primary_key=True)
+    hlc: int
+    seen: str

@@ -32,7 +32,7 @@ from kamdesk.store.sync_log import (
     record_applied,
     watermarks,
 )
-from kamdesk.sync import crypto
+from kamdesk.sync import crypto, deletions
 from kamdesk.sync.entries import WireEntry
 from kamdesk.sync.folder import FolderSync, KeyFinder, SyncProblem, would_delete_too_much
 from kamdesk.sync.merge import LogFunctions, MergeResult, apply_entries, deleted_rows
@@ -168,7 +168,7 @@ def sync_with_folder(
     report = SyncReport()
     mine = own_entries_after(book, transport.published_seq())
     transport.publish(mine)
-    report.sent = len(mine)
+    report.sent = sum(1 for e in mine if not deletions.is_deletion_seen(e.column))
     tell(_("Reading the sync folder…"))
     found = transport.read_new(watermarks(book.db))
     report.problems = found.problems

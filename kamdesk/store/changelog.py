@@ -43,6 +43,7 @@ from kamdesk.i18n import _
 from kamdesk.kinds import KINDS, MergeGroup
 from kamdesk.models import SYNCED_TABLES, UNLOGGED_COLUMNS, Record, Stakeholder, utc_now
 from kamdesk.store import pinyin, search  # noqa: F401  (pinyin: loaded with the write path)
+from kamdesk.sync import deletions
 from kamdesk.sync.clock import HybridLogicalClock
 
 _ACCOUNT_SEARCH_COLUMNS = frozenset({*search.ACCOUNT_TEXT_COLUMNS, "deleted_at"})
@@ -448,6 +449,7 @@ class ChangeRecorder:
         entries = []
         clocks = []
         row_clocks = []
+        deletes: list[tuple[str, str, int]] = []
         for change in changes:
             seq += 1
             column = self.numbers.column(db, change.table, change.column)
@@ -474,15 +476,50 @@ class ChangeRecorder:
             clocks.append((column, row_id, hlc, device))
             if is_delete_or_restore(change):
                 row_clocks.append((column, row_id, hlc, device, change.value is not None))
+                if change.value is not None:
+                    deletes.append((change.table, change.row_id, hlc))
         db.executemany(INSERT_ENTRY, entries)
         db.executemany(UPSERT_FIELD_CLOCK, clocks)
         if row_clocks:
             db.executemany(UPSERT_ROW_CLOCK, row_clocks)
+        for table, row_id_text, deleted_hlc in deletes:
+            seq += 1
+            self._log_deletion_seen(db, device, seq, table, row_id_text, deleted_hlc)
         db.execute("UPDATE sync_device SET last_seq = ? WHERE idx = ?", (seq, device))
         db.execute(
             "INSERT INTO book_meta (key, value) VALUES ('hlc', ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(self.clock.last),),
+        )
+
+    def _log_deletion_seen(
+        self, db: sqlite3.Cursor, device: int, seq: int, table: str, row_id: str, deleted: int
+    ) -> None:
+        """Log, right after a delete, the row's field clocks as this device knows them.
+
+        Kept here too (``sync_deletion_seen``), for edits of the row that arrive later.
+        """
+        packed = pack_row_id(row_id)
+        seen: dict[str, tuple[int, str]] = {}
+        for column_name, hlc, writer in db.execute(
+            "SELECT c.column_name, f.hlc, d.device_id FROM field_clock f "
+            "JOIN sync_column c ON c.idx = f.column_idx "
+            "JOIN sync_device d ON d.idx = f.device_idx "
+            "WHERE f.row_id = ? AND c.table_name = ?",
+            (packed, table),
+        ):
+            name = str(column_name)
+            if name != "deleted_at" and not deletions.is_deletion_seen(name):
+                seen[name] = (int(hlc), str(writer))
+        value = deletions.encode(deleted, seen)
+        column = self.numbers.column(db, table, deletions.column_for(self.device_id))
+        hlc = self.clock.now()
+        db.execute(INSERT_ENTRY, (device, seq, hlc, column, packed, value, None, None))
+        db.execute(UPSERT_FIELD_CLOCK, (column, packed, hlc, device))
+        db.execute(
+            "INSERT OR REPLACE INTO sync_deletion_seen (table_name, row_id, device_id, hlc, "
+            "seen) VALUES (?, ?, ?, ?, ?)",
+            (table, row_id, self.device_id, deleted, value),
         )
 
     def _update_search(self, db: sqlite3.Cursor, changes: list[FieldChange]) -> None:

@@ -41,6 +41,7 @@ from kamdesk.store.changelog import (
     pack_row_id,
     unpack_row_id,
 )
+from kamdesk.sync import deletions
 from kamdesk.sync.merge import EntryLike, python_value
 
 if TYPE_CHECKING:
@@ -528,7 +529,17 @@ def write_snapshot(book: Book) -> Snapshot:
                 record = records.get(row_id)
                 if record is None:
                     continue
-                value = encode_value(_field_value(record, table, column))
+                if deletions.is_deletion_seen(column):
+                    found = db.execute(
+                        "SELECT seen FROM sync_deletion_seen WHERE table_name = ? AND "
+                        "row_id = ? AND device_id = ?",
+                        (table, row_id, deletions.device_of(column)),
+                    ).fetchone()
+                    if found is None:
+                        continue
+                    value = str(found[0])
+                else:
+                    value = encode_value(_field_value(record, table, column))
                 fields.append(
                     FieldState(table, row_id, column, value, hlc, names[device_idx], writes)
                 )
@@ -559,7 +570,16 @@ def load_snapshot(book: Book, snapshot: Snapshot) -> None:
             )
         )
     by_row: dict[tuple[str, str], dict[str, Any]] = {}
+    seen_at_deletes: list[tuple[str, str, str, int, str]] = []
     for state in snapshot.fields:
+        if deletions.is_deletion_seen(state.column):
+            device_id = deletions.device_of(state.column)
+            found = deletions.decode(device_id, state.value)
+            if found is not None:
+                seen_at_deletes.append(
+                    (state.table, state.row_id, device_id, found.hlc, state.value)
+                )
+            continue
         by_row.setdefault((state.table, state.row_id), {})[state.column] = json.loads(state.value)
     with book.write(log_changes=False) as session:
         db = dbapi_cursor(session)
@@ -627,5 +647,10 @@ def load_snapshot(book: Book, snapshot: Snapshot) -> None:
                 )
                 for r in snapshot.rows
             ],
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO sync_deletion_seen (table_name, row_id, device_id, hlc, "
+            "seen) VALUES (?, ?, ?, ?, ?)",
+            seen_at_deletes,
         )
         _pass_book_clock(db, snapshot.hlc)

@@ -40,7 +40,9 @@ from sqlmodel import Session
 from kamdesk.kinds import KINDS
 from kamdesk.models import SYNCED_TABLES, UNLOGGED_COLUMNS, Record
 from kamdesk.models.sync_conflict import conflict_id
+from kamdesk.sync import deletions
 from kamdesk.sync.clock import HybridLogicalClock, physical_ms, wall_clock_ms
+from kamdesk.sync.deletions import DeletionSeen
 
 #: Each merge group of a table, by the name its entries carry: the fields it holds.
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -284,6 +286,12 @@ class _Merge:
         current = self.winner(table, row_id, column)
         clock: Clock = (entry.hlc, entry.device_id)
         wins = current is None or clock > current
+        if deletions.is_deletion_seen(column):
+            # What a delete had seen: kept for judging the row, never one of its fields.
+            if wins:
+                self.winners[(table, row_id, column)] = clock
+                self.keep_deletion_seen(table, row_id, deletions.device_of(column), entry.value)
+            return
         seen: Clock | None = None
         if entry.seen_hlc is not None and entry.seen_device is not None:
             seen = (entry.seen_hlc, entry.seen_device)
@@ -434,6 +442,41 @@ class _Merge:
             [(t, r, c, v) for (t, r), values in waiting.items() for c, v in values.items()],
         )
 
+    def keep_deletion_seen(self, table: str, row_id: str, device_id: str, value: str) -> None:
+        """Keep what ``device_id`` had seen of the row when it last deleted it."""
+        found = deletions.decode(device_id, value)
+        if found is None:
+            return
+        self.db.execute(
+            "INSERT OR REPLACE INTO sync_deletion_seen (table_name, row_id, device_id, hlc, "
+            "seen) VALUES (?, ?, ?, ?, ?)",
+            (table, row_id, device_id, found.hlc, value),
+        )
+
+    def _deletion_seen(self, table: str, row_id: str, deletion: Clock) -> DeletionSeen | None:
+        """What the row's winning delete had seen, if its device sent it (None: unknown)."""
+        row = self.db.execute(
+            "SELECT seen FROM sync_deletion_seen WHERE table_name = ? AND row_id = ? "
+            "AND device_id = ? AND hlc = ?",
+            (table, row_id, deletion[1], deletion[0]),
+        ).fetchone()
+        return deletions.decode(deletion[1], str(row[0])) if row is not None else None
+
+    def _outlives(
+        self, table: str, row_id: str, deletion: Clock, edits: list[tuple[str, Clock]]
+    ) -> bool:
+        """Whether an edit of the row was made without the deleting device seeing it.
+
+        An edit later than the delete was; so was an earlier one whose value the deleting
+        device did not have (it says what it had). Without that word, clocks decide.
+        """
+        if any(clock > deletion for _column, clock in edits):
+            return True
+        seen = self._deletion_seen(table, row_id, deletion)
+        if seen is None:
+            return False
+        return any(not seen.saw(column, clock) for column, clock in edits)
+
     def judge_deletes(self) -> None:
         """Keep live, and flag, each touched row deleted while it was being edited."""
         devices = {
@@ -466,17 +509,21 @@ class _Merge:
             if found is None or not found[2]:
                 continue
             deletion: Clock = (int(found[0]), devices[int(found[1])])
-            others = [idx for column, idx in of_table.items() if column != DELETED]
+            others = {
+                idx: column
+                for column, idx in of_table.items()
+                if column != DELETED and not deletions.is_deletion_seen(column)
+            }
             marks = ",".join("?" * len(others))
             edits = [
-                (int(h), devices[int(d)])
-                for h, d in self.db.execute(
-                    f"SELECT hlc, device_idx FROM field_clock WHERE row_id = ? "
+                (others[int(c)], (int(h), devices[int(d)]))
+                for c, h, d in self.db.execute(
+                    f"SELECT column_idx, hlc, device_idx FROM field_clock WHERE row_id = ? "
                     f"AND column_idx IN ({marks})",
                     (packed, *others),
                 )
             ]
-            if not edits or max(edits) <= deletion:
+            if not edits or not self._outlives(table, row_id, deletion, edits):
                 continue
             record = self.session.get(model, row_id)
             if record is None:
@@ -568,7 +615,8 @@ def apply_entries(
             if not clock.observe(stamp):
                 ahead = physical_ms(stamp) - wall_clock_ms()
                 result.future_clocks[device_id] = max(ahead // 60_000, 0)
-    result.applied = len(take)
+    # What a user changed: a delete's word on what it had seen is its bookkeeping.
+    result.applied = sum(1 for e in take if not deletions.is_deletion_seen(e.column))
     result.new_conflicts = merge.new_conflicts
     return result
 

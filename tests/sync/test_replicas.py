@@ -25,6 +25,7 @@ from kamdesk.ops.conflicts import open_conflicts, resolve_conflict
 from kamdesk.ops.stakeholders import create_stakeholder, update_stakeholder
 from kamdesk.ops.sync import merge_into
 from kamdesk.store.book import Book, create_book
+from kamdesk.store.changelog import pack_row_id
 
 from .books import conflicts, data, entries_of, new_device_book
 
@@ -53,6 +54,9 @@ class Laptops(RuleBasedStateMachine):
         self.counter = 0
         #: Each value typed, by (table, row, column): value → "open", or "replaced".
         self.typed: dict[tuple[str, str, str], dict[Any, str]] = {}
+        #: (account id, device id) → the (field, value) pairs that device had of the
+        #: account when it last deleted it.
+        self.deletions: dict[tuple[str, str], set[tuple[str, str]]] = {}
 
     @initialize(skews=st.lists(st.integers(-DAY_MS, DAY_MS), min_size=REPLICAS, max_size=REPLICAS))
     def laptops(self, skews: list[int]) -> None:
@@ -194,6 +198,17 @@ class Laptops(RuleBasedStateMachine):
                 "SELECT 1 FROM account WHERE parent_id = ? AND deleted_at IS NULL", (account_id,)
             ).fetchone()
             if not has_branches:
+                # What this laptop had of the account: the values its delete saw.
+                had = {
+                    (column, repr(self._current(book, "account", account_id, column)))
+                    for column, _numeric in FIELDS["account"]
+                }
+                had |= {
+                    (c.column, repr(c.value))
+                    for c in open_conflicts(book)
+                    if (c.table, c.row_id) == ("account", account_id)
+                }
+                self.deletions[(account_id, book.device_id)] = had
                 delete_account(book, account_id)
                 self._tick()
 
@@ -248,13 +263,38 @@ class Laptops(RuleBasedStateMachine):
             assert conflicts(other) == conflicts(first)
         kept = {(c.table, c.row_id, c.column, repr(c.value)) for c in open_conflicts(first)}
         for (table, row_id, column), values in self.typed.items():
+            deleted_by = self._deleted_by(first, table, row_id)
             current = self._current(first, table, row_id, column)
             for value, state in values.items():
                 if state != "open":
                     continue
+                if deleted_by is not None:
+                    # Deleted by someone who had this value: it goes with the record, on
+                    # purpose. A delete that had not seen it must have kept the row.
+                    had = self.deletions.get((row_id, deleted_by), set())
+                    assert (column, repr(value)) in had, (
+                        f"{table}.{column} of {row_id}: {value!r} went with a delete "
+                        f"that had not seen it"
+                    )
+                    continue
                 assert value == current or (table, row_id, column, repr(value)) in kept, (
                     f"{table}.{column} of {row_id}: {value!r} was lost (now {current!r})"
                 )
+
+    @staticmethod
+    def _deleted_by(book: Book, table: str, row_id: str) -> str | None:
+        """The device whose delete the row lies under, or None for a live row."""
+        row = book.db.execute(f"SELECT deleted_at FROM {table} WHERE id = ?", (row_id,))
+        found = row.fetchone()
+        if found is None or found[0] is None:
+            return None
+        clock = book.db.execute(
+            "SELECT d.device_id FROM row_clock r JOIN sync_column c ON c.idx = r.column_idx "
+            "JOIN sync_device d ON d.idx = r.device_idx WHERE c.table_name = ? "
+            "AND c.column_name = 'deleted_at' AND r.row_id = ?",
+            (table, pack_row_id(row_id)),
+        ).fetchone()
+        return str(clock[0]) if clock is not None else None
 
 
 TEMPLATE = Path()
