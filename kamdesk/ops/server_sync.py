@@ -26,6 +26,7 @@ from kamdesk.ops.conflicts import open_conflicts
 from kamdesk.ops.sync import SyncProgress, SyncReport, merge_into, own_entries_after
 from kamdesk.store.book import Book
 from kamdesk.store.sync_log import FieldState, RowState, Snapshot, load_snapshot
+from kamdesk.sync import deletions
 from kamdesk.sync.http import ServerCursorGoneError, ServerSnapshot, ServerSync, SyncServerError
 
 #: Where a script or a headless box gives the token when there is no keyring.
@@ -143,7 +144,10 @@ def sync_with_server(
     report = SyncReport()
     tell(_("Sending changes…"))
     mine = own_entries_after(book, server.last_seq(book.device_id))
-    report.sent = server.upload(book.device_id, mine)
+    accepted = server.upload(book.device_id, mine)
+    # Counted as the folder counts them: a delete's word on what it had seen is no change.
+    bookkeeping = sum(1 for e in mine if deletions.is_deletion_seen(e.column))
+    report.sent = max(accepted - bookkeeping, 0)
     tell(_("Receiving changes…"))
     cursor = read_cursor(book, server.url)
     merging = _("Merging changes…")
