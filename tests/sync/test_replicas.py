@@ -116,6 +116,19 @@ class Laptops(RuleBasedStateMachine):
         row = book.db.execute(f"SELECT {column} FROM {table} WHERE id = ?", (row_id,)).fetchone()
         return None if row is None else row[0]
 
+    def _remember_what_a_delete_saw(self, book: Book, account_id: str) -> None:
+        """What this laptop has of the account as it deletes it: its values go with it."""
+        had = {
+            (column, repr(self._current(book, "account", account_id, column)))
+            for column, _numeric in FIELDS["account"]
+        }
+        had |= {
+            (c.column, repr(c.value))
+            for c in open_conflicts(book)
+            if (c.table, c.row_id) == ("account", account_id)
+        }
+        self.deletions[(account_id, book.device_id)] = had
+
     def _edit(self, index: int, table: str, pick: int, field: int) -> None:
         book = self.books[index]
         live = self._live(book, table)
@@ -198,17 +211,7 @@ class Laptops(RuleBasedStateMachine):
                 "SELECT 1 FROM account WHERE parent_id = ? AND deleted_at IS NULL", (account_id,)
             ).fetchone()
             if not has_branches:
-                # What this laptop had of the account: the values its delete saw.
-                had = {
-                    (column, repr(self._current(book, "account", account_id, column)))
-                    for column, _numeric in FIELDS["account"]
-                }
-                had |= {
-                    (c.column, repr(c.value))
-                    for c in open_conflicts(book)
-                    if (c.table, c.row_id) == ("account", account_id)
-                }
-                self.deletions[(account_id, book.device_id)] = had
+                self._remember_what_a_delete_saw(book, account_id)
                 delete_account(book, account_id)
                 self._tick()
 
@@ -229,6 +232,9 @@ class Laptops(RuleBasedStateMachine):
         if not found:
             return
         chosen = found[pick % len(found)]
+        if chosen.kind == "deleted" and keep and chosen.table == "account":
+            # "Delete it after all", with the record's values in view.
+            self._remember_what_a_delete_saw(self.books[index], chosen.row_id)
         for value in self.typed.get((chosen.table, chosen.row_id, chosen.column), {}):
             self.typed[(chosen.table, chosen.row_id, chosen.column)][value] = "replaced"
         resolve_conflict(self.books[index], chosen.id, keep)
