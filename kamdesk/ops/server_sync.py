@@ -21,9 +21,15 @@ from pathlib import Path
 from sqlalchemy import text
 
 from kamdesk.errors import KamdeskError, SecretStoreUnavailableError
-from kamdesk.i18n import _, ngettext
+from kamdesk.i18n import _
 from kamdesk.ops.conflicts import open_conflicts
-from kamdesk.ops.sync import SyncProgress, SyncReport, merge_into, own_entries_after
+from kamdesk.ops.sync import (
+    SyncProgress,
+    SyncReport,
+    clock_warnings,
+    merge_into,
+    own_entries_after,
+)
 from kamdesk.store.book import Book
 from kamdesk.store.sync_log import FieldState, RowState, Snapshot, load_snapshot
 from kamdesk.sync import deletions
@@ -109,20 +115,6 @@ def _save_cursor(book: Book, url: str, cursor: int) -> None:
         )
 
 
-def _clock_warnings(future_clocks: dict[str, int]) -> list[str]:
-    # The same sentence as a folder sync says.
-    return [
-        ngettext(
-            "Device {device} has its clock set {minutes} minute ahead; its changes "
-            "were taken, but check its date and time.",
-            "Device {device} has its clock set {minutes} minutes ahead; its changes "
-            "were taken, but check its date and time.",
-            minutes,
-        ).format(device=device_id, minutes=minutes)
-        for device_id, minutes in sorted(future_clocks.items())
-    ]
-
-
 def sync_with_server(
     book: Book,
     server: ServerSync,
@@ -183,7 +175,7 @@ def sync_with_server(
             _save_cursor(book, server.url, cursor)
         if not page.more:
             break
-    report.warnings.extend(_clock_warnings(future))
+    report.warnings.extend(clock_warnings(future))
     report.conflicts = len(open_conflicts(book))
     return report
 

@@ -182,19 +182,24 @@ def sync_with_folder(
         progress=lambda done: tell(merging, done, total),
     )
     report.received = result.applied
-    for device_id, minutes in sorted(result.future_clocks.items()):
-        report.warnings.append(
-            ngettext(
-                "Device {device} has its clock set {minutes} minute ahead; its changes "
-                "were taken, but check its date and time.",
-                "Device {device} has its clock set {minutes} minutes ahead; its changes "
-                "were taken, but check its date and time.",
-                minutes,
-            ).format(device=device_id, minutes=minutes)
-        )
+    report.warnings.extend(clock_warnings(result.future_clocks))
     report.conflicts = len(open_conflicts(book))
     compact_after_sync(book, transport)
     return report
+
+
+def clock_warnings(future_clocks: dict[str, int]) -> list[str]:
+    """A sentence for each device whose clock runs ahead: (device id → minutes ahead)."""
+    return [
+        ngettext(
+            "Device {device} has its clock set {minutes} minute ahead; its changes "
+            "were taken, but check its date and time.",
+            "Device {device} has its clock set {minutes} minutes ahead; its changes "
+            "were taken, but check its date and time.",
+            minutes,
+        ).format(device=device_id, minutes=minutes)
+        for device_id, minutes in sorted(future_clocks.items())
+    ]
 
 
 def compact_after_sync(book: Book, transport: FolderSync) -> int:
