@@ -68,6 +68,9 @@ class Laptops(RuleBasedStateMachine):
                 new_device_book(
                     TEMPLATE,
                     folder / f"laptop{index}.kamdesk",
+                    # Fixed ids: a tie between two clocks goes the same way on every run,
+                    # so hypothesis can replay and shrink a history.
+                    device_id=str(uuid.UUID(int=index + 1)),
                     wall=lambda index=index: self.now + self.offsets[index],
                 )
             )
@@ -102,14 +105,19 @@ class Laptops(RuleBasedStateMachine):
         if table == "stakeholder":  # a person is edited while their account is live
             rows = book.db.execute(
                 "SELECT s.id FROM stakeholder s JOIN account a ON a.id = s.account_id "
-                "WHERE s.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY s.id"
+                "WHERE s.deleted_at IS NULL AND a.deleted_at IS NULL ORDER BY s.name, s.id"
             )
         else:
-            rows = book.db.execute(f"SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY id")
+            # By name, not by (random) id: the same history picks the same rows each run.
+            rows = book.db.execute(
+                f"SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY name, id"
+            )
         return [str(r[0]) for r in rows]
 
     def _deleted(self, book: Book, table: str) -> list[str]:
-        rows = book.db.execute(f"SELECT id FROM {table} WHERE deleted_at IS NOT NULL ORDER BY id")
+        rows = book.db.execute(
+            f"SELECT id FROM {table} WHERE deleted_at IS NOT NULL ORDER BY name, id"
+        )
         return [str(r[0]) for r in rows]
 
     def _current(self, book: Book, table: str, row_id: str, column: str) -> Any:
