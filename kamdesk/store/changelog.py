@@ -495,11 +495,9 @@ class ChangeRecorder:
     def _log_deletion_seen(
         self, db: sqlite3.Cursor, device: int, seq: int, table: str, row_id: str, deleted: int
     ) -> None:
-        """Log, right after a delete, what this device had of the row.
+        """Log, right after a delete, the row's field clocks as this device knows them.
 
-        That is each field's clock as it knows them, and the clocks of the losing values
-        it keeps as conflicts. Kept here too (``sync_deletion_seen``), for edits of the
-        row that arrive later.
+        Kept here too (``sync_deletion_seen``), for edits of the row that arrive later.
         """
         packed = pack_row_id(row_id)
         seen: dict[str, tuple[int, str]] = {}
@@ -513,14 +511,7 @@ class ChangeRecorder:
             name = str(column_name)
             if name != "deleted_at" and not deletions.is_deletion_seen(name):
                 seen[name] = (int(hlc), str(writer))
-        losers: dict[str, list[tuple[int, str]]] = {}
-        for column_name, hlc, writer in db.execute(
-            "SELECT column_name, hlc, device_id FROM sync_conflict WHERE table_name = ? "
-            "AND row_id = ? AND kind = 'value'",
-            (table, row_id),
-        ):
-            losers.setdefault(str(column_name), []).append((int(hlc), str(writer)))
-        value = deletions.encode(deleted, seen, losers)
+        value = deletions.encode(deleted, seen)
         column = self.numbers.column(db, table, deletions.column_for(self.device_id))
         hlc = self.clock.now()
         db.execute(INSERT_ENTRY, (device, seq, hlc, column, packed, value, None, None))

@@ -16,7 +16,7 @@ overwrite each other's knowledge), right after the delete, and is kept in the bo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from kamdesk.models import DELETION_SEEN_PREFIX
@@ -31,24 +31,12 @@ class DeletionSeen(NamedTuple):
     device_id: str
     #: The delete's own clock value.
     hlc: int
-    #: Each field's winning clock as the device had it.
     seen: dict[str, Clock]
-    #: The clocks of the losing values it kept as conflicts, by field.
-    losers: dict[str, frozenset[Clock]]
 
     def saw(self, column: str, clock: Clock) -> bool:
-        """Whether the device had the field's winning value, written at ``clock``.
-
-        A winner here no later than the one the device had was seen by it: once every
-        entry has arrived, the winner is the latest write, so a device that had seen it
-        had it as its own winner.
-        """
+        """Whether the deleting device had seen the value of ``column`` written at ``clock``."""
         known = self.seen.get(column)
         return known is not None and clock <= known
-
-    def saw_loser(self, column: str, clock: Clock) -> bool:
-        """Whether the device had the losing value written at ``clock`` (kept, or its winner)."""
-        return clock in self.losers.get(column, frozenset()) or self.seen.get(column) == clock
 
 
 def is_deletion_seen(column: str) -> bool:
@@ -66,13 +54,10 @@ def device_of(column: str) -> str:
     return column[len(DELETION_SEEN_PREFIX) :]
 
 
-def encode(
-    hlc: int, seen: Mapping[str, Clock], losers: Mapping[str, Iterable[Clock]] | None = None
-) -> str:
-    """The entry's value: the delete's clock, the field clocks and the kept losers' clocks."""
-    kept = {c: sorted([h, d] for h, d in clocks) for c, clocks in sorted((losers or {}).items())}
+def encode(hlc: int, seen: Mapping[str, Clock]) -> str:
+    """The entry's value: the delete's clock and the field clocks, as JSON text."""
     return json.dumps(
-        {"delete": hlc, "seen": {c: [h, d] for c, (h, d) in sorted(seen.items())}, "losers": kept},
+        {"delete": hlc, "seen": {c: [h, d] for c, (h, d) in sorted(seen.items())}},
         separators=(",", ":"),
     )
 
@@ -82,10 +67,6 @@ def decode(device_id: str, value: str) -> DeletionSeen | None:
     try:
         data = json.loads(value)
         seen = {str(c): (int(h), str(d)) for c, (h, d) in data["seen"].items()}
-        losers = {
-            str(c): frozenset((int(h), str(d)) for h, d in clocks)
-            for c, clocks in data.get("losers", {}).items()
-        }
-        return DeletionSeen(device_id, int(data["delete"]), seen, losers)
+        return DeletionSeen(device_id, int(data["delete"]), seen)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -475,19 +475,7 @@ class _Merge:
         seen = self._deletion_seen(table, row_id, deletion)
         if seen is None:
             return False
-        if any(not seen.saw(column, clock) for column, clock in edits):
-            return True
-        # A value kept as a conflict is typing too: it outlives a delete that never had it.
-        for column, hlc, writer, value in self.db.execute(
-            "SELECT column_name, hlc, device_id, value FROM sync_conflict WHERE table_name = ? "
-            "AND row_id = ? AND kind = 'value' AND id NOT IN (SELECT id FROM conflict_dismissal)",
-            (table, row_id),
-        ).fetchall():
-            if seen.saw_loser(str(column), (int(hlc), str(writer))):
-                continue
-            if str(value) != self.current_value(table, row_id, str(column)):
-                return True
-        return False
+        return any(not seen.saw(column, clock) for column, clock in edits)
 
     def judge_deletes(self) -> None:
         """Keep live, and flag, each touched row deleted while it was being edited."""
