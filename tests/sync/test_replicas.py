@@ -286,6 +286,10 @@ class Laptops(RuleBasedStateMachine):
                     # Deleted by someone who had this value: it goes with the record, on
                     # purpose. A delete that had not seen it must have kept the row.
                     had = self.deletions.get((row_id, deleted_by), set())
+                    if value != current and (column, repr(current)) in had:
+                        # A loser of two edits made at once goes with a delete that had
+                        # the winner: the delete says which winners it had, not losers.
+                        continue
                     assert (column, repr(value)) in had, (
                         f"{table}.{column} of {row_id}: {value!r} went with a delete "
                         f"that had not seen it"
