@@ -32,6 +32,7 @@ from kamdesk.ui.shortcuts import key_sequences
 if TYPE_CHECKING:
     from kamdesk.ui.account_page import AccountPage
     from kamdesk.ui.record_list import RecordListPanel
+    from kamdesk.ui.sync_controller import SyncController, SyncStatus
 
 #: A "New …" action per kind of record listed on the account page: (kind name, key, menu
 #: text). The keys are the window's to give out, each once (Help → Keyboard shortcuts
@@ -83,12 +84,8 @@ class MainWindow(QMainWindow):
         self.read_only_banner = QLabel()
         self.book_label = QLabel()
         self.count_label = QLabel()
-        from kamdesk.ui.sync_controller import SyncController, SyncStatus
-
-        self.sync = SyncController(context, self)
-        self.sync_status = SyncStatus(self.sync)
-        self.sync_status.conflicts.linkActivated.connect(lambda _link: self.show_conflicts())
-        self.statusBar().addPermanentWidget(self.sync_status)
+        self._sync: SyncController | None = None
+        self._sync_status: SyncStatus | None = None
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.book_label)
         if context.book.read_only:
@@ -148,6 +145,31 @@ class MainWindow(QMainWindow):
             self.right_side.addWidget(page)
             self._account_page = page
         return self._account_page
+
+    # Sync ------------------------------------------------------------------------
+
+    @property
+    def sync(self) -> SyncController:
+        """When the book syncs, and what the status bar says of it.
+
+        Made after the first paint (or on first use): the first paint does not need it.
+        """
+        if self._sync is None:
+            from kamdesk.ui.sync_controller import SyncController, SyncStatus
+
+            self._sync = SyncController(self.context, self)
+            status = SyncStatus(self._sync)
+            status.conflicts.linkActivated.connect(lambda _link: self.show_conflicts())
+            self.statusBar().insertPermanentWidget(0, status)
+            self._sync_status = status
+        return self._sync
+
+    @property
+    def sync_status(self) -> SyncStatus:
+        """The status bar's sync corner."""
+        self.sync  # noqa: B018  (makes it)
+        assert self._sync_status is not None
+        return self._sync_status
 
     def _show_account(self, account_id: str) -> None:
         if not account_id and self._account_page is None:
@@ -257,6 +279,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addActions([self.shortcuts_action, self.about_action])
         self.account_list.table.doubleClicked.connect(self.edit_account)
         self.account_list.did_finish_startup.connect(self._add_context_menus)
+        self.account_list.did_finish_startup.connect(lambda: self.sync)
 
     def _add_context_menus(self) -> None:
         """Right-click on the list offers what the keys do (set up after the first paint)."""
@@ -548,7 +571,8 @@ class MainWindow(QMainWindow):
         self.shortcuts_action.setText(_("Keyboard shortcuts"))
         self.about_action.setText(_("About KAMDesk"))
         self.book_label.setText(str(self.context.book.path))
-        self.sync_status.update_view()
+        if self._sync_status is not None:
+            self._sync_status.update_view()
         self._label_undo_redo()
         if self.context.book.read_only:
             self.read_only_banner.setText(f"  {self.context.book.read_only_reason}  ")
@@ -565,7 +589,7 @@ class MainWindow(QMainWindow):
 
         A merge is one transaction, so it is let finish rather than cut short.
         """
-        if self.sync.running:
+        if self._sync is not None and self._sync.running:
             self.statusBar().showMessage(_("Finishing the sync…"))
             QApplication.processEvents()
             self.sync.wait()
