@@ -160,7 +160,10 @@ class MainWindow(QMainWindow):
             self._sync = SyncController(self.context, self)
             status = SyncStatus(self._sync)
             status.conflicts.linkActivated.connect(lambda _link: self.show_conflicts())
-            self.statusBar().insertPermanentWidget(0, status)
+            # Before the count and the book's path: the first of the permanent widgets,
+            # which come after the normal ones (the read-only banner).
+            normal = 1 if self.context.book.read_only else 0
+            self.statusBar().insertPermanentWidget(normal, status)
             self._sync_status = status
         return self._sync
 
