@@ -25,10 +25,9 @@ from kamdesk.ops.conflicts import open_conflicts
 from kamdesk.store.book import Book
 from kamdesk.store.changelog import encode_value, pack_row_id
 from kamdesk.store.sync_log import (
-    LogEntry,
     add_rows,
     compact_log,
-    entries_after,
+    device_entries_after,
     record_applied,
     watermarks,
 )
@@ -77,7 +76,7 @@ def _live_accounts(book: Book) -> int:
     )
 
 
-def _deleting(book: Book, entries: list[WireEntry | LogEntry]) -> int:
+def _deleting(book: Book, entries: list[WireEntry]) -> int:
     """How many live accounts ``entries`` delete."""
     rows = deleted_rows(entries, "account")
     if not rows:
@@ -93,7 +92,7 @@ def _deleting(book: Book, entries: list[WireEntry | LogEntry]) -> int:
 
 def merge_into(
     book: Book,
-    entries: Iterable[WireEntry | LogEntry],
+    entries: Iterable[WireEntry],
     *,
     allow_mass_delete: bool = False,
     progress: Any = None,
@@ -122,24 +121,7 @@ def merge_into(
 
 def own_entries_after(book: Book, seq: int) -> list[WireEntry]:
     """The entries this device wrote after ``seq``, as the folder carries them."""
-    marks = watermarks(book.db)
-    marks = {device: last for device, last in marks.items() if device != book.device_id}
-    marks[book.device_id] = seq
-    return [
-        WireEntry(
-            e.device_id,
-            e.seq,
-            e.hlc,
-            e.table,
-            e.row_id,
-            e.column,
-            e.value,
-            e.seen_hlc,
-            e.seen_device,
-        )
-        for e in entries_after(book.db, marks)
-        if e.device_id == book.device_id
-    ]
+    return device_entries_after(book.db, book.device_id, seq)
 
 
 def sync_with_folder(

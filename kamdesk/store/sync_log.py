@@ -42,7 +42,8 @@ from kamdesk.store.changelog import (
     unpack_row_id,
 )
 from kamdesk.sync import deletions
-from kamdesk.sync.merge import EntryLike, python_value
+from kamdesk.sync.entries import WireEntry
+from kamdesk.sync.merge import python_value
 
 if TYPE_CHECKING:
     import sqlite3
@@ -56,22 +57,6 @@ if TYPE_CHECKING:
 _GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
     k.name: {g.name: g.fields for g in k.merge_groups} for k in KINDS if k.merge_groups
 }
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One change-log entry as sync moves it (the columns of the ``change_log`` view)."""
-
-    device_id: str
-    seq: int
-    hlc: int
-    table: str
-    row_id: str
-    column: str
-    #: The new value as JSON text (a merge group's: an object of its fields).
-    value: str
-    seen_hlc: int | None = None
-    seen_device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,36 +121,40 @@ class EntriesOutOfOrderError(KamdeskError, ValueError):
 
 def entries_after(
     db: sqlite3.Connection | sqlite3.Cursor, watermarks: Mapping[str, int]
-) -> list[LogEntry]:
+) -> list[WireEntry]:
     """The book's entries a reader has not seen: each device's after its watermark.
 
     Devices missing from ``watermarks`` are read from the start. In (device, sequence)
     order, the order a device must apply them in.
     """
-    found = []
+    found: list[WireEntry] = []
     for device_idx, device_id in db.execute("SELECT idx, device_id FROM sync_device ORDER BY idx"):
-        rows = db.execute(
-            "SELECT e.seq, e.hlc, c.table_name, e.row_id, c.column_name, e.value, e.seen_hlc, "
-            "s.device_id FROM sync_entry e JOIN sync_column c ON c.idx = e.column_idx "
-            "LEFT JOIN sync_device s ON s.idx = e.seen_device_idx "
-            "WHERE e.device_idx = ? AND e.seq > ? ORDER BY e.seq",
-            (device_idx, watermarks.get(device_id, 0)),
-        ).fetchall()
-        for seq, hlc, table, row_id, column, value, seen_hlc, seen_device in rows:
-            found.append(
-                LogEntry(
-                    device_id,
-                    seq,
-                    hlc,
-                    table,
-                    unpack_row_id(row_id),
-                    column,
-                    value,
-                    seen_hlc,
-                    seen_device,
-                )
-            )
+        found += _device_entries(db, int(device_idx), str(device_id), watermarks.get(device_id, 0))
     return found
+
+
+def device_entries_after(
+    db: sqlite3.Connection | sqlite3.Cursor, device_id: str, seq: int
+) -> list[WireEntry]:
+    """One device's entries after ``seq``, in sequence (none for a device never seen)."""
+    row = db.execute("SELECT idx FROM sync_device WHERE device_id = ?", (device_id,)).fetchone()
+    return [] if row is None else _device_entries(db, int(row[0]), device_id, seq)
+
+
+def _device_entries(
+    db: sqlite3.Connection | sqlite3.Cursor, device_idx: int, device_id: str, seq: int
+) -> list[WireEntry]:
+    rows = db.execute(
+        "SELECT e.seq, e.hlc, c.table_name, e.row_id, c.column_name, e.value, e.seen_hlc, "
+        "s.device_id FROM sync_entry e JOIN sync_column c ON c.idx = e.column_idx "
+        "LEFT JOIN sync_device s ON s.idx = e.seen_device_idx "
+        "WHERE e.device_idx = ? AND e.seq > ? ORDER BY e.seq",
+        (device_idx, seq),
+    ).fetchall()
+    return [
+        WireEntry(device_id, s, h, t, unpack_row_id(r), c, v, sh, sd)
+        for s, h, t, r, c, v, sh, sd in rows
+    ]
 
 
 def watermarks(db: sqlite3.Connection | sqlite3.Cursor) -> dict[str, int]:
@@ -185,7 +174,7 @@ def _newer(clock: tuple[int, str], than: tuple[int, str] | None) -> bool:
     return than is None or clock > than
 
 
-def record_applied(session: Session, entries: Iterable[EntryLike], *, keep: bool = False) -> int:
+def record_applied(session: Session, entries: Iterable[WireEntry], *, keep: bool = False) -> int:
     """Take entries from other devices into the clocks, once each; return how many were new.
 
     Call it in the unit of work that applies their values (``book.write(log_changes=
@@ -211,7 +200,7 @@ def record_applied(session: Session, entries: Iterable[EntryLike], *, keep: bool
     if not taken:
         return 0
     packed: dict[str, bytes | str] = {}
-    keyed: list[tuple[EntryLike, int, int, bytes | str]] = []
+    keyed: list[tuple[WireEntry, int, int, bytes | str]] = []
     for entry in taken:
         row_id = packed.get(entry.row_id)
         if row_id is None:
@@ -251,9 +240,9 @@ def record_applied(session: Session, entries: Iterable[EntryLike], *, keep: bool
     return len(taken)
 
 
-def _in_sequence(entries: Iterable[EntryLike], marks: dict[str, int]) -> list[EntryLike]:
+def _in_sequence(entries: Iterable[WireEntry], marks: dict[str, int]) -> list[WireEntry]:
     """The entries not taken yet, by device and sequence; a gap raises EntriesOutOfOrderError."""
-    taken: list[EntryLike] = []
+    taken: list[WireEntry] = []
     for entry in sorted(entries, key=lambda e: (e.device_id, e.seq)):
         mark = marks.get(entry.device_id, 0)
         if entry.seq <= mark:
@@ -295,7 +284,7 @@ def _stored_clocks(
 
 def _take_field_clocks(
     db: sqlite3.Cursor,
-    keyed: list[tuple[EntryLike, int, int, bytes | str]],
+    keyed: list[tuple[WireEntry, int, int, bytes | str]],
     names: Mapping[int, str],
 ) -> None:
     """Count each entry in its field's tally, and move the field's clock to the latest."""
@@ -326,7 +315,7 @@ def _take_field_clocks(
 
 def _take_row_clocks(
     db: sqlite3.Cursor,
-    deletes: list[tuple[EntryLike, int, int, bytes | str]],
+    deletes: list[tuple[WireEntry, int, int, bytes | str]],
     names: Mapping[int, str],
 ) -> None:
     """Move each row's delete / restore clock to the latest of the entries' ``deleted_at``."""

@@ -29,8 +29,8 @@ class WireEntry:
     row_id: str
     column: str
     value: str
-    seen_hlc: int | None
-    seen_device: str | None
+    seen_hlc: int | None = None
+    seen_device: str | None = None
 
     def to_row(self) -> list[Any]:
         """The entry as a compact JSON array, without its device (the segment names it)."""

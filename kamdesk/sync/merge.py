@@ -32,7 +32,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import Date, DateTime, Time, TypeDecorator, inspect, select
 from sqlmodel import Session
@@ -43,6 +43,7 @@ from kamdesk.models.sync_conflict import conflict_id
 from kamdesk.sync import deletions
 from kamdesk.sync.clock import HybridLogicalClock, physical_ms, wall_clock_ms
 from kamdesk.sync.deletions import DeletionSeen
+from kamdesk.sync.entries import WireEntry
 
 #: Each merge group of a table, by the name its entries carry: the fields it holds.
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -55,29 +56,6 @@ _CHUNK = 500
 PROGRESS_EVERY = 1000
 
 Clock = tuple[int, str]
-
-
-class EntryLike(Protocol):
-    """What the merge reads of an entry (``WireEntry`` and ``LogEntry`` both have it)."""
-
-    @property
-    def device_id(self) -> str: ...
-    @property
-    def seq(self) -> int: ...
-    @property
-    def hlc(self) -> int: ...
-    @property
-    def table(self) -> str: ...
-    @property
-    def row_id(self) -> str: ...
-    @property
-    def column(self) -> str: ...
-    @property
-    def value(self) -> str: ...
-    @property
-    def seen_hlc(self) -> int | None: ...
-    @property
-    def seen_device(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -280,7 +258,7 @@ class _Merge:
 
     # -- applying ------------------------------------------------------------------------
 
-    def apply(self, entry: EntryLike) -> None:
+    def apply(self, entry: WireEntry) -> None:
         table, row_id, column = entry.table, entry.row_id, entry.column
         self.touched_rows.add((table, row_id))
         current = self.winner(table, row_id, column)
@@ -555,11 +533,11 @@ class _Merge:
 
 
 def _in_sequence(
-    entries: Iterable[EntryLike], marks: dict[str, int], result: MergeResult
-) -> list[EntryLike]:
+    entries: Iterable[WireEntry], marks: dict[str, int], result: MergeResult
+) -> list[WireEntry]:
     """The entries to apply: each device's, in order, from its watermark, without gaps."""
-    take: list[EntryLike] = []
-    by_device: dict[str, dict[int, EntryLike]] = {}
+    take: list[WireEntry] = []
+    by_device: dict[str, dict[int, WireEntry]] = {}
     for entry in entries:
         by_device.setdefault(entry.device_id, {}).setdefault(entry.seq, entry)
         # (a second copy of the same entry in one batch is skipped, as a resent one is)
@@ -578,7 +556,7 @@ def _in_sequence(
 
 def apply_entries(
     session: Session,
-    entries: Iterable[EntryLike],
+    entries: Iterable[WireEntry],
     log: LogFunctions,
     *,
     clock: HybridLogicalClock | None = None,
@@ -635,7 +613,7 @@ def current_value(
     return encode(getattr(record, column, None))
 
 
-def deleted_rows(entries: Sequence[EntryLike], table: str) -> set[str]:
+def deleted_rows(entries: Sequence[WireEntry], table: str) -> set[str]:
     """The rows of ``table`` that ``entries`` delete (a tombstone set)."""
     return {
         e.row_id

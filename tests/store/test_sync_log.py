@@ -24,7 +24,6 @@ from kamdesk.store.reader import AccountQuery, BookReader
 from kamdesk.store.schema import SCHEMA_HEAD
 from kamdesk.store.sync_log import (
     EntriesOutOfOrderError,
-    LogEntry,
     SnapshotError,
     compact_log,
     entries_after,
@@ -33,6 +32,7 @@ from kamdesk.store.sync_log import (
     watermarks,
     write_snapshot,
 )
+from kamdesk.sync.entries import WireEntry
 
 from .test_deal_migrations import downgrade
 
@@ -153,7 +153,7 @@ def apply_remote(book: Book, row_id: str, name: str, seq: int, hlc: int) -> int:
         account = session.get(Account, row_id)
         assert account is not None
         account.name = name
-        entry = LogEntry(REMOTE, seq, hlc, "account", row_id, "name", json.dumps(name))
+        entry = WireEntry(REMOTE, seq, hlc, "account", row_id, "name", json.dumps(name))
         return record_applied(session, [entry])
 
 
@@ -198,7 +198,7 @@ def test_applied_entries_are_taken_once_older_ones_lose_and_gaps_are_refused(
 
 def test_applied_entries_can_be_kept_to_pass_them_on(book: Book) -> None:
     acme = create_account(book, {"name": "Acme", "currency": "CNY"})
-    entry = LogEntry(REMOTE, 1, 1, "account", acme, "tier", '"A"', 5, book.device_id)
+    entry = WireEntry(REMOTE, 1, 1, "account", acme, "tier", '"A"', 5, book.device_id)
     with book.write(log_changes=False) as session:
         record_applied(session, [entry], keep=True)
     assert entries_after(book.db, {book.device_id: 10**9}) == [entry]
