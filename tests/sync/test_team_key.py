@@ -9,7 +9,6 @@ import keyring
 import keyring.core
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from kamdesk.errors import (
@@ -20,29 +19,9 @@ from kamdesk.errors import (
 from kamdesk.sync import crypto
 from kamdesk.sync.crypto import PASSPHRASE_VARIABLE, FolderEncryption, KdfParams
 from kamdesk.sync.folder import FolderSync, ProblemKind, init_folder, read_format
+from tests.keyrings import MemoryKeyring
 
 from .conftest import ALICE, BOB, FAST_KDF, PASSPHRASE, entries, files_under
-
-
-class MemoryKeyring(KeyringBackend):
-    """A working keyring that keeps passwords in memory."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.store[(service, username)]
 
 
 @pytest.fixture
