@@ -374,6 +374,8 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
     from kamdesk.store.changelog import dbapi_cursor, pack_row_id
 
     conflicts: list[Conflict] = []
+    if not has_kept_conflicts(book):
+        return conflicts
     with book.read() as session:
         db = dbapi_cursor(session)
         held: list[Record] = []
@@ -412,7 +414,7 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
     return conflicts
 
 
-def _any_kept(book: Book) -> bool:
+def has_kept_conflicts(book: Book) -> bool:
     """Whether the book keeps any conflict at all, asked without loading the ORM.
 
     Most books have none: then the account list's markers cost one indexed look-up,
@@ -433,7 +435,7 @@ def conflicts_by_account(book: Book) -> dict[str, int]:
     waiting for their rows, and one per table (and per step up to the account) for the
     records, however many accounts the book holds.
     """
-    if not _any_kept(book):
+    if not has_kept_conflicts(book):
         return {}
     with book.read() as session:
         held: list[Record] = []

@@ -337,14 +337,11 @@ class SyncController(QObject):
 
     def conflict_count(self) -> int:
         """The book's open conflicts (one cheap query when there are none)."""
-        book = self.context.book
         if self.target is None:
-            return 0
-        if not book.db.execute("SELECT EXISTS (SELECT 1 FROM sync_conflict)").fetchone()[0]:
             return 0
         from kamdesk.ops.conflicts import open_conflicts
 
-        return len(open_conflicts(book))
+        return len(open_conflicts(self.context.book))
 
     def summary(self) -> str:
         """The status bar's words: "Synced 14:05", the error, or nothing when off."""
