@@ -11,7 +11,7 @@ import datetime as dt
 from functools import cache
 from typing import Final
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtCore import QDate, QLocale, QTime
 
 from kamdesk.formatting import COMMON_CURRENCIES, currency_digits, currency_symbol, spaced_symbol
 from kamdesk.i18n import LANGUAGES, current_language
@@ -73,6 +73,17 @@ def date_text(value: dt.date | None) -> str:
     return qlocale().toString(QDate(value.year, value.month, value.day), _medium_date())
 
 
+def time_text(value: dt.datetime) -> str:
+    """``9:41 AM`` / ``09:41``: the short time (an aware ``value`` in the computer's zone)."""
+    if value.tzinfo is not None:
+        value = value.astimezone()
+    locale = qlocale()
+    return locale.toString(
+        QTime(value.hour, value.minute, value.second),
+        locale.timeFormat(QLocale.FormatType.ShortFormat),
+    )
+
+
 def date_time_text(value: dt.datetime | None) -> str:
     """``Dec 1, 2026, 9:41 AM`` / ``2026年12月1日 09:41``: a medium date and a short time.
 
@@ -82,15 +93,10 @@ def date_time_text(value: dt.datetime | None) -> str:
         return ""
     if value.tzinfo is not None:
         value = value.astimezone()
-    locale = qlocale()
-    moment = QDateTime(
-        QDate(value.year, value.month, value.day), QTime(value.hour, value.minute, value.second)
-    )
-    time_format = locale.timeFormat(QLocale.FormatType.ShortFormat)
     joined = _DATE_AND_TIME.get(current_language().code, "{date} {time}")
     return joined.format(
-        date=locale.toString(moment.date(), _medium_date()),
-        time=locale.toString(moment.time(), time_format),
+        date=qlocale().toString(QDate(value.year, value.month, value.day), _medium_date()),
+        time=time_text(value),
     )
 
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QObject, QThread, QTime, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QWidget
 
 from kamdesk.errors import KamdeskError
 from kamdesk.i18n import _, ngettext
 from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, sync_folder_of, sync_server_of
 from kamdesk.ui.context import AppContext
-from kamdesk.ui.formatting import date_time_text, qlocale
+from kamdesk.ui.formatting import date_time_text, time_text
 
 if TYPE_CHECKING:
     from kamdesk.ops.sync import SyncReport
@@ -360,11 +360,7 @@ class SyncController(QObject):
 
 def _moment_text(moment: dt.datetime) -> str:
     """Today's time alone ("14:05"), another day's with its date."""
-    if moment.date() == dt.date.today():
-        return qlocale().toString(
-            QTime(moment.hour, moment.minute), qlocale().timeFormat(QLocale.FormatType.ShortFormat)
-        )
-    return date_time_text(moment)
+    return time_text(moment) if moment.date() == dt.date.today() else date_time_text(moment)
 
 
 class SyncStatus(QWidget):
