@@ -118,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     conflicts.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
     conflicts.add_argument("--json", action="store_true", help="one JSON array, for scripts")
+    refused = commands.add_parser(
+        "refused",
+        help="list this book's changes the sync server refused (they are kept in the book)",
+    )
+    refused.add_argument("--book", type=Path, default=argparse.SUPPRESS, required=True)
+    refused.add_argument("--json", action="store_true", help="one JSON array, for scripts")
+    refused.add_argument(
+        "--dismiss", action="store_true", help="drop the notices once listed (values stay)"
+    )
     _add_server_commands(commands)
     return parser
 
@@ -408,7 +417,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
 def _run_sync(args: argparse.Namespace) -> int:
     """``kamdesk sync``: one sync with a shared folder or a server; one line of figures."""
-    from kamdesk.i18n import _
+    from kamdesk.i18n import _, ngettext
     from kamdesk.ops.sync import SyncReport, sync_with_folder
     from kamdesk.store.book import Book
 
@@ -426,6 +435,16 @@ def _run_sync(args: argparse.Namespace) -> int:
                 sent=report.sent, received=report.received, conflicts=report.conflicts
             )
         )
+        if report.refused:
+            return _fail(
+                ngettext(
+                    "The server refused {count} change: {reason} "
+                    "`kamdesk refused --book {book}` lists it.",
+                    "The server refused {count} changes: {reason} "
+                    "`kamdesk refused --book {book}` lists them.",
+                    report.refused,
+                ).format(count=report.refused, reason=report.refused_reason, book=args.book)
+            )
         return EXIT_OK
     _start_empty_folder(args.folder.expanduser(), encrypt=args.encrypt)
     # A new book (a second laptop) is made empty and receives everything.
@@ -490,6 +509,34 @@ def _run_conflicts(args: argparse.Namespace) -> int:
             json.dumps(c.current, ensure_ascii=False),
             c.current_writer or "",
             c.current_written_at.isoformat() if c.current_written_at else "",
+        )
+        for c in found
+    )
+    return EXIT_OK
+
+
+def _run_refused(args: argparse.Namespace) -> int:
+    """``kamdesk refused``: account, record, field, value, when; then the server's reason."""
+    import json
+
+    from kamdesk.ops.refusals import dismiss_refused, refused_changes
+    from kamdesk.store.book import Book
+
+    with Book.open(args.book) as book:
+        found = refused_changes(book)
+        if args.dismiss:
+            dismiss_refused(book, (change.seq for change in found))
+    if args.json:
+        print(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _print_rows(
+        (
+            c.account or "",
+            c.record,
+            c.column,
+            json.dumps(c.value, ensure_ascii=False),
+            c.written_at.isoformat(),
+            c.reason,
         )
         for c in found
     )
@@ -638,6 +685,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "conflicts":
             gc.enable()
             return _run_conflicts(args)
+        if args.command == "refused":
+            gc.enable()
+            return _run_refused(args)
         if args.command == "serve":
             gc.enable()
             return _run_serve(args)

@@ -24,6 +24,7 @@ from kamdesk.models.sync_conflict import (
     SyncConflict,
     SyncDeletionSeen,
     SyncPending,
+    SyncRefusal,
     SyncSuperseded,
     conflict_id,
 )
@@ -107,6 +108,7 @@ __all__ = [
     "SyncConflict",
     "SyncDeletionSeen",
     "SyncPending",
+    "SyncRefusal",
     "SyncSuperseded",
     "TeamMember",
     "Visit",

@@ -15,10 +15,14 @@
   or a row it points to has not arrived, or this version does not know its table).
 * ``sync_deletion_seen``: what a device had seen of a row when it deleted it (the clock
   of each field as it knew them), to tell an edit it had seen from a concurrent one.
+* ``sync_refusal``: this device's changes the team's sync server refused (to an account
+  handed to another team while the rep was offline): still in the book, never received
+  by the team, shown to the user until dismissed. Kept on this device only.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from sqlalchemy import Index
@@ -109,3 +113,22 @@ class SyncDeletionSeen(SQLModel, table=True):
     device_id: str = Field(primary_key=True)
     hlc: int
     seen: str
+
+
+class SyncRefusal(SQLModel, table=True):
+    """One of this device's changes the sync server refused, and why.
+
+    ``seq`` is the change's number in this device's log; the rest is the change as it
+    was sent (the value as JSON text), so it can be shown after the log is compacted.
+    """
+
+    __tablename__ = "sync_refusal"
+
+    seq: int = Field(primary_key=True)
+    hlc: int
+    table_name: str
+    row_id: str
+    column_name: str
+    value: str
+    reason: str
+    refused_at: dt.datetime

@@ -245,7 +245,7 @@ def _owner(session: Session, table: str, record: Record) -> tuple[str, str] | No
     return None
 
 
-def _accounts_of(
+def accounts_of(
     session: Session, records: Iterable[tuple[str, str]], held: list[Record]
 ) -> dict[tuple[str, str], str]:
     """The account each (table, row id) belongs to; the ones of no account are left out.
@@ -354,7 +354,8 @@ def _is_deleted(session: Session, table: str, row_id: str) -> bool:
     return getattr(record, "deleted_at", None) is not None
 
 
-def _title(session: Session, table: str, row_id: str) -> str:
+def record_title(session: Session, table: str, row_id: str) -> str:
+    """What the user calls the record: its name or title, or its id if it has none."""
     from kamdesk.models import SYNCED_TABLES
 
     model = SYNCED_TABLES.get(table)
@@ -380,7 +381,7 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
         db = dbapi_cursor(session)
         held: list[Record] = []
         rows = _open(session, held)
-        accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows}, held)
+        accounts = accounts_of(session, {(row.table, row.row_id) for row, _now in rows}, held)
         for row, now in rows:
             owner = accounts.get((row.table, row.row_id))
             if account_id is not None and owner != account_id:
@@ -397,7 +398,7 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
                     id=row.id,
                     table=row.table,
                     row_id=row.row_id,
-                    record=_title(session, row.table, row.row_id),
+                    record=record_title(session, row.table, row.row_id),
                     column=row.column,
                     kind=row.kind,
                     value=json.loads(row.value),
@@ -440,7 +441,7 @@ def conflicts_by_account(book: Book) -> dict[str, int]:
     with book.read() as session:
         held: list[Record] = []
         rows = _open(session, held)
-        accounts = _accounts_of(session, {(row.table, row.row_id) for row, _now in rows}, held)
+        accounts = accounts_of(session, {(row.table, row.row_id) for row, _now in rows}, held)
     counts = Counter(accounts.get((row.table, row.row_id)) for row, _now in rows)
     return {account: count for account, count in counts.items() if account}
 

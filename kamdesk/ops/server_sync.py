@@ -23,6 +23,7 @@ from sqlalchemy import text
 from kamdesk.errors import KamdeskError, SecretStoreUnavailableError
 from kamdesk.i18n import _
 from kamdesk.ops.conflicts import open_conflicts
+from kamdesk.ops.refusals import keep_refused
 from kamdesk.ops.sync import (
     SyncProgress,
     SyncReport,
@@ -124,8 +125,10 @@ def sync_with_server(
 ) -> SyncReport:
     """Send this device's new entries to ``server`` and merge the others' new ones.
 
+    Changes the server refuses (to an account handed to another team) are kept in the
+    book's refusals and counted in the report's ``refused``; the others are sent.
     Raises a SyncServerError subclass when the server cannot be used (no answer, a wrong
-    token, refused changes), ServerCursorGoneError when the book must start again from a
+    token, a device of another user), ServerCursorGoneError when the book must start again from a
     snapshot, and MassDeleteError (after sending, before applying) for a wall of deletes.
     """
 
@@ -136,10 +139,16 @@ def sync_with_server(
     report = SyncReport()
     tell(_("Sending changes…"))
     mine = own_entries_after(book, server.last_seq(book.device_id))
-    accepted = server.upload(book.device_id, mine)
+    uploaded = server.upload(book.device_id, mine)
+    refused = set(uploaded.refused)
     # Counted as the folder counts them: a delete's word on what it had seen is no change.
-    bookkeeping = sum(1 for e in mine if deletions.is_deletion_seen(e.column))
-    report.sent = max(accepted - bookkeeping, 0)
+    bookkeeping = sum(
+        1 for e in mine if deletions.is_deletion_seen(e.column) and e.seq not in refused
+    )
+    report.sent = max(uploaded.accepted - bookkeeping, 0)
+    if refused:
+        report.refused = keep_refused(book, mine, refused, uploaded.reason or "")
+        report.refused_reason = uploaded.reason or ""
     tell(_("Receiving changes…"))
     cursor = read_cursor(book, server.url)
     merging = _("Merging changes…")

@@ -65,6 +65,10 @@ class SyncReport:
     received: int = 0
     #: Open conflicts in the book after the sync.
     conflicts: int = 0
+    #: This book's changes the sync server refused in this sync (kept in the book).
+    refused: int = 0
+    #: Why, in the server's words.
+    refused_reason: str = ""
     problems: list[SyncProblem] = field(default_factory=list)
     #: Sentences for the user that need no action now (a device's clock far ahead).
     warnings: list[str] = field(default_factory=list)

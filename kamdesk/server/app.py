@@ -95,11 +95,18 @@ class UploadIn(BaseModel):
 
 
 class UploadOut(BaseModel):
-    """What the server kept: new entries, repeats it already had, the device's last number."""
+    """What the server kept: new entries, repeats it already had, the device's last number.
+
+    ``refused`` lists the numbers of the changes the user may not make (to another team's
+    account; any, from an administrator's book), which no one receives; ``refused_reason``
+    says why. The others were kept.
+    """
 
     accepted: int
     duplicates: int
     last_seq: int
+    refused: list[int] = Field(default_factory=list)
+    refused_reason: str | None = None
 
 
 class PageOut(BaseModel):
@@ -318,7 +325,7 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
 
     @api.post("/v1/entries", response_model=UploadOut, responses=_refusals(403, 409))
     def upload(user: Authorized, body: UploadIn) -> UploadOut:
-        """Keep a device's entries, all or none; entries the server has already are skipped."""
+        """Keep a device's entries; repeats are skipped, and refused ones are listed."""
         batch = [
             WireEntry(
                 body.device_id,
@@ -334,7 +341,13 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
             for e in body.entries
         ]
         done = relay.upload(engine, user, body.device_id, batch)
-        return UploadOut(accepted=done.accepted, duplicates=done.duplicates, last_seq=done.last_seq)
+        return UploadOut(
+            accepted=done.accepted,
+            duplicates=done.duplicates,
+            last_seq=done.last_seq,
+            refused=list(done.refused),
+            refused_reason=done.reason,
+        )
 
     @api.get("/v1/entries", response_model=PageOut, responses=_refusals(410))
     def download(

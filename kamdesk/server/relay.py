@@ -3,16 +3,23 @@
 Uploads are idempotent on (device id, sequence number): entries the server has already
 are counted as duplicates and skipped, so a retry after a lost answer never doubles an
 edit, and a device's entries are taken only in sequence, without gaps, because a book
-merges a device's entries in that order. Each upload takes the row lock of the entries
-counter first, so server sequence numbers (the download cursor) are given in commit
-order even with several server processes on one PostgreSQL database: a client that read
-up to a cursor never misses an entry committed later with a lower number.
+merges a device's entries in that order. A change the user may not make (to an account
+handed to another team while a rep was offline, or any change from an administrator's
+book) is refused alone: the server keeps a place holder in its stead, so the device's
+later changes still follow on and its teammates' books count the number as taken, and
+the answer names the refused numbers, so the device can show them to its user.
+
+Each upload takes the row lock of the entries counter first, so server sequence
+numbers (the download cursor) are given in commit order even with several server
+processes on one PostgreSQL database: a client that read up to a cursor never misses an
+entry committed later with a lower number.
 
 Each entry is stored with the team that may read it, decided when it arrives: the team
 of the account its row hangs off, or the sender's team for a team-wide record. A team's
-devices only ever write their team's accounts, so every device's entries a reader gets
-come without gaps. A handover (``move_account``) gives the new team a copy of the
-account's current state under a device id of its own.
+devices only ever write their team's accounts (their other changes are place holders),
+so every device's entries a reader gets come without gaps. A handover
+(``move_account``) gives the new team a copy of the account's current state under a
+device id of its own.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from kamdesk.server.db import (
     users,
 )
 from kamdesk.server.visibility import ACCOUNT, owner_links
-from kamdesk.sync.entries import WireEntry
+from kamdesk.sync.entries import REFUSED, WireEntry, refused_place
 
 #: How many ids one IN (...) query names.
 _CHUNK = 500
@@ -60,7 +67,7 @@ class RelayError(KamdeskError):
 
 
 class RefusedError(RelayError):
-    """Entries touch an account the user may not write: none of them was kept."""
+    """The user may not send this device's entries: none of them was kept."""
 
     status = 403
 
@@ -89,11 +96,18 @@ class UnknownAccountError(RelayError):
 
 @dataclass(frozen=True)
 class UploadResult:
-    """What an upload did: entries kept, entries the server already had, the device's last."""
+    """What an upload did: entries kept, entries the server already had, the device's last.
+
+    ``refused`` are the numbers of the batch's changes the server refused (kept as place
+    holders, not relayed), whether refused now or by the try this one repeats; ``reason``
+    says why, in a sentence for the user.
+    """
 
     accepted: int
     duplicates: int
     last_seq: int
+    refused: tuple[int, ...] = ()
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,13 +171,19 @@ def _reference(value: str) -> str | None:
     return named if isinstance(named, str) else None
 
 
-def _refused() -> RefusedError:
+def _not_your_teams() -> str:
     # Names no account and no team: the sender may not learn who holds it.
-    return RefusedError(
-        _(
-            "The server refused these changes: some of them are to an account your team "
-            "does not hold (it may have been handed to another team). Nothing was sent."
-        )
+    return _(
+        "These changes are to an account your team does not hold (it may have been "
+        "handed to another team while this book was offline): the team never received "
+        "them. They are kept in this book; tell the account's new owner what they were."
+    )
+
+
+def _from_an_administrator() -> str:
+    return _(
+        "An administrator's book receives every team's accounts but sends no changes: "
+        "make them as a member of the account's team. They are kept in this book only."
     )
 
 
@@ -325,47 +345,97 @@ class _Uploads:
         if owner != user.id:
             raise RefusedError(_("This device is registered to another user of the server."))
         fresh, duplicates = _new_in_sequence(batch, last_seq)
-        if not fresh:
-            return UploadResult(0, duplicates, last_seq)
-        if user.sees_every_team:
-            raise RefusedError(
-                _(
-                    "An administrator's book receives every team's accounts but sends no "
-                    "changes: make them as a member of the account's team. Nothing was sent."
+        if any(entry.table == REFUSED for entry in fresh):
+            raise RelayError(
+                _("No change may be sent under the name {name}: the server keeps it.").format(
+                    name=REFUSED
                 )
             )
+        refused = self._refused_before(device_id, batch, last_seq) if duplicates else set()
+        reason = _from_an_administrator() if user.sees_every_team else _not_your_teams()
+        if not fresh:
+            return UploadResult(
+                0, duplicates, last_seq, tuple(sorted(refused)), reason if refused else None
+            )
+        if user.sees_every_team:
+            placed: list[str | None] = [None] * len(fresh)
+            foreign = {entry.seq for entry in fresh}
+        else:
+            placed, foreign = self._place(user, fresh)
+        self.new_entries += [
+            self._stored(
+                user, self.counter + number, entry, account_id, refused=entry.seq in foreign
+            )
+            for number, (entry, account_id) in enumerate(zip(fresh, placed, strict=True), 1)
+        ]
+        refused |= foreign
+        self.counter += len(fresh)
+        self.devices[device_id] = (user.id, fresh[-1].seq)
+        return UploadResult(
+            len(fresh) - len(foreign),
+            duplicates,
+            fresh[-1].seq,
+            tuple(sorted(refused)),
+            reason if refused else None,
+        )
+
+    def _place(self, user: User, fresh: Sequence[WireEntry]) -> tuple[list[str | None], set[int]]:
+        """The account each entry writes, and the numbers of those to another team's account.
+
+        Rows of the user's team's accounts, new or known, are registered to them; a row
+        of another team's account is left as the server knows it.
+        """
         placer = _Placer(fresh, self.registered)
         placed = [placer.account_of(e.table, e.row_id) for e in fresh]
         named = {a for a in placed if a is not None}
         teams = self._teams_of(named)
-        if any(teams.get(a, user.team) != user.team for a in named):
-            raise _refused()
+        others = {a for a in named if teams.get(a, user.team) != user.team}
         for new in named - set(teams):
             teams[new] = self.new_accounts[new] = user.team
         for (table, row_id), owner_account in placer.placed.items():
-            if owner_account is not None and table != ACCOUNT:
+            if owner_account is not None and table != ACCOUNT and owner_account not in others:
                 self.registered[(table, row_id)] = owner_account
-        self.new_entries += [
-            {
-                "server_seq": self.counter + number,
-                "device_id": device_id,
-                "seq": entry.seq,
-                "hlc": entry.hlc,
-                "table_name": entry.table,
-                "row_id": entry.row_id,
-                "column_name": entry.column,
-                "value": entry.value,
-                "seen_hlc": entry.seen_hlc,
-                "seen_device": entry.seen_device,
-                "team": user.team,
-                "account_id": account_id,
-                "handover": False,
-            }
-            for number, (entry, account_id) in enumerate(zip(fresh, placed, strict=True), 1)
-        ]
-        self.counter += len(fresh)
-        self.devices[device_id] = (user.id, fresh[-1].seq)
-        return UploadResult(len(fresh), duplicates, fresh[-1].seq)
+        foreign = {e.seq for e, a in zip(fresh, placed, strict=True) if a in others}
+        return placed, foreign
+
+    @staticmethod
+    def _stored(
+        user: User, server_seq: int, entry: WireEntry, account_id: str | None, *, refused: bool
+    ) -> dict[str, Any]:
+        """The entries row for ``entry`` (its place holder if ``refused``)."""
+        if refused:
+            entry, account_id = refused_place(entry.device_id, entry.seq, entry.hlc), None
+        return {
+            "server_seq": server_seq,
+            "device_id": entry.device_id,
+            "seq": entry.seq,
+            "hlc": entry.hlc,
+            "table_name": entry.table,
+            "row_id": entry.row_id,
+            "column_name": entry.column,
+            "value": entry.value,
+            "seen_hlc": entry.seen_hlc,
+            "seen_device": entry.seen_device,
+            "team": user.team,
+            "account_id": account_id,
+            "handover": False,
+        }
+
+    def _refused_before(
+        self, device_id: str, batch: Sequence[WireEntry], last_seq: int
+    ) -> set[int]:
+        """The numbers among ``batch``'s repeats that an earlier try had refused."""
+        repeats = [entry.seq for entry in batch if entry.seq <= last_seq]
+        if not repeats:
+            return set()
+        found = self.db.execute(
+            sa.select(entries.c.seq).where(
+                entries.c.device_id == device_id,
+                entries.c.table_name == REFUSED,
+                entries.c.seq.between(min(repeats), max(repeats)),
+            )
+        )
+        return {int(seq) for (seq,) in found} & set(repeats)
 
     def write(self) -> None:
         """Write what the accepted uploads queued, one statement per table."""
@@ -605,7 +675,11 @@ def snapshot(engine: Engine, user: User) -> SnapshotState:
                 entries.c.row_id,
                 entries.c.column_name,
                 entries.c.value,
-            ).where(entries.c.server_seq <= counter, _visible(user))
+            ).where(
+                entries.c.server_seq <= counter,
+                entries.c.table_name != REFUSED,  # a place holder is no field of anything
+                _visible(user),
+            )
         )
         for device_id, seq, hlc, table, row_id, column, value in result:
             device = str(device_id)

@@ -42,7 +42,7 @@ from kamdesk.store.changelog import (
     unpack_row_id,
 )
 from kamdesk.sync import deletions
-from kamdesk.sync.entries import WireEntry
+from kamdesk.sync.entries import WireEntry, is_refused
 from kamdesk.sync.merge import python_value
 
 if TYPE_CHECKING:
@@ -201,12 +201,16 @@ def record_applied(session: Session, entries: Iterable[WireEntry], *, keep: bool
         return 0
     packed: dict[str, bytes | str] = {}
     keyed: list[tuple[WireEntry, int, int, bytes | str]] = []
+    last: dict[int, int] = {}
     for entry in taken:
+        device = numbers.device(db, entry.device_id)
+        names[device] = entry.device_id
+        last[device] = max(last.get(device, 0), entry.seq)
+        if is_refused(entry):
+            continue  # a refused change's place holder: only its number is taken
         row_id = packed.get(entry.row_id)
         if row_id is None:
             row_id = packed[entry.row_id] = pack_row_id(entry.row_id)
-        device = numbers.device(db, entry.device_id)
-        names[device] = entry.device_id
         keyed.append((entry, device, numbers.column(db, entry.table, entry.column), row_id))
     _take_field_clocks(db, keyed, names)
     _take_row_clocks(db, [k for k in keyed if k[0].column == "deleted_at"], names)
@@ -229,9 +233,6 @@ def record_applied(session: Session, entries: Iterable[WireEntry], *, keep: bool
                 for entry, device, column, row_id in keyed
             ],
         )
-    last: dict[int, int] = {}
-    for entry, device, _column, _row_id in keyed:
-        last[device] = max(last.get(device, 0), entry.seq)
     db.executemany(
         "UPDATE sync_device SET last_seq = ? WHERE idx = ?",
         [(seq, device) for device, seq in sorted(last.items())],

@@ -11,6 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+#: The table (and column) of a refused change's place holder. The sync server keeps
+#: one in place of each change it refuses, so the device's sequence goes on without a
+#: gap: a book that receives it counts it as taken and applies nothing. No table of a
+#: book starts with an underscore, and the server refuses entries sent under this name.
+REFUSED = "_refused"
+
 
 @dataclass(frozen=True, slots=True)
 class WireEntry:
@@ -68,3 +74,13 @@ class WireEntry:
         if seen_device is not None and type(seen_device) is not str:
             raise ValueError("an entry's seen device is text or null")
         return cls(device_id, seq, hlc, table, row_id, column, value, seen_hlc, seen_device)
+
+
+def refused_place(device_id: str, seq: int, hlc: int) -> WireEntry:
+    """The place holder of ``device_id``'s change number ``seq``, which the server refused."""
+    return WireEntry(device_id, seq, hlc, REFUSED, "-", REFUSED, "null")
+
+
+def is_refused(entry: WireEntry) -> bool:
+    """Whether ``entry`` only holds the place of a change the server refused."""
+    return entry.table == REFUSED

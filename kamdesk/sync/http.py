@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -53,6 +53,17 @@ class ServerCursorGoneError(SyncServerError):
 
     #: How many of the book's own entries the sync had sent before it learnt this.
     sent = 0
+
+
+@dataclass
+class Uploaded:
+    """What the server did with an upload: how many entries were new, which it refused."""
+
+    accepted: int = 0
+    #: The numbers of the changes the server refused (it keeps a place holder for each).
+    refused: list[int] = field(default_factory=list)
+    #: Why, in the server's words (the last reason it gave).
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,13 +215,21 @@ class ServerSync:
         """The last of this device's entries the server has."""
         return int(self._request("GET", f"/v1/devices/{device_id}")["last_seq"])
 
-    def upload(self, device_id: str, entries: Sequence[WireEntry]) -> int:
-        """Send ``entries`` (in sequence, after the server's last); how many were new."""
-        accepted = 0
+    def upload(self, device_id: str, entries: Sequence[WireEntry]) -> Uploaded:
+        """Send ``entries`` (in sequence, after the server's last); what the server did.
+
+        The answer counts the entries that were new and names those it refused.
+        """
+        done = Uploaded()
         for batch in upload_batches(entries):
             body = {"device_id": device_id, "entries": [_entry_json(e) for e in batch]}
-            accepted += int(self._request("POST", "/v1/entries", json=body)["accepted"])
-        return accepted
+            answer = self._request("POST", "/v1/entries", json=body)
+            done.accepted += int(answer["accepted"])
+            refused = [int(seq) for seq in answer.get("refused") or ()]
+            if refused:
+                done.refused += refused
+                done.reason = str(answer.get("refused_reason") or "")
+        return done
 
     def download(self, after: int, device_id: str, limit: int | None = None) -> ServerPage:
         """The other devices' entries after cursor ``after``, one page (PAGE_SIZE by default)."""

@@ -43,7 +43,7 @@ from kamdesk.models.sync_conflict import conflict_id
 from kamdesk.sync import deletions
 from kamdesk.sync.clock import HybridLogicalClock, physical_ms, wall_clock_ms
 from kamdesk.sync.deletions import DeletionSeen
-from kamdesk.sync.entries import WireEntry
+from kamdesk.sync.entries import WireEntry, is_refused
 
 #: Each merge group of a table, by the name its entries carry: the fields it holds.
 GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -259,6 +259,8 @@ class _Merge:
     # -- applying ------------------------------------------------------------------------
 
     def apply(self, entry: WireEntry) -> None:
+        if is_refused(entry):
+            return  # the place of a change the server refused: nothing to apply
         table, row_id, column = entry.table, entry.row_id, entry.column
         self.touched_rows.add((table, row_id))
         current = self.winner(table, row_id, column)
@@ -593,8 +595,11 @@ def apply_entries(
             if not clock.observe(stamp):
                 ahead = physical_ms(stamp) - wall_clock_ms()
                 result.future_clocks[device_id] = max(ahead // 60_000, 0)
-    # What a user changed: a delete's word on what it had seen is its bookkeeping.
-    result.applied = sum(1 for e in take if not deletions.is_deletion_seen(e.column))
+    # What a user changed: a delete's word on what it had seen is its bookkeeping, and
+    # a refused change's place holder is none.
+    result.applied = sum(
+        1 for e in take if not deletions.is_deletion_seen(e.column) and not is_refused(e)
+    )
     result.new_conflicts = merge.new_conflicts
     return result
 

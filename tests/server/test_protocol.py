@@ -79,8 +79,9 @@ def test_a_resent_upload_is_kept_once(server: RunningServer, east: Team) -> None
     device, account = str(uuid.uuid4()), str(uuid.uuid4())
     first = send(server, token, device, account_entries(1, 5, account))
     again = send(server, token, device, account_entries(1, 7, account))
-    assert first.json() == {"accepted": 5, "duplicates": 0, "last_seq": 5}
-    assert again.json() == {"accepted": 2, "duplicates": 5, "last_seq": 7}
+    nothing_refused = {"refused": [], "refused_reason": None}
+    assert first.json() == {"accepted": 5, "duplicates": 0, "last_seq": 5, **nothing_refused}
+    assert again.json() == {"accepted": 2, "duplicates": 5, "last_seq": 7, **nothing_refused}
     seqs = [e["seq"] for e in everything(server, reader) if e["device_id"] == device]
     assert seqs == [1, 2, 3, 4, 5, 6, 7]
     last = httpx.get(f"{server.url}/v1/devices/{device}", headers=bearer(token)).json()
@@ -134,10 +135,18 @@ def test_a_rep_of_another_team_gets_nothing_of_the_account_not_even_its_name(
         [{**account_entries(1, 1, person)[0], "table": "stakeholder", "column": "title"}],
     ):
         refused = send(server, wendy, str(uuid.uuid4()), attempt)
-        assert refused.status_code == 403
+        assert refused.status_code == 200
+        assert refused.json()["accepted"] == 0
+        assert refused.json()["refused"] == [e["seq"] for e in attempt]
+        assert "does not hold" in refused.json()["refused_reason"]
         for secret in ("Secret", "Huadong", account, person, east.name):
             assert secret not in refused.text
-    assert everything(server, wendy) == []
+    # West's books get only the refused changes' places, never the changes.
+    west_reads = everything(server, west.user("manager"))
+    assert {(e["table"], e["row_id"], e["value"]) for e in west_reads} == {
+        ("_refused", "-", "null")
+    }
+    assert len(everything(server, east.user())) == 4  # east's account is as it was
 
 
 def test_team_wide_records_are_shared_within_the_team_only(
@@ -161,9 +170,12 @@ def test_an_admin_sees_every_team_and_sends_nothing(
     send(server, wendy, str(uuid.uuid4()), account_entries(1, 1, west_account))
     seen = {e["row_id"] for e in everything(server, admin)}
     assert {east_account, west_account} <= seen
-    refused = send(server, admin, str(uuid.uuid4()), account_entries(1, 1, east_account))
-    assert refused.status_code == 403
-    assert "administrator" in refused.json()["detail"]
+    typed = account_entries(1, 1, east_account, name="Admin typed")
+    refused = send(server, admin, str(uuid.uuid4()), typed)
+    assert refused.status_code == 200
+    assert refused.json()["refused"] == [1]
+    assert "administrator" in refused.json()["refused_reason"]
+    assert not any("Admin typed" in e["value"] for e in everything(server, alice))
 
 
 def test_every_endpoint_wants_a_live_token(
@@ -258,8 +270,33 @@ def test_a_handover_gives_the_new_team_the_account_and_the_old_one_stops_writing
         ("stakeholder", person, "name", json.dumps("王磊")),
     }
     assert send(server, wendy, str(uuid.uuid4()), account_entries(1, 1, account)).status_code == 200
-    refused = send(server, alice, device, account_entries(6, 6, account))
-    assert refused.status_code == 403
+    # Alice, offline during the handover, edits it and adds an account of her own.
+    mine = str(uuid.uuid4())
+    offline = account_entries(6, 6, account) + account_entries(7, 8, mine, name="Still mine")
+    answer = send(server, alice, device, offline).json()
+    assert (answer["accepted"], answer["refused"], answer["last_seq"]) == (2, [6], 8)
+    # A retry of the same upload (its answer lost) names the refusal again.
+    again = send(server, alice, device, offline).json()
+    assert (again["accepted"], again["duplicates"], again["refused"]) == (0, 3, [6])
+    # West never gets the edit; east gets its place and Alice's own account, in sequence.
+    assert not any("#6" in e["value"] for e in everything(server, wendy))
+    of_alice = [e for e in everything(server, east.user()) if e["device_id"] == device]
+    assert [e["seq"] for e in of_alice] == list(range(1, 9))
+    assert [(e["table"], e["row_id"]) for e in of_alice[5:]] == [
+        ("_refused", "-"), ("account", mine), ("account", mine)
+    ]  # fmt: skip
+    snapshot = httpx.get(f"{server.url}/v1/snapshot", headers=bearer(east.user())).json()
+    assert "_refused" not in {f["table"] for f in snapshot["fields"]}
+    assert snapshot["watermarks"][device] == 8
+
+
+def test_a_change_under_the_place_holders_name_is_refused(
+    server: RunningServer, east: Team
+) -> None:
+    forged = [{**account_entries(1, 1, "-")[0], "table": "_refused", "column": "_refused"}]
+    answer = send(server, east.user(), str(uuid.uuid4()), forged)
+    assert answer.status_code == 400
+    assert "_refused" in answer.json()["detail"]
 
 
 def test_the_token_never_reaches_the_log(server: RunningServer, east: Team) -> None:

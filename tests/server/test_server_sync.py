@@ -11,10 +11,11 @@ import pytest
 
 from kamdesk.ops.accounts import create_account, update_account
 from kamdesk.ops.conflicts import open_conflicts
+from kamdesk.ops.refusals import dismiss_refused, refused_changes
 from kamdesk.ops.server_sync import read_cursor, sync_with_server
 from kamdesk.ops.stakeholders import create_stakeholder
 from kamdesk.store.book import Book
-from kamdesk.sync.http import ServerRefusedError, ServerSync, ServerTokenError, SyncServerError
+from kamdesk.sync.http import ServerSync, ServerTokenError, SyncServerError
 from tests.sync.books import data, new_device_book
 
 from .conftest import RunningServer, Team, server_environment
@@ -96,10 +97,12 @@ def test_a_wrong_or_revoked_token_and_refused_changes_are_said(
         create_account(book, {"name": "Acme", "currency": "USD"})
         with pytest.raises(ServerTokenError, match="does not take this token"):
             sync(book, server, "kd_wrong")
-        admin = west.user("admin")
-        with pytest.raises(ServerRefusedError, match="administrator"):
-            sync(book, server, admin)
-        assert read_cursor(book, server.url) == 0
+        with ServerSync(server.url, west.user("admin")) as transport:
+            report = sync_with_server(book, transport)
+        # An administrator's book sends nothing: its edit is kept, and said to be refused.
+        assert (report.sent, report.refused) == (0, 2)
+        assert "administrator" in report.refused_reason
+        assert {c.column for c in refused_changes(book)} == {"name", "currency"}
 
 
 def test_kamdesk_sync_server_prints_the_folder_line(
@@ -132,6 +135,39 @@ def test_kamdesk_sync_server_prints_the_folder_line(
     assert wrong.returncode == 1
     assert wrong.stdout == ""
     assert wrong.stderr.count("\n") == 1 and "token" in wrong.stderr
+
+
+def test_kamdesk_sync_says_refused_changes_and_kamdesk_refused_lists_them(
+    server: RunningServer, west: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "admin.kamdesk"
+    with new_device_book(empty_book_template, path) as book:
+        create_account(book, {"name": "Typed by an admin", "currency": "EUR"})
+    env = {**server_environment(tmp_path), "KAMDESK_SYNC_TOKEN": west.user("admin")}
+
+    def kamdesk(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kamdesk", *args], env=env, capture_output=True, text=True,
+            timeout=120, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    synced = kamdesk("sync", "--book", str(path), "--server", server.url)
+    assert synced.returncode == 1
+    assert synced.stdout.startswith("sent 0, received ")
+    assert synced.stderr.count("\n") == 1
+    assert "refused 2 changes" in synced.stderr and "kamdesk refused --book" in synced.stderr
+    listed = kamdesk("refused", "--book", str(path), "--json")
+    assert listed.returncode == 0
+    refusals = json.loads(listed.stdout)
+    assert {(r["account"], r["field"], r["value"]) for r in refusals} == {
+        ("Typed by an admin", "name", "Typed by an admin"),
+        ("Typed by an admin", "currency", "EUR"),
+    }
+    assert kamdesk("refused", "--book", str(path), "--dismiss").stdout.count("\n") == 2
+    assert kamdesk("refused", "--book", str(path)).stdout == ""
+    # Sent and refused once: the next sync has nothing to say.
+    again = kamdesk("sync", "--book", str(path), "--server", server.url)
+    assert (again.returncode, again.stderr) == (0, "")
 
 
 def test_the_token_kept_in_the_keyring_is_used_and_never_stored_in_the_book(
@@ -201,9 +237,35 @@ def test_a_handed_over_account_moves_to_the_new_team_with_its_people_and_owner(
 
         update_account(wendy, account, {"notes": "handed over in March"})
         sync(wendy, server, wendy_token)
+        # Alice, offline during the handover, edits it and another account of hers.
         update_account(alice, account, {"notes": "still mine?"})
-        with pytest.raises(ServerRefusedError, match="does not hold"):
-            sync(alice, server, alice_token)
+        update_account(alice, kept, {"notes": "pilot next month"})
+        with ServerSync(server.url, alice_token) as transport:
+            report = sync_with_server(alice, transport)
+        assert (report.sent, report.refused) == (1, 1)
+        assert "does not hold" in report.refused_reason
+        (refusal,) = refused_changes(alice)
+        assert (refusal.account, refusal.column) == ("苏州精密", "notes")
+        assert refusal.value == "still mine?"
+        assert refusal.label == "Notes"
+        assert alice.db.execute(
+            "SELECT notes FROM account WHERE id = ?", (account,)
+        ).fetchone() == ("still mine?",)  # kept in her book, not lost
+        # Her next changes go on; her teammate merges past the refused one's place.
+        update_account(alice, kept, {"notes": "pilot confirmed"})
+        assert sync(alice, server, alice_token)[0] == 1
+        with new_device_book(empty_book_template, tmp_path / "bob.kamdesk") as bob:
+            sync(bob, server, east.user())
+            assert bob.db.execute("SELECT notes FROM account WHERE id = ?", (kept,)).fetchone() == (
+                "pilot confirmed",
+            )
+            # The old team keeps the account as it was handed over, without Alice's edit.
+            assert bob.db.execute(
+                "SELECT notes FROM account WHERE id = ?", (account,)
+            ).fetchone() == ("met in May",)
+        assert sync(wendy, server, wendy_token)[1] == 0  # west never gets Alice's edit
+        assert dismiss_refused(alice, [refusal.seq]) == 1
+        assert refused_changes(alice) == []
         # The admin sees both teams, and the new team's edit replaced what it saw.
         sync(admin, server, admin_token)
         assert admin.db.execute(
