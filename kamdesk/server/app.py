@@ -59,6 +59,17 @@ def _json_text(text: str) -> str:
 
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z_][a-z0-9_]*$")]
+#: A column, or a delete's word on what it had seen: ``_deletion_seen:`` and the deleting
+#: device's id (``kamdesk.sync.deletions``; a book's device id is a UUID, so it fits the
+#: server's 64 characters).
+ColumnName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z_][a-z0-9_]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$",
+    ),
+]
 Id = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_storable)]
 DeviceId = Annotated[
     str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
@@ -75,7 +86,7 @@ class EntryIn(BaseModel):
     hlc: Clock
     table: Name
     row_id: Id
-    column: Name
+    column: ColumnName
     value: Value = Field(description="the new value as JSON text, kept byte for byte")
     seen_hlc: Clock | None = None
     seen_device: DeviceId | None = None

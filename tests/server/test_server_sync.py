@@ -67,6 +67,30 @@ def test_two_books_of_one_team_converge_and_both_see_the_conflict(
         assert wendy.db.execute("SELECT COUNT(*) FROM stakeholder").fetchone()[0] == 0
 
 
+def test_a_delete_and_what_it_had_seen_reach_the_teammate(
+    server: RunningServer, east: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    from kamdesk.ops.stakeholders import delete_stakeholder
+
+    alice_token, bob_token = east.user(), east.user()
+    with (
+        new_device_book(empty_book_template, tmp_path / "alice.kamdesk") as alice,
+        new_device_book(empty_book_template, tmp_path / "bob.kamdesk") as bob,
+    ):
+        account = create_account(alice, {"name": "Northwind", "currency": "EUR"})
+        person = create_stakeholder(alice, account, {"name": "Ana Trujillo"})
+        sync(alice, server, alice_token)
+        sync(bob, server, bob_token)
+        delete_stakeholder(alice, person)
+        # The delete travels with its word on the row's fields (a column of its own).
+        assert sync(alice, server, alice_token)[0] == 1
+        assert sync(bob, server, bob_token)[1] == 1
+        assert bob.db.execute(
+            "SELECT deleted_at IS NOT NULL FROM stakeholder WHERE id = ?", (person,)
+        ).fetchone() == (1,)
+        assert data(bob) == data(alice)
+
+
 def test_a_first_sync_of_a_larger_book_goes_in_several_requests_and_pages(
     server: RunningServer, east: Team, empty_book_template: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
