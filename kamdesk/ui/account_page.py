@@ -100,24 +100,16 @@ class AccountPage(QWidget):
         header.addWidget(self.pdf_button)
 
         #: Said while the account has open sync conflicts, with a way to review them.
-        self.conflict_banner = QFrame()
-        self.conflict_banner.setObjectName("conflict_banner")
-        self.conflict_banner.setStyleSheet(
-            "#conflict_banner { background: #FFF4E5; border: 1px solid #F0B45B; "
-            "border-radius: 4px; }"
-        )
-        self.conflict_text = QLabel()
-        self.conflict_text.setObjectName("conflict_text")
-        self.conflict_text.setWordWrap(True)
-        self.review_conflicts_button = QPushButton()
-        self.review_conflicts_button.setObjectName("review_conflicts")
+        self.conflict_banner = SyncBanner("conflict", "#FFF4E5", "#F0B45B")
+        self.conflict_text = self.conflict_banner.text
+        self.review_conflicts_button = self.conflict_banner.button
         self.review_conflicts_button.clicked.connect(self.review_conflicts)
-        banner = QHBoxLayout(self.conflict_banner)
-        banner.setContentsMargins(8, 4, 8, 4)
-        banner.addWidget(self.conflict_text, 1)
-        banner.addWidget(self.review_conflicts_button)
-        self.conflict_banner.hide()
         self._conflict_count = 0
+        #: Said while the server has refused changes made here to the account.
+        self.refused_banner = SyncBanner("refused", "#FDECEA", "#E57373")
+        self.review_refused_button = self.refused_banner.button
+        self.review_refused_button.clicked.connect(self.review_refused)
+        self._refused_count = 0
 
         self.profile_box = QGroupBox()
         grid = QGridLayout(self.profile_box)
@@ -217,6 +209,7 @@ class AccountPage(QWidget):
         details_layout = QVBoxLayout(details)
         details_layout.addLayout(header)
         details_layout.addWidget(self.conflict_banner)
+        details_layout.addWidget(self.refused_banner)
         details_layout.addWidget(self.profile_box)
         details_layout.addWidget(self.tabs, 1)
 
@@ -231,6 +224,7 @@ class AccountPage(QWidget):
         context.signals.stakeholders_did_change.connect(self._on_stakeholders_changed)
         context.signals.records_did_change.connect(self._on_records_changed)
         context.signals.book_did_sync.connect(self._on_sync)
+        context.signals.refusals_did_change.connect(self._on_refusals_changed)
         self.retranslate()
 
     # What is shown ----------------------------------------------------------
@@ -286,6 +280,7 @@ class AccountPage(QWidget):
         assert values is not None
         self.title.setText(str(values["name"]))
         self._update_conflict_banner()
+        self._update_refused_banner()
         changed = self._context.reader.last_changed(self._account_id)
         self.last_changed.setText(
             _("Last changed {when}").format(when=date_time_text(changed)) if changed else ""
@@ -343,6 +338,46 @@ class AccountPage(QWidget):
         window.deleteLater()
         if self._values is not None:
             self._update_conflict_banner()
+
+    # Changes the sync server refused -----------------------------------------------
+
+    def refused_count(self) -> int:
+        """How many refused changes the banner says the account has (0: no banner)."""
+        return self._refused_count
+
+    def _on_refusals_changed(self) -> None:
+        if self._values is not None:
+            self._update_refused_banner()
+
+    def _update_refused_banner(self) -> None:
+        from kamdesk.ops.refusals import refusals_by_account
+
+        count = refusals_by_account(self._context.book).get(self._account_id, 0)
+        self._refused_count = count
+        self.refused_banner.setVisible(bool(count))
+        self._word_refused_banner()
+
+    def _word_refused_banner(self) -> None:
+        count = self._refused_count
+        self.refused_banner.text.setText(
+            "⚠ "
+            + ngettext(
+                "The sync server refused {count} change made here to this account: your "
+                "team never received it.",
+                "The sync server refused {count} changes made here to this account: your "
+                "team never received them.",
+                count,
+            ).format(count=count)
+        )
+        self.review_refused_button.setText(_("Review…"))
+
+    def review_refused(self) -> None:
+        """Open Refused changes on this account's alone."""
+        from kamdesk.ui.refused_view import RefusedWindow
+
+        window = RefusedWindow(self._context, self, account_id=self._account_id)
+        window.exec()
+        window.deleteLater()
 
     def _value_text(self, spec: FieldSpec, values: dict[str, Any]) -> str:
         return value_text(self._context, spec, values.get(spec.name), values)
@@ -475,6 +510,7 @@ class AccountPage(QWidget):
         self.pdf_button.setText(_("Summary PDF…"))
         self.profile_box.setTitle(_("Profile"))
         self._word_conflict_banner()
+        self._word_refused_banner()
         self.add_stakeholder_button.setText(_("Add…"))
         self.edit_stakeholder_button.setText(_("Edit…"))
         self.delete_stakeholder_button.setText(_("Delete"))
@@ -493,3 +529,25 @@ class AccountPage(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+class SyncBanner(QFrame):
+    """A coloured line above the account's profile: what sync says of it, and Review…."""
+
+    def __init__(self, name: str, background: str, border: str) -> None:
+        super().__init__()
+        self.setObjectName(f"{name}_banner")
+        self.setStyleSheet(
+            f"#{name}_banner {{ background: {background}; border: 1px solid {border}; "
+            "border-radius: 4px; }"
+        )
+        self.text = QLabel()
+        self.text.setObjectName(f"{name}_text")
+        self.text.setWordWrap(True)
+        self.button = QPushButton()
+        self.button.setObjectName(f"review_{name}")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.button)
+        self.hide()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
@@ -84,9 +84,19 @@ def conflict_count_text(count: int) -> str:
     return ngettext("{count} sync conflict", "{count} sync conflicts", count).format(count=count)
 
 
-def shown_value(context: AppContext, conflict: Conflict, value: Any) -> str:
+class FieldOfRecord(Protocol):
+    """Names a field of a record: a conflict, a refused change."""
+
+    @property
+    def table(self) -> str: ...
+
+    @property
+    def column(self) -> str: ...
+
+
+def shown_value(context: AppContext, field: FieldOfRecord, value: Any) -> str:
     """A field's value as its form would show it (a stage by its name, money with its sign)."""
-    spec = field_spec(conflict.table, conflict.column)
+    spec = field_spec(field.table, field.column)
     if isinstance(value, dict):  # a merge group: the amount with its currency
         record = value
         value = value.get(spec.name) if spec is not None else json.dumps(value)

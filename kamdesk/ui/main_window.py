@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
             self._sync = SyncController(self.context, self)
             status = SyncStatus(self._sync)
             status.conflicts.linkActivated.connect(lambda _link: self.show_conflicts())
+            status.refused.linkActivated.connect(lambda _link: self.show_refused())
             # Before the count and the book's path: the first of the permanent widgets,
             # which come after the normal ones (the read-only banner).
             normal = 1 if self.context.book.read_only else 0
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
         self.sync_now_action = self._action(self.sync_now, "F9")
         self.sync_settings_action = self._action(self.show_sync_settings)
         self.conflicts_action = self._action(self.show_conflicts, "Ctrl+Shift+K")
+        self.refused_action = self._action(self.show_refused)
         self.quit_action = self._action(self.close, keys.Quit, "Ctrl+Q")
         self.shortcuts_action = self._action(self.show_shortcuts, keys.HelpContents)
         self.about_action = self._action(self.show_about)
@@ -275,7 +277,9 @@ class MainWindow(QMainWindow):
         self.team_menu.addAction(self.questions_action)
         self.team_menu.addAction(self.milestone_templates_action)
         self.sync_menu = bar.addMenu("")
-        self.sync_menu.addActions([self.sync_now_action, self.conflicts_action])
+        self.sync_menu.addActions(
+            [self.sync_now_action, self.conflicts_action, self.refused_action]
+        )
         self.sync_menu.addSeparator()
         self.sync_menu.addAction(self.sync_settings_action)
         self.help_menu = bar.addMenu("")
@@ -512,6 +516,14 @@ class MainWindow(QMainWindow):
         window = ConflictsWindow(self.context, self)
         window.exec()
 
+    def show_refused(self) -> None:
+        """Sync → Refused changes…: this book's changes the sync server did not take."""
+        from kamdesk.ui.refused_view import RefusedWindow
+
+        window = RefusedWindow(self.context, self)
+        window.exec()
+        window.deleteLater()
+
     def show_shortcuts(self) -> None:
         """Help → Keyboard shortcuts (F1): every key the window answers to."""
         from kamdesk.ui.shortcuts import ShortcutsDialog
@@ -570,6 +582,7 @@ class MainWindow(QMainWindow):
         self.sync_now_action.setText(_("Sync now"))
         self.sync_settings_action.setText(_("Sync settings…"))
         self.conflicts_action.setText(_("Conflicts…"))
+        self.refused_action.setText(_("Refused changes…"))
         self.quit_action.setText(_("Quit"))
         self.shortcuts_action.setText(_("Keyboard shortcuts"))
         self.about_action.setText(_("About KAMDesk"))

@@ -32,3 +32,5 @@ class AppSignals(QObject):
     book_did_sync = Signal()
     #: Something the user should read in the status bar: (message).
     notice_did_post = Signal(str)
+    #: The book's list of changes the sync server refused grew or shrank.
+    refusals_did_change = Signal()

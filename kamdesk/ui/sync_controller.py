@@ -7,7 +7,8 @@ window never freezes on a slow network drive; SQLite's locking keeps the two apa
 the merge is one transaction, so the window reads either all of a sync or none of it.
 
 What the user sees lives in ``SyncStatus`` (the status bar): a progress bar while it runs,
-then "Synced 14:05", the open conflicts as a link, or the error in words.
+then "Synced 14:05", the open conflicts and the changes the server refused as links, or
+the error in words.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from kamdesk.i18n import _, ngettext
 from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, sync_folder_of, sync_server_of
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import date_time_text, time_text
+from kamdesk.ui.refused_view import refused_count_text
 
 if TYPE_CHECKING:
     from kamdesk.ops.sync import SyncReport
@@ -198,6 +200,7 @@ class SyncController(QObject):
         ):
             local_change.connect(self._changed_here)
         signals.settings_did_change.connect(self.configure)
+        signals.refusals_did_change.connect(self.state_did_change)
         self.configure()
         if self.target is not None:
             QTimer.singleShot(FIRST_SYNC_MS, self._sync_when_due)
@@ -290,7 +293,17 @@ class SyncController(QObject):
         self.error = None
         if report.received:
             self._refresh_views()
-        for sentence in [*report.warnings, *(p.message for p in report.problems)]:
+        sentences = [*report.warnings, *(p.message for p in report.problems)]
+        if report.refused:
+            self.context.signals.refusals_did_change.emit()
+            sentences.append(
+                ngettext(
+                    "The server refused {count} change: {reason}",
+                    "The server refused {count} changes: {reason}",
+                    report.refused,
+                ).format(count=report.refused, reason=report.refused_reason)
+            )
+        for sentence in sentences:
             self.context.signals.notice_did_post.emit(sentence)
 
     def _failed(self, message: str) -> None:
@@ -343,6 +356,14 @@ class SyncController(QObject):
 
         return len(open_conflicts(self.context.book))
 
+    def refused_count(self) -> int:
+        """How many of the book's changes the sync server refused (one cheap query)."""
+        if self.target is None:
+            return 0
+        from kamdesk.ops.refusals import refused_count
+
+        return refused_count(self.context.book)
+
     def summary(self) -> str:
         """The status bar's words: "Synced 14:05", the error, or nothing when off."""
         if self.target is None:
@@ -374,6 +395,9 @@ class SyncStatus(QWidget):
         self.label.setObjectName("sync_label")
         self.conflicts = QLabel()
         self.conflicts.setObjectName("sync_conflicts")
+        #: The changes the server refused, as a link to the Refused changes window.
+        self.refused = QLabel()
+        self.refused.setObjectName("sync_refused")
         self.progress = QProgressBar()
         self.progress.setObjectName("sync_progress")
         self.progress.setMaximumWidth(140)
@@ -384,6 +408,7 @@ class SyncStatus(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.label)
         layout.addWidget(self.conflicts)
+        layout.addWidget(self.refused)
         controller.state_did_change.connect(self.update_view)
         self.update_view()
 
@@ -406,4 +431,10 @@ class SyncStatus(QWidget):
             '<a href="conflicts">'
             + ngettext("{count} conflict", "{count} conflicts", count).format(count=count)
             + "</a>"
+        )
+        refused = controller.refused_count() if step is None else 0
+        self.refused.setVisible(refused > 0)
+        self.refused.setText(f'<a href="refused">{refused_count_text(refused)}</a>')
+        self.refused.setToolTip(
+            _("The server did not take these changes: your team never received them.")
         )

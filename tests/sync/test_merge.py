@@ -17,7 +17,7 @@ from kamdesk.ops.stakeholders import create_stakeholder
 from kamdesk.ops.sync import MassDeleteError, merge_into
 from kamdesk.store.book import Book
 from kamdesk.sync.clock import pack
-from kamdesk.sync.entries import WireEntry
+from kamdesk.sync.entries import WireEntry, refused_place
 
 from .books import conflicts, data, deliver, entries_of, new_device_book
 
@@ -277,6 +277,29 @@ def test_entries_after_a_missing_one_wait_for_it(laptops: tuple[Book, Book, Book
     assert alice.db.execute("SELECT COUNT(*) FROM account").fetchone()[0] == 0
     assert merge_into(alice, [second, first]).applied == 2
     assert alice.db.execute("SELECT name, notes FROM account").fetchone() == ("Huadong", "second")
+
+
+def test_a_refused_changes_place_holder_is_taken_and_nothing_of_it_applied(
+    laptops: tuple[Book, Book, Book],
+) -> None:
+    alice = laptops[0]
+    first = remote(1, "account", "name", "Huadong", pack(ANDROID_TIME))
+    device = first.device_id
+    refused = refused_place(device, 2, pack(ANDROID_TIME) + 1)
+    third = remote(3, "account", "notes", "after the refused one", pack(ANDROID_TIME) + 2)
+    result = merge_into(alice, [third, refused, first])
+    assert (result.applied, result.waiting) == (2, 0)
+    assert alice.db.execute("SELECT name, notes FROM account").fetchone() == (
+        "Huadong",
+        "after the refused one",
+    )
+    assert alice.db.execute(
+        "SELECT last_seq FROM sync_device WHERE device_id = ?", (device,)
+    ).fetchone() == (3,)
+    assert alice.db.execute(
+        "SELECT COUNT(*) FROM sync_column WHERE table_name = '_refused'"
+    ).fetchone() == (0,)
+    assert alice.db.execute("SELECT COUNT(*) FROM sync_pending").fetchone() == (0,)
 
 
 def test_a_clock_far_in_the_future_is_followed_and_reported(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import Engine
@@ -24,6 +25,7 @@ from kamdesk.server.relay import move_account
 from kamdesk.settings import SYNC_ON_CHANGE, sync_folder_of, sync_server_of
 from kamdesk.store.book import Book
 from kamdesk.ui.main_window import MainWindow
+from kamdesk.ui.refused_view import RefusedWindow
 from kamdesk.ui.sync_dialog import SyncSettingsDialog
 from tests.server.conftest import RunningServer, free_port
 from tests.sync.books import new_device_book
@@ -122,21 +124,57 @@ def test_a_wrong_token_or_no_server_is_said_and_nothing_is_saved(
     assert sync_server_of(window.context.settings, window.context.book.path) is None
 
 
-def test_an_edit_the_server_refuses_is_shown_as_refused(
+def test_an_edit_the_server_refuses_is_shown_as_refused_and_the_rest_goes_on(
     qtbot: QtBot, user: User, window: MainWindow, seed: Seed, server: RunningServer,
-    engine: Engine,
+    engine: Engine, tmp_path: Path,
 ) -> None:  # fmt: skip
     team = f"east-{uuid.uuid4().hex[:6]}"
     window.context.settings.set(SYNC_ON_CHANGE, False)
     assert set_up_server(user, window, server.url, token_of(engine, team)) == ""
     wait_for_sync(qtbot, window)
+    assert not window.sync_status.refused.isVisible()
     move_account(engine, seed.acme, f"west-{team}")  # handed over to another team
     accounts.update_account(window.context.book, seed.acme, {"notes": "typed after handover"})
     user.press(window.account_list.table, Qt.Key_F9)
     wait_for_sync(qtbot, window)
-    assert window.sync_status.label.text() == "Sync failed"
-    assert "refused" in window.sync_status.label.toolTip()
+    status = window.sync_status
+    assert status.label.text().startswith("Synced ")
+    assert status.refused.isVisible() and "1 change refused" in status.refused.text()
+    assert "The server refused 1 change" in window.statusBar().currentMessage()
     notes = window.context.book.db.execute(
         "SELECT notes FROM account WHERE id = ?", (seed.acme,)
     ).fetchone()[0]
     assert notes == "typed after handover"  # kept in the book, not lost
+    window.account_page.show_account(seed.acme)
+    assert window.account_page.refused_count() == 1
+    assert "never received it" in window.account_page.refused_banner.text.text()
+
+    # The device is not stuck: its next change reaches the team.
+    accounts.update_account(window.context.book, seed.bank, {"notes": "renewal in June"})
+    user.press(window.account_list.table, Qt.Key_F9)
+    wait_for_sync(qtbot, window)
+    teammate = tmp_path / "teammate.kamdesk"
+    sync_book_with_server(teammate, server.url, token=token_of(engine, team))
+    with Book.open(teammate) as other:
+        found = other.db.execute("SELECT id, notes FROM account").fetchall()
+        assert (seed.bank, "renewal in June") in found
+        assert all(note != "typed after handover" for _id, note in found)
+
+    def review(window_: RefusedWindow) -> None:
+        (change,) = window_.changes()
+        assert (change.account, change.label) == ("Acme Robotics", "Notes")
+        row = window_.tree.topLevelItem(0)
+        assert row is not None and row.text(3) == "typed after handover"
+        assert "does not hold" in window_.reason.text()
+        user.press(window_.tree, Qt.Key_C, Qt.ControlModifier)
+        assert "typed after handover" in QGuiApplication.clipboard().text()
+        window_.tree.setCurrentItem(row)
+        user.press(window_.tree, Qt.Key_Delete)
+        assert window_.changes() == []
+        assert window_.empty.isVisible()
+        user.press(window_.tree, Qt.Key_Escape)
+
+    user.answer(lambda: status.refused.linkActivated.emit("refused"), review, kind=RefusedWindow)
+    assert not status.refused.isVisible()
+    assert window.account_page.refused_count() == 0
+    assert not window.account_page.refused_banner.isVisible()
