@@ -169,7 +169,11 @@ def _add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         parents=[database],
         help="forget old entries (books whose last sync is older start again from a snapshot)",
     )
-    prune.add_argument("--keep", type=int, required=True, help="how many latest entries to keep")
+    how_much = prune.add_mutually_exclusive_group(required=True)
+    how_much.add_argument("--keep", type=int, help="how many latest entries to keep")
+    how_much.add_argument(
+        "--older-than", type=float, metavar="DAYS", help="forget entries written before that"
+    )
     token = commands.add_parser(
         "remember-token",
         help="keep a sync server's token in the OS keyring (read from standard input)",
@@ -598,9 +602,14 @@ def _run_server_task(args: argparse.Namespace) -> int:
                 ).format(account=args.account, team=args.team.strip(), count=copied)
             )
         elif args.task == "prune":
-            if args.keep < 0:
+            if args.older_than is not None:
+                if not args.older_than > 0:
+                    return _fail(_("--older-than is a number of days above 0."))
+                gone = relay.prune_older_than(engine, args.older_than)
+            elif args.keep < 0:
                 return _fail(_("--keep is 0 or more."))
-            gone = relay.prune(engine, args.keep)
+            else:
+                gone = relay.prune(engine, args.keep)
             print(
                 ngettext("{count} entry forgotten.", "{count} entries forgotten.", gone).format(
                     count=gone

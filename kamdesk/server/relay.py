@@ -52,6 +52,7 @@ from kamdesk.server.db import (
     users,
 )
 from kamdesk.server.visibility import ACCOUNT, owner_links
+from kamdesk.sync.clock import pack, wall_clock_ms
 from kamdesk.sync.entries import REFUSED, WireEntry, refused_place
 
 #: How many ids one IN (...) query names.
@@ -174,16 +175,17 @@ def _reference(value: str) -> str | None:
 def _not_your_teams() -> str:
     # Names no account and no team: the sender may not learn who holds it.
     return _(
-        "These changes are to an account your team does not hold (it may have been "
-        "handed to another team while this book was offline): the team never received "
-        "them. They are kept in this book; tell the account's new owner what they were."
+        "The account is not your team's (it may have been handed to another team while "
+        "this book was offline), so your team never received what was typed. It is kept "
+        "in this book: tell the account's new owner."
     )
 
 
 def _from_an_administrator() -> str:
     return _(
-        "An administrator's book receives every team's accounts but sends no changes: "
-        "make them as a member of the account's team. They are kept in this book only."
+        "An administrator's book receives every team's accounts but sends nothing: make "
+        "the change as a member of the account's team. What was typed is kept in this "
+        "book only."
     )
 
 
@@ -832,6 +834,27 @@ def _latest_fields(
         if held is None or (int(hlc), str(device)) > (held[1], held[2]):
             latest[key] = (str(value), int(hlc), str(device))
     return latest
+
+
+def prune_older_than(engine: Engine, days: float) -> int:
+    """Drop entries written more than ``days`` ago, keeping each field's latest; how many went.
+
+    An entry's age is its writer's clock. The cut is at the first entry younger than
+    that, in server order, so a laptop whose clock runs a day ahead only keeps more, and
+    none written since is ever counted old: a book that synced within ``days`` goes on.
+    """
+    cutoff = pack(wall_clock_ms() - int(days * 86_400_000))
+    with engine.connect() as db:
+        counter = _counter(db, ENTRIES_COUNTER)
+        first_recent = db.execute(
+            sa.select(sa.func.min(entries.c.server_seq)).where(
+                # (before the last cut, only each field's latest is left, old or not)
+                entries.c.server_seq > _counter(db, PRUNED_COUNTER),
+                entries.c.hlc >= cutoff,
+            )
+        ).scalar()
+    bound = counter if first_recent is None else int(first_recent) - 1
+    return prune(engine, keep=max(counter - bound, 0))
 
 
 def prune(engine: Engine, keep: int) -> int:

@@ -126,11 +126,17 @@ class RefusedWindow(QDialog):
     def _word_item(self, item: QTreeWidgetItem, change: RefusedChange) -> None:
         shown = self._value_text(change)
         item.setText(0, change.account or "")
-        item.setText(1, f"{change.record_kind.capitalize()} · {change.record}")
+        item.setText(1, self._record_text(change))
         item.setText(2, change.label)
         item.setText(3, " ⏎ ".join(line for line in shown.splitlines() if line.strip()) or shown)
         item.setToolTip(3, shown)
         item.setText(4, date_time_text(change.written_at))
+
+    @staticmethod
+    def _record_text(change: RefusedChange) -> str:
+        """ "Stakeholder · Ana Trujillo"; "Account" alone for the account itself."""
+        kind = change.record_kind.capitalize()
+        return kind if change.row_id == change.account_id else f"{kind} · {change.record}"
 
     def _value_text(self, change: RefusedChange) -> str:
         if change.column == "deleted_at":
@@ -163,7 +169,7 @@ class RefusedWindow(QDialog):
             "\t".join(
                 (
                     change.account or "",
-                    f"{change.record_kind} {change.record}",
+                    self._record_text(change),
                     change.label,
                     self._value_text(change),
                     date_time_text(change.written_at),

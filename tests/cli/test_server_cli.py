@@ -130,3 +130,21 @@ def test_sync_with_a_server_needs_a_token_and_an_address(tmp_path: Path) -> None
         "sync", "--book", book, "--server", "http://x", "--folder", str(tmp_path), home=tmp_path
     )
     assert both.returncode == 2
+
+
+def test_prune_takes_a_count_or_an_age_and_refuses_nonsense(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    for how, said in ((("--keep", "100"), "0 entries forgotten."),
+                      (("--older-than", "90"), "0 entries forgotten.")):  # fmt: skip
+        pruned = kamdesk_cli("server", "prune", *how, "--db", db, home=tmp_path)
+        assert (pruned.returncode, pruned.stdout.strip()) == (0, said)
+    for how, said in (
+        (("--keep", "-1"), "--keep is 0 or more."),
+        (("--older-than", "0"), "--older-than is a number of days above 0."),
+    ):
+        refused = kamdesk_cli("server", "prune", *how, "--db", db, home=tmp_path)
+        assert (refused.returncode, refused.stderr.strip()) == (1, f"kamdesk: {said}")
+    both = kamdesk_cli(
+        "server", "prune", "--keep", "1", "--older-than", "2", "--db", db, home=tmp_path
+    )
+    assert both.returncode == 2 and "not allowed with" in both.stderr

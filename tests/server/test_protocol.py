@@ -138,7 +138,7 @@ def test_a_rep_of_another_team_gets_nothing_of_the_account_not_even_its_name(
         assert refused.status_code == 200
         assert refused.json()["accepted"] == 0
         assert refused.json()["refused"] == [e["seq"] for e in attempt]
-        assert "does not hold" in refused.json()["refused_reason"]
+        assert "not your team's" in refused.json()["refused_reason"]
         for secret in ("Secret", "Huadong", account, person, east.name):
             assert secret not in refused.text
     # West's books get only the refused changes' places, never the changes.

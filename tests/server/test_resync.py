@@ -86,3 +86,38 @@ def test_a_raw_cursor_older_than_the_server_keeps_gets_410(
     assert after.status_code == 200 and after.json()["entries"] == []
     future = httpx.get(f"{server.url}/v1/entries", params={"after": 10**12}, headers=bearer(token))
     assert future.status_code == 410
+
+
+def test_pruning_by_age_forgets_old_overwritten_entries_and_keeps_recent_cursors(
+    server: RunningServer, east: Team, engine: Engine
+) -> None:
+    from kamdesk.sync.clock import pack, wall_clock_ms
+
+    token, device, account = east.user(), str(uuid.uuid4()), str(uuid.uuid4())
+    day = 86_400_000
+
+    def send(seq: int, notes: str, days_ago: float) -> int:
+        entry = {"seq": seq, "hlc": pack(wall_clock_ms() - int(days_ago * day)),
+                 "table": "account", "row_id": account, "column": "notes",
+                 "value": json.dumps(notes)}  # fmt: skip
+        body = {"device_id": device, "entries": [entry]}
+        assert httpx.post(f"{server.url}/v1/entries", json=body, headers=bearer(token)).is_success
+        # The server's cursor after it (the snapshot is taken at the latest).
+        return int(httpx.get(f"{server.url}/v1/snapshot", headers=bearer(token)).json()["cursor"])
+
+    send(1, "written last month", 30)
+    old_cursor = send(2, "overwritten last week", 7)
+    recent_cursor = send(3, "yesterday", 1)
+    send(4, "today", 0)
+    assert relay.prune_older_than(engine, 3) == 2
+
+    def after(cursor: int) -> httpx.Response:
+        return httpx.get(
+            f"{server.url}/v1/entries", params={"after": cursor}, headers=bearer(token)
+        )
+
+    assert after(old_cursor - 1).status_code == 410  # that book starts from a snapshot
+    assert [json.loads(e["value"]) for e in after(recent_cursor).json()["entries"]] == ["today"]
+    snapshot = httpx.get(f"{server.url}/v1/snapshot", headers=bearer(token)).json()
+    notes = [f for f in snapshot["fields"] if f["row_id"] == account]
+    assert [(json.loads(f["value"]), f["writes"]) for f in notes] == [("today", 2)]

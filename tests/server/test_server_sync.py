@@ -267,7 +267,7 @@ def test_a_handed_over_account_moves_to_the_new_team_with_its_people_and_owner(
         with ServerSync(server.url, alice_token) as transport:
             report = sync_with_server(alice, transport)
         assert (report.sent, report.refused) == (1, 1)
-        assert "does not hold" in report.refused_reason
+        assert "not your team's" in report.refused_reason
         (refusal,) = refused_changes(alice)
         assert (refusal.account, refusal.column) == ("苏州精密", "notes")
         assert refusal.value == "still mine?"

@@ -165,7 +165,7 @@ def test_an_edit_the_server_refuses_is_shown_as_refused_and_the_rest_goes_on(
         assert (change.account, change.label) == ("Acme Robotics", "Notes")
         row = window_.tree.topLevelItem(0)
         assert row is not None and row.text(3) == "typed after handover"
-        assert "does not hold" in window_.reason.text()
+        assert "not your team's" in window_.reason.text()
         user.press(window_.tree, Qt.Key_C, Qt.ControlModifier)
         assert "typed after handover" in QGuiApplication.clipboard().text()
         window_.tree.setCurrentItem(row)
