@@ -24,7 +24,7 @@ from kamdesk.ops.conflicts import accounts_of, field_label, record_label, record
 from kamdesk.store.book import Book
 from kamdesk.sync import deletions
 from kamdesk.sync.clock import physical_ms
-from kamdesk.sync.entries import WireEntry, is_refused
+from kamdesk.sync.entries import WireEntry, is_refused, refusal_reason
 
 _COLUMNS = "seq, hlc, table_name, row_id, column_name, value, reason, refused_at"
 
@@ -41,9 +41,15 @@ class RefusedChange:
     value: Any
     written_at: dt.datetime
     refused_at: dt.datetime
-    reason: str
+    #: Why: a code of ``REFUSAL_REASONS``, or the server's own words.
+    reason_code: str
     account_id: str | None = None
     account: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the server refused it, in the current language."""
+        return refusal_reason(self.reason_code)
 
     @property
     def label(self) -> str:
@@ -75,6 +81,9 @@ class RefusedChange:
 
 def keep_refused(book: Book, sent: Sequence[WireEntry], refused: Iterable[int], reason: str) -> int:
     """Keep the changes of ``sent`` whose numbers the server ``refused``; how many there are.
+
+    ``reason`` is the server's code for why (``REFUSAL_REASONS``), kept as a code so the
+    app says it in whatever language the user reads it in.
 
     A delete's word on what it had seen is bookkeeping, not a change, and is not kept.
     Keeping the same refusal twice (a retried upload) keeps it once.
@@ -157,7 +166,7 @@ def refused_changes(book: Book, account_id: str | None = None) -> list[RefusedCh
                     value=json.loads(value),
                     written_at=_time_of(int(hlc)),
                     refused_at=_stored_at(refused_at),
-                    reason=str(reason),
+                    reason_code=str(reason),
                     account_id=owner,
                     account=account.name if account is not None else None,
                 )

@@ -34,6 +34,7 @@ from kamdesk.ops.sync import (
 from kamdesk.store.book import Book
 from kamdesk.store.sync_log import FieldState, RowState, Snapshot, load_snapshot
 from kamdesk.sync import deletions
+from kamdesk.sync.entries import refusal_reason
 from kamdesk.sync.http import ServerCursorGoneError, ServerSnapshot, ServerSync, SyncServerError
 
 #: Where a script or a headless box gives the token when there is no keyring.
@@ -148,7 +149,7 @@ def sync_with_server(
     report.sent = max(uploaded.accepted - bookkeeping, 0)
     if refused:
         report.refused = keep_refused(book, mine, refused, uploaded.reason or "")
-        report.refused_reason = uploaded.reason or ""
+        report.refused_reason = refusal_reason(uploaded.reason or "")
     tell(_("Receiving changes…"))
     cursor = read_cursor(book, server.url)
     merging = _("Merging changes…")

@@ -67,7 +67,7 @@ class SyncReport:
     conflicts: int = 0
     #: This book's changes the sync server refused in this sync (kept in the book).
     refused: int = 0
-    #: Why, in the server's words.
+    #: Why, in a sentence in the user's language.
     refused_reason: str = ""
     problems: list[SyncProblem] = field(default_factory=list)
     #: Sentences for the user that need no action now (a device's clock far ahead).

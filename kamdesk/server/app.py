@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from kamdesk import __version__
 from kamdesk.server import relay
 from kamdesk.server.auth import User, user_for_token
-from kamdesk.sync.entries import WireEntry
+from kamdesk.sync.entries import WireEntry, refusal_reason
 
 #: The largest request body taken, by default (a first sync sends its log in pieces).
 DEFAULT_BODY_LIMIT = 16 * 1024 * 1024
@@ -109,14 +109,16 @@ class UploadOut(BaseModel):
     """What the server kept: new entries, repeats it already had, the device's last number.
 
     ``refused`` lists the numbers of the changes the user may not make (to another team's
-    account; any, from an administrator's book), which no one receives; ``refused_reason``
-    says why. The others were kept.
+    account; any, from an administrator's book), which no one receives; ``refused_code``
+    says why, for the client to say in its language, and ``refused_reason`` in words.
+    The others were kept.
     """
 
     accepted: int
     duplicates: int
     last_seq: int
     refused: list[int] = Field(default_factory=list)
+    refused_code: str | None = Field(None, description="not_your_team or administrator")
     refused_reason: str | None = None
 
 
@@ -357,7 +359,8 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
             duplicates=done.duplicates,
             last_seq=done.last_seq,
             refused=list(done.refused),
-            refused_reason=done.reason,
+            refused_code=done.reason,
+            refused_reason=refusal_reason(done.reason) if done.reason else None,
         )
 
     @api.get("/v1/entries", response_model=PageOut, responses=_refusals(410))

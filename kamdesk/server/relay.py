@@ -53,7 +53,13 @@ from kamdesk.server.db import (
 )
 from kamdesk.server.visibility import ACCOUNT, owner_links
 from kamdesk.sync.clock import pack, wall_clock_ms
-from kamdesk.sync.entries import REFUSED, WireEntry, refused_place
+from kamdesk.sync.entries import (
+    FROM_AN_ADMINISTRATOR,
+    NOT_YOUR_TEAMS,
+    REFUSED,
+    WireEntry,
+    refused_place,
+)
 
 #: How many ids one IN (...) query names.
 _CHUNK = 500
@@ -101,7 +107,7 @@ class UploadResult:
 
     ``refused`` are the numbers of the batch's changes the server refused (kept as place
     holders, not relayed), whether refused now or by the try this one repeats; ``reason``
-    says why, in a sentence for the user.
+    says why, as a code of ``REFUSAL_REASONS``.
     """
 
     accepted: int
@@ -170,23 +176,6 @@ def _reference(value: str) -> str | None:
     except ValueError:
         return None
     return named if isinstance(named, str) else None
-
-
-def _not_your_teams() -> str:
-    # Names no account and no team: the sender may not learn who holds it.
-    return _(
-        "The account is not your team's (it may have been handed to another team while "
-        "this book was offline), so your team never received what was typed. It is kept "
-        "in this book: tell the account's new owner."
-    )
-
-
-def _from_an_administrator() -> str:
-    return _(
-        "An administrator's book receives every team's accounts but sends nothing: make "
-        "the change as a member of the account's team. What was typed is kept in this "
-        "book only."
-    )
 
 
 def _ids_named(batch: Iterable[WireEntry]) -> set[str]:
@@ -354,7 +343,7 @@ class _Uploads:
                 )
             )
         refused = self._refused_before(device_id, batch, last_seq) if duplicates else set()
-        reason = _from_an_administrator() if user.sees_every_team else _not_your_teams()
+        reason = FROM_AN_ADMINISTRATOR if user.sees_every_team else NOT_YOUR_TEAMS
         if not fresh:
             return UploadResult(
                 0, duplicates, last_seq, tuple(sorted(refused)), reason if refused else None

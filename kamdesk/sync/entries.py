@@ -11,11 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kamdesk.i18n import N_, _
+
 #: The table (and column) of a refused change's place holder. The sync server keeps
 #: one in place of each change it refuses, so the device's sequence goes on without a
 #: gap: a book that receives it counts it as taken and applies nothing. No table of a
 #: book starts with an underscore, and the server refuses entries sent under this name.
 REFUSED = "_refused"
+#: Why the server refuses a change, by the code its answer gives, so that each book says
+#: it in its own user's language (the server speaks its own).
+NOT_YOUR_TEAMS = "not_your_team"
+FROM_AN_ADMINISTRATOR = "administrator"
+REFUSAL_REASONS = {
+    # Names no account and no team: the sender may not learn who holds it.
+    NOT_YOUR_TEAMS: N_(
+        "The account is not your team's (it may have been handed to another team while "
+        "this book was offline), so your team never received what was typed. It is kept "
+        "in this book: tell the account's new owner."
+    ),
+    FROM_AN_ADMINISTRATOR: N_(
+        "An administrator's book receives every team's accounts but sends nothing: make "
+        "the change as a member of the account's team. What was typed is kept in this "
+        "book only."
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +103,9 @@ def refused_place(device_id: str, seq: int, hlc: int) -> WireEntry:
 def is_refused(entry: WireEntry) -> bool:
     """Whether ``entry`` only holds the place of a change the server refused."""
     return entry.table == REFUSED
+
+
+def refusal_reason(code: str) -> str:
+    """The sentence for a refusal's code, in the current language (other text as it is)."""
+    known = REFUSAL_REASONS.get(code)
+    return _(known) if known is not None else code

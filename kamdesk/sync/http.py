@@ -62,7 +62,7 @@ class Uploaded:
     accepted: int = 0
     #: The numbers of the changes the server refused (it keeps a place holder for each).
     refused: list[int] = field(default_factory=list)
-    #: Why, in the server's words (the last reason it gave).
+    #: Why: a code of ``REFUSAL_REASONS``, or the server's words for one it does not know.
     reason: str | None = None
 
 
@@ -228,7 +228,7 @@ class ServerSync:
             refused = [int(seq) for seq in answer.get("refused") or ()]
             if refused:
                 done.refused += refused
-                done.reason = str(answer.get("refused_reason") or "")
+                done.reason = str(answer.get("refused_code") or answer.get("refused_reason") or "")
         return done
 
     def download(self, after: int, device_id: str, limit: int | None = None) -> ServerPage:

@@ -134,7 +134,7 @@ class RefusedWindow(QDialog):
 
     @staticmethod
     def _record_text(change: RefusedChange) -> str:
-        """ "Stakeholder · Ana Trujillo"; "Account" alone for the account itself."""
+        """The record's kind and name; its kind alone for the account itself."""
         kind = change.record_kind.capitalize()
         return kind if change.row_id == change.account_id else f"{kind} · {change.record}"
 

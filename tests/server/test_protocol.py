@@ -79,7 +79,7 @@ def test_a_resent_upload_is_kept_once(server: RunningServer, east: Team) -> None
     device, account = str(uuid.uuid4()), str(uuid.uuid4())
     first = send(server, token, device, account_entries(1, 5, account))
     again = send(server, token, device, account_entries(1, 7, account))
-    nothing_refused = {"refused": [], "refused_reason": None}
+    nothing_refused = {"refused": [], "refused_code": None, "refused_reason": None}
     assert first.json() == {"accepted": 5, "duplicates": 0, "last_seq": 5, **nothing_refused}
     assert again.json() == {"accepted": 2, "duplicates": 5, "last_seq": 7, **nothing_refused}
     seqs = [e["seq"] for e in everything(server, reader) if e["device_id"] == device]
@@ -138,6 +138,7 @@ def test_a_rep_of_another_team_gets_nothing_of_the_account_not_even_its_name(
         assert refused.status_code == 200
         assert refused.json()["accepted"] == 0
         assert refused.json()["refused"] == [e["seq"] for e in attempt]
+        assert refused.json()["refused_code"] == "not_your_team"
         assert "not your team's" in refused.json()["refused_reason"]
         for secret in ("Secret", "Huadong", account, person, east.name):
             assert secret not in refused.text

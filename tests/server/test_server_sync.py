@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kamdesk.i18n import set_language
 from kamdesk.ops.accounts import create_account, update_account
 from kamdesk.ops.conflicts import open_conflicts
 from kamdesk.ops.refusals import dismiss_refused, refused_changes
@@ -272,6 +273,11 @@ def test_a_handed_over_account_moves_to_the_new_team_with_its_people_and_owner(
         assert (refusal.account, refusal.column) == ("苏州精密", "notes")
         assert refusal.value == "still mine?"
         assert refusal.label == "Notes"
+        set_language("zh_CN")  # the reason is said in the reader's language, not the server's
+        try:
+            assert "团队" in refusal.reason
+        finally:
+            set_language("en")
         assert alice.db.execute(
             "SELECT notes FROM account WHERE id = ?", (account,)
         ).fetchone() == ("still mine?",)  # kept in her book, not lost
