@@ -148,6 +148,12 @@ def _add_server_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     serve.add_argument(
         "--max-body-mb", type=int, default=16, help="largest request body taken, in MiB"
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on the port (more than 1 needs PostgreSQL)",
+    )
     server = commands.add_parser("server", help="the sync server's users and accounts")
     tasks = server.add_subparsers(dest="task", required=True)
     add_user = tasks.add_parser(
@@ -551,19 +557,27 @@ def _run_serve(args: argparse.Namespace) -> int:
     """``kamdesk serve``: the sync server, until Ctrl+C or SIGTERM."""
     from kamdesk.i18n import _
     from kamdesk.server.app import serve
-    from kamdesk.server.db import default_database_url
+    from kamdesk.server.db import default_database_url, engine_url
 
     if (args.certfile is None) != (args.keyfile is None):
         return _fail(_("Give both --certfile and --keyfile, or neither."))
     if args.max_body_mb < 1:
         return _fail(_("--max-body-mb is at least 1."))
+    url = args.db or default_database_url()
+    if args.workers < 1:
+        return _fail(_("--workers is at least 1."))
+    if args.workers > 1 and engine_url(url).get_backend_name() != "postgresql":
+        return _fail(
+            _("Several server processes need a PostgreSQL database; a SQLite file takes one.")
+        )
     serve(
-        args.db or default_database_url(),
+        url,
         host=args.host,
         port=args.port,
         certfile=str(args.certfile) if args.certfile else None,
         keyfile=str(args.keyfile) if args.keyfile else None,
         body_limit=args.max_body_mb * 1024 * 1024,
+        workers=args.workers,
     )
     return EXIT_OK
 

@@ -10,6 +10,7 @@ Authorization header, which the access log does not print.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any
@@ -409,6 +410,19 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
     return api
 
 
+#: Where ``serve`` tells its worker processes the database and the body limit.
+_DB_VARIABLE = "KAMDESK_SERVER_DB"
+_BODY_LIMIT_VARIABLE = "KAMDESK_SERVER_BODY_LIMIT"
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``serve --workers N`` (uvicorn calls it)."""
+    from kamdesk.server.db import open_database
+
+    engine = open_database(os.environ[_DB_VARIABLE])
+    return create_app(engine, body_limit=int(os.environ[_BODY_LIMIT_VARIABLE]))
+
+
 def serve(
     url: str,
     *,
@@ -417,26 +431,40 @@ def serve(
     certfile: str | None = None,
     keyfile: str | None = None,
     body_limit: int = DEFAULT_BODY_LIMIT,
+    workers: int = 1,
 ) -> None:
-    """Run the server until it is stopped (Ctrl+C or SIGTERM)."""
+    """Run the server until it is stopped (Ctrl+C or SIGTERM).
+
+    ``workers`` above 1 runs that many processes on one port, each with its own
+    connections: a process answers requests on one core at a time (Python's GIL), and
+    several share one PostgreSQL database as safely as servers behind a load balancer.
+    """
     import uvicorn
 
     from kamdesk.server.db import open_database
 
-    engine = open_database(url)
+    engine = open_database(url)  # created or migrated once, before any worker starts
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "ssl_certfile": certfile,
+        "ssl_keyfile": keyfile,
+        "log_level": "info",
+        "proxy_headers": True,
+        # Longer than a client's pause between syncs and than a reverse proxy's own
+        # keep-alive, so an idle connection is not closed just as it is reused.
+        "timeout_keep_alive": 75,
+        "timeout_graceful_shutdown": 5,
+    }
     try:
-        uvicorn.run(
-            create_app(engine, body_limit=body_limit),
-            host=host,
-            port=port,
-            ssl_certfile=certfile,
-            ssl_keyfile=keyfile,
-            log_level="info",
-            proxy_headers=True,
-            # Longer than a client's pause between syncs and than a reverse proxy's own
-            # keep-alive, so an idle connection is not closed just as it is reused.
-            timeout_keep_alive=75,
-            timeout_graceful_shutdown=5,
-        )
+        if workers > 1:
+            engine.dispose()
+            os.environ[_DB_VARIABLE] = url
+            os.environ[_BODY_LIMIT_VARIABLE] = str(body_limit)
+            uvicorn.run(
+                "kamdesk.server.app:app_from_environment", factory=True, workers=workers, **options
+            )
+        else:
+            uvicorn.run(create_app(engine, body_limit=body_limit), **options)
     finally:
         engine.dispose()

@@ -148,3 +148,11 @@ def test_prune_takes_a_count_or_an_age_and_refuses_nonsense(tmp_path: Path) -> N
         "server", "prune", "--keep", "1", "--older-than", "2", "--db", db, home=tmp_path
     )
     assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
+def test_several_server_processes_need_postgresql(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'server.sqlite'}"
+    for workers, said in (("2", "need a PostgreSQL database"), ("0", "--workers is at least 1")):
+        served = kamdesk_cli("serve", "--db", db, "--workers", workers, home=tmp_path)
+        assert served.returncode == 1
+        assert said in served.stderr and served.stderr.count("\n") == 1

@@ -56,6 +56,8 @@ class RunningServer:
     log: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    #: More options for ``kamdesk serve`` (``--workers 2``).
+    options: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -73,6 +75,7 @@ class RunningServer:
                     self.db_url,
                     "--port",
                     str(self.port),
+                    *self.options,
                 ],
                 env=server_environment(self.home),
                 stdout=log,

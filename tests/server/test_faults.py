@@ -222,6 +222,40 @@ def test_two_server_processes_on_one_postgresql_answer_as_one(
         second.stop()
 
 
+def test_serve_with_workers_runs_processes_on_one_port_that_answer_as_one(
+    database_url: str, east: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("several server processes share a PostgreSQL database, not a SQLite file")
+    running = RunningServer(
+        database_url, tmp_path, tmp_path / "workers.log", options=("--workers", "2")
+    ).start()
+    try:
+        assert running.process is not None
+        children = [
+            child
+            for task in Path(f"/proc/{running.process.pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
+        assert len(children) >= 2  # the two workers (and the supervisor's helper, if any)
+        alice, bob = east.user(), east.user()
+        with (
+            new_device_book(empty_book_template, tmp_path / "alice.kamdesk") as first,
+            new_device_book(empty_book_template, tmp_path / "bob.kamdesk") as second,
+        ):
+            account = create_account(first, {"name": "Through the workers", "currency": "EUR"})
+            for round_ in range(6):  # new connections land on either worker
+                update_account(first, account, {"notes": f"round {round_}"})
+                with ServerSync(running.url, alice) as transport:
+                    sync_with_server(first, transport)
+                with ServerSync(running.url, bob) as transport:
+                    sync_with_server(second, transport)
+            assert data(second) == data(first)
+    finally:
+        running.stop()
+    assert running.process.returncode is not None
+
+
 def test_a_reader_following_writers_on_both_processes_misses_nothing(
     database_url: str, server: RunningServer, east: Team, tmp_path: Path
 ) -> None:
