@@ -316,12 +316,16 @@ class _Uploads:
             ):
                 self.devices[str(device_id)] = (int(user_id), int(last_seq))
         self.known_devices = set(self.devices)
-        self.registered = _registered_rows(db, set().union(*(_ids_named(j.batch) for j in jobs)))
+        named = set().union(*(_ids_named(j.batch) for j in jobs))
+        self.registered = _registered_rows(db, named)
         self.known_rows = dict(self.registered)
         self.teams: dict[str, str] = {}
         self.team_asked: set[str] = set()
         self.new_accounts: dict[str, str] = {}
         self.new_entries: list[dict[str, Any]] = []
+        # Every account the uploads can place a row under is a row they name or the
+        # account of a known row: their teams are read at once, not one query per upload.
+        self._teams_of(named | set(self.registered.values()))
 
     def _teams_of(self, account_ids: set[str]) -> dict[str, str]:
         unknown = account_ids - self.team_asked
