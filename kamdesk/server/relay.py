@@ -583,8 +583,20 @@ def _as_wire(row: Any) -> WireEntry:
     )
 
 
-def _check_cursor(db: Connection, cursor: int, counter: int) -> None:
-    if cursor < _counter(db, PRUNED_COUNTER) or cursor > counter:
+def _both_counters(db: Connection) -> tuple[int, int]:
+    """The entries counter and the pruned bound, in one query (a download asks for both)."""
+    found = dict(
+        db.execute(
+            sa.select(counters.c.name, counters.c.value).where(
+                counters.c.name.in_((ENTRIES_COUNTER, PRUNED_COUNTER))
+            )
+        ).all()
+    )
+    return int(found[ENTRIES_COUNTER]), int(found[PRUNED_COUNTER])
+
+
+def _check_cursor(cursor: int, counter: int, pruned: int) -> None:
+    if cursor < pruned or cursor > counter:
         raise CursorGoneError(
             _(
                 "The server no longer keeps the changes after this book's last sync; the book "
@@ -601,8 +613,8 @@ def download(
     The reader's own device's entries are left out (it has them).
     """
     with engine.connect() as db:
-        counter = _counter(db, ENTRIES_COUNTER)
-        _check_cursor(db, cursor, counter)
+        counter, pruned = _both_counters(db)
+        _check_cursor(cursor, counter, pruned)
         query = (
             sa.select(entries)
             .where(entries.c.server_seq > cursor, entries.c.server_seq <= counter, _visible(user))
