@@ -1,7 +1,7 @@
 """The sync server under a team's load: N clients pushing and pulling edits for D seconds.
 
     python bench/bench_server_load.py [--clients 200] [--seconds 60] [--think 1.0]
-                                      [--db sqlite|postgresql|both]
+                                      [--db sqlite|postgresql|both] [--server-processes 1]
                                       [--postgres postgresql://postgres@127.0.0.1:5432]
 
 A real ``kamdesk serve`` process on loopback, on a fresh SQLite file and on a fresh
