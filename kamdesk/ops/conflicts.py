@@ -213,7 +213,8 @@ class _Stored(NamedTuple):
     device_id: str
 
 
-def _time_of(hlc: int) -> dt.datetime:
+def time_of(hlc: int) -> dt.datetime:
+    """When a change with clock ``hlc`` was made, by its writer's clock (UTC)."""
     return dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC)
 
 
@@ -403,10 +404,10 @@ def open_conflicts(book: Book, account_id: str | None = None) -> list[Conflict]:
                     kind=row.kind,
                     value=json.loads(row.value),
                     writer=row.device_id,
-                    written_at=_time_of(row.hlc),
+                    written_at=time_of(row.hlc),
                     current=json.loads(now),
                     current_writer=str(clock[1]) if clock else None,
-                    current_written_at=_time_of(int(clock[0])) if clock else None,
+                    current_written_at=time_of(int(clock[0])) if clock else None,
                     account_id=owner,
                 )
             )

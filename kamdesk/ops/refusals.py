@@ -20,10 +20,15 @@ from typing import Any
 from sqlalchemy import text
 
 from kamdesk.i18n import _
-from kamdesk.ops.conflicts import accounts_of, field_label, record_label, record_title
+from kamdesk.ops.conflicts import (
+    accounts_of,
+    field_label,
+    record_label,
+    record_title,
+    time_of,
+)
 from kamdesk.store.book import Book
 from kamdesk.sync import deletions
-from kamdesk.sync.clock import physical_ms
 from kamdesk.sync.entries import WireEntry, is_refused, refusal_reason
 
 _COLUMNS = "seq, hlc, table_name, row_id, column_name, value, reason, refused_at"
@@ -128,10 +133,6 @@ def refused_count(book: Book) -> int:
         return 0
 
 
-def _time_of(hlc: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(physical_ms(hlc) / 1000, dt.UTC)
-
-
 def _stored_at(value: object) -> dt.datetime:
     found = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return found.replace(tzinfo=dt.UTC) if found.tzinfo is None else found
@@ -164,7 +165,7 @@ def refused_changes(book: Book, account_id: str | None = None) -> list[RefusedCh
                     record=record_title(session, str(table), str(row_id)),
                     column=str(column),
                     value=json.loads(value),
-                    written_at=_time_of(int(hlc)),
+                    written_at=time_of(int(hlc)),
                     refused_at=_stored_at(refused_at),
                     reason_code=str(reason),
                     account_id=owner,

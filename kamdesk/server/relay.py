@@ -377,8 +377,10 @@ class _Uploads:
     def _place(self, user: User, fresh: Sequence[WireEntry]) -> tuple[list[str | None], set[int]]:
         """The account each entry writes, and the numbers of those to another team's account.
 
-        Rows of the user's team's accounts, new or known, are registered to them; a row
-        of another team's account is left as the server knows it.
+        New rows are registered to the account they hang off, the other team's too, so a
+        later entry that names no link (the name of a person added under a handed-over
+        account) is refused like the first. A known row stays where the server has it:
+        an entry moving it to another team's account is refused, and moves nothing.
         """
         placer = _Placer(fresh, self.registered)
         placed = [placer.account_of(e.table, e.row_id) for e in fresh]
@@ -388,7 +390,9 @@ class _Uploads:
         for new in named - set(teams):
             teams[new] = self.new_accounts[new] = user.team
         for (table, row_id), owner_account in placer.placed.items():
-            if owner_account is not None and table != ACCOUNT and owner_account not in others:
+            if owner_account is None or table == ACCOUNT:
+                continue
+            if owner_account not in others or (table, row_id) not in self.registered:
                 self.registered[(table, row_id)] = owner_account
         foreign = {e.seq for e, a in zip(fresh, placed, strict=True) if a in others}
         return placed, foreign

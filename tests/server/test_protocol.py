@@ -289,6 +289,14 @@ def test_a_handover_gives_the_new_team_the_account_and_the_old_one_stops_writing
     snapshot = httpx.get(f"{server.url}/v1/snapshot", headers=bearer(east.user())).json()
     assert "_refused" not in {f["table"] for f in snapshot["fields"]}
     assert snapshot["watermarks"][device] == 8
+    # A person she added under it is refused, and so is a later edit naming no account.
+    newcomer = str(uuid.uuid4())
+    added = send(server, alice, device, stakeholder_entries(9, newcomer, account)).json()
+    assert added["refused"] == [9, 10]
+    later = [{**stakeholder_entries(10, newcomer, account)[1], "seq": 11, "column": "title"}]
+    assert send(server, alice, device, later).json()["refused"] == [11]
+    for reader in (east.user(), wendy):
+        assert newcomer not in {e["row_id"] for e in everything(server, reader)}
 
 
 def test_a_change_under_the_place_holders_name_is_refused(
