@@ -68,7 +68,7 @@ ColumnName = Annotated[
     Field(
         min_length=1,
         max_length=64,
-        pattern=r"^[a-z_][a-z0-9_]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$",
+        pattern=r"^([a-z_][a-z0-9_]*|_deletion_seen:[A-Za-z0-9][A-Za-z0-9._-]*)$",
     ),
 ]
 Id = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_storable)]

@@ -6,7 +6,7 @@ server's reason: the value is still in the book, but the team never received it.
 puts them on the clipboard to send to the account's new owner; Dismiss drops the notice
 once that is done (``kamdesk.ops.refusals``).
 
-Keyboard: Ctrl+C copies the selected changes (all of them if none is selected), Delete
+Keyboard: Ctrl+C copies every change (or the rows selected, when several are), Delete
 dismisses the selected ones (or the current one), Esc closes.
 """
 
@@ -180,9 +180,13 @@ class RefusedWindow(QDialog):
         return "\n".join(lines)
 
     def copy(self) -> None:
-        """Copy the selected changes (all, if only one is current) to the clipboard."""
+        """Copy the selected changes to the clipboard; all of them unless several are.
+
+        The list always has a current row, selected with it: one selected row is where
+        the cursor is, not a choice, and the new owner needs every change.
+        """
         picked = [item for item in self.tree.selectedItems() if item.data(0, CHANGE_ROLE)]
-        changes = self.selected() if picked else self._changes
+        changes = self.selected() if len(picked) > 1 else self._changes
         if changes:
             QGuiApplication.clipboard().setText(self.as_text(changes))
 

@@ -135,19 +135,20 @@ def test_an_edit_the_server_refuses_is_shown_as_refused_and_the_rest_goes_on(
     assert not window.sync_status.refused.isVisible()
     move_account(engine, seed.acme, f"west-{team}")  # handed over to another team
     accounts.update_account(window.context.book, seed.acme, {"notes": "typed after handover"})
+    accounts.update_account(window.context.book, seed.acme, {"competitors": "Globex"})
     user.press(window.account_list.table, Qt.Key_F9)
     wait_for_sync(qtbot, window)
     status = window.sync_status
     assert status.label.text().startswith("Synced ")
-    assert status.refused.isVisible() and "1 change refused" in status.refused.text()
-    assert "The server refused 1 change" in window.statusBar().currentMessage()
+    assert status.refused.isVisible() and "2 changes refused" in status.refused.text()
+    assert "The server refused 2 changes" in window.statusBar().currentMessage()
     notes = window.context.book.db.execute(
         "SELECT notes FROM account WHERE id = ?", (seed.acme,)
     ).fetchone()[0]
     assert notes == "typed after handover"  # kept in the book, not lost
     window.account_page.show_account(seed.acme)
-    assert window.account_page.refused_count() == 1
-    assert "never received it" in window.account_page.refused_banner.text.text()
+    assert window.account_page.refused_count() == 2
+    assert "never received them" in window.account_page.refused_banner.text.text()
 
     # The device is not stuck: its next change reaches the team.
     accounts.update_account(window.context.book, seed.bank, {"notes": "renewal in June"})
@@ -161,14 +162,22 @@ def test_an_edit_the_server_refuses_is_shown_as_refused_and_the_rest_goes_on(
         assert all(note != "typed after handover" for _id, note in found)
 
     def review(window_: RefusedWindow) -> None:
-        (change,) = window_.changes()
-        assert (change.account, change.label) == ("Acme Robotics", "Notes")
-        row = window_.tree.topLevelItem(0)
-        assert row is not None and row.text(3) == "typed after handover"
+        shown = {(c.account, c.label, c.value) for c in window_.changes()}
+        assert shown == {
+            ("Acme Robotics", "Notes", "typed after handover"),
+            ("Acme Robotics", "Competitors", "Globex"),
+        }
+        rows = [window_.tree.topLevelItem(n) for n in range(window_.tree.topLevelItemCount())]
+        assert {row.text(3) for row in rows if row is not None} == {
+            "typed after handover",
+            "Globex",
+        }
         assert "not your team's" in window_.reason.text()
-        user.press(window_.tree, Qt.Key_C, Qt.ControlModifier)
-        assert "typed after handover" in QGuiApplication.clipboard().text()
-        window_.tree.setCurrentItem(row)
+        user.press(window_.tree, Qt.Key_C, Qt.ControlModifier)  # every change, for the owner
+        copied = QGuiApplication.clipboard().text().splitlines()
+        assert len(copied) == 2 and "typed after handover" in "\n".join(copied)
+        user.press(window_.tree, Qt.Key_Delete)  # the current one
+        assert len(window_.changes()) == 1
         user.press(window_.tree, Qt.Key_Delete)
         assert window_.changes() == []
         assert window_.empty.isVisible()
