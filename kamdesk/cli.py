@@ -453,7 +453,11 @@ def _run_sync(args: argparse.Namespace) -> int:
                     "The server refused {count} changes: {reason} "
                     "`kamdesk refused --book {book}` lists them.",
                     report.refused,
-                ).format(count=report.refused, reason=report.refused_reason, book=args.book)
+                ).format(
+                    count=report.refused,
+                    reason=report.refused_reason,
+                    book=report.refused_book or args.book,
+                )
             )
         return EXIT_OK
     _start_empty_folder(args.folder.expanduser(), encrypt=args.encrypt)

@@ -85,7 +85,7 @@ class RefusedChange:
 
 
 def keep_refused(book: Book, sent: Sequence[WireEntry], refused: Iterable[int], reason: str) -> int:
-    """Keep the changes of ``sent`` whose numbers the server ``refused``; how many there are.
+    """Keep the changes of ``sent`` whose numbers the server ``refused``; how many are new.
 
     ``reason`` is the server's code for why (``REFUSAL_REASONS``), kept as a code so the
     app says it in whatever language the user reads it in.
@@ -104,9 +104,10 @@ def keep_refused(book: Book, sent: Sequence[WireEntry], refused: Iterable[int], 
     if not kept:
         return 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    added = 0
     with book.write(log_changes=False) as session:
         for entry in kept:
-            session.execute(
+            result = session.execute(
                 text(
                     f"INSERT OR IGNORE INTO sync_refusal ({_COLUMNS}) VALUES "
                     "(:seq, :hlc, :table, :row_id, :column, :value, :reason, :at)"
@@ -122,7 +123,8 @@ def keep_refused(book: Book, sent: Sequence[WireEntry], refused: Iterable[int], 
                     "at": now.isoformat(sep=" "),
                 },
             )
-    return len(kept)
+            added += int(getattr(result, "rowcount", 0) or 0)
+    return added
 
 
 def refused_count(book: Book) -> int:

@@ -34,13 +34,15 @@ from kamdesk.ops.sync import (
 from kamdesk.store.book import Book
 from kamdesk.store.sync_log import FieldState, RowState, Snapshot, load_snapshot
 from kamdesk.sync import deletions
-from kamdesk.sync.entries import refusal_reason
+from kamdesk.sync.entries import WireEntry, refusal_reason
 from kamdesk.sync.http import ServerCursorGoneError, ServerSnapshot, ServerSync, SyncServerError
 
 #: Where a script or a headless box gives the token when there is no keyring.
 TOKEN_VARIABLE = "KAMDESK_SYNC_TOKEN"
 #: The book_meta key of the download cursor (with the server it belongs to).
 CURSOR_KEY = "server_cursor"
+#: The book_meta key of this device's last change whose refusal, if any, the book knows.
+REFUSALS_KEY = "server_refusals_checked"
 
 __all__ = [
     "TOKEN_VARIABLE",
@@ -96,9 +98,9 @@ def forget_token(url: str) -> None:
     delete_secret(_secret_name(url))
 
 
-def read_cursor(book: Book, url: str) -> int:
-    """The book's download cursor on ``url`` (0: from the start, or another server)."""
-    row = book.db.execute("SELECT value FROM book_meta WHERE key = ?", (CURSOR_KEY,)).fetchone()
+def _read_mark(book: Book, key: str, url: str) -> int:
+    """A number the book keeps for the server at ``url`` (0: none yet, or another server)."""
+    row = book.db.execute("SELECT value FROM book_meta WHERE key = ?", (key,)).fetchone()
     if row is None:
         return 0
     try:
@@ -108,13 +110,53 @@ def read_cursor(book: Book, url: str) -> int:
         return 0
 
 
-def _save_cursor(book: Book, url: str, cursor: int) -> None:
-    value = json.dumps({"url": url.rstrip("/"), "cursor": cursor})
+def _save_mark(book: Book, key: str, url: str, number: int) -> None:
+    value = json.dumps({"url": url.rstrip("/"), "cursor": number})
     with book.write(log_changes=False) as session:
         session.execute(
             text("INSERT OR REPLACE INTO book_meta (key, value) VALUES (:key, :value)"),
-            {"key": CURSOR_KEY, "value": value},
+            {"key": key, "value": value},
         )
+
+
+def read_cursor(book: Book, url: str) -> int:
+    """The book's download cursor on ``url`` (0: from the start, or another server)."""
+    return _read_mark(book, CURSOR_KEY, url)
+
+
+def _save_cursor(book: Book, url: str, cursor: int) -> None:
+    _save_mark(book, CURSOR_KEY, url, cursor)
+
+
+def _send(book: Book, server: ServerSync, report: SyncReport) -> None:
+    """Send this device's entries the server lacks; keep the ones it refused.
+
+    First the server is asked which of the changes it already has it refused since the
+    last complete upload (an answer lost on the way, a sync cut short), then the new
+    ones go up, each request's refusals kept as its answer comes.
+    """
+    checked = _read_mark(book, REFUSALS_KEY, server.url)
+    last, earlier = server.device_state(book.device_id, refused_after=checked)
+
+    def keep(numbers: list[int], code: str, among: list[WireEntry]) -> None:
+        report.refused += keep_refused(book, among, numbers, code)
+        report.refused_reason = refusal_reason(code)
+
+    if earlier:
+        unanswered = [e for e in own_entries_after(book, checked) if e.seq <= last]
+        for code in sorted({code for _seq, code in earlier}):
+            keep([seq for seq, c in earlier if c == code], code, unanswered)
+    mine = own_entries_after(book, last)
+    uploaded = server.upload(
+        book.device_id, mine, on_refused=lambda numbers, code: keep(numbers, code, mine)
+    )
+    # Counted as the folder counts them: a delete's word on what it had seen is no change.
+    refused = set(uploaded.refused)
+    bookkeeping = sum(
+        1 for e in mine if deletions.is_deletion_seen(e.column) and e.seq not in refused
+    )
+    report.sent = max(uploaded.accepted - bookkeeping, 0)
+    _save_mark(book, REFUSALS_KEY, server.url, mine[-1].seq if mine else last)
 
 
 def sync_with_server(
@@ -139,17 +181,7 @@ def sync_with_server(
 
     report = SyncReport()
     tell(_("Sending changes…"))
-    mine = own_entries_after(book, server.last_seq(book.device_id))
-    uploaded = server.upload(book.device_id, mine)
-    refused = set(uploaded.refused)
-    # Counted as the folder counts them: a delete's word on what it had seen is no change.
-    bookkeeping = sum(
-        1 for e in mine if deletions.is_deletion_seen(e.column) and e.seq not in refused
-    )
-    report.sent = max(uploaded.accepted - bookkeeping, 0)
-    if refused:
-        report.refused = keep_refused(book, mine, refused, uploaded.reason or "")
-        report.refused_reason = refusal_reason(uploaded.reason or "")
+    _send(book, server, report)
     tell(_("Receiving changes…"))
     cursor = read_cursor(book, server.url)
     merging = _("Merging changes…")
@@ -159,6 +191,7 @@ def sync_with_server(
             page = server.download(cursor, book.device_id)
         except ServerCursorGoneError as gone:
             gone.sent = report.sent
+            gone.refused, gone.refused_reason = report.refused, report.refused_reason
             raise
         total = len(page.entries)
         tell(merging, 0, total)
@@ -252,13 +285,18 @@ def sync_book_with_server(
                     book, server, allow_mass_delete=allow_mass_delete, progress=progress
                 )
         except ServerCursorGoneError as gone:
-            sent = gone.sent
+            sent, refused, reason = gone.sent, gone.refused, gone.refused_reason
         kept = rebuild_from_server(path, server)
         with Book.open(path) as book:
             report = sync_with_server(
                 book, server, allow_mass_delete=allow_mass_delete, progress=progress
             )
         report.sent += sent
+        if refused:
+            # They are in the old book, values and all: the new one is the team's copy.
+            report.refused += refused
+            report.refused_reason = reason
+            report.refused_book = kept
         report.warnings.append(
             _(
                 "The server no longer kept the changes since this book's last sync, so the "

@@ -69,6 +69,8 @@ class SyncReport:
     refused: int = 0
     #: Why, in a sentence in the user's language.
     refused_reason: str = ""
+    #: Where they are listed, when not in the book synced (it was made anew meanwhile).
+    refused_book: Path | None = None
     problems: list[SyncProblem] = field(default_factory=list)
     #: Sentences for the user that need no action now (a device's clock far ahead).
     warnings: list[str] = field(default_factory=list)

@@ -131,11 +131,22 @@ class PageOut(BaseModel):
     more: bool
 
 
+class RefusedOut(BaseModel):
+    """One of the device's changes the server refused, and why (``not_your_team``...)."""
+
+    seq: int
+    code: str
+
+
 class DeviceOut(BaseModel):
-    """The last entry of a device the server has (0: none yet)."""
+    """The last entry of a device the server has (0: none yet).
+
+    With ``refused_after``, also its changes after that number that the server refused.
+    """
 
     device_id: str
     last_seq: int
+    refused: list[RefusedOut] = Field(default_factory=list)
 
 
 class FieldOut(BaseModel):
@@ -331,10 +342,19 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
         return MeOut(name=user.name, role=user.role.value, team=user.team)
 
     @api.get("/v1/devices/{device_id}", response_model=DeviceOut, responses=_refusals(403))
-    def device(user: Authorized, device_id: Annotated[DeviceId, Path()]) -> DeviceOut:
+    def device(
+        user: Authorized,
+        device_id: Annotated[DeviceId, Path()],
+        refused_after: Annotated[
+            Clock | None, Query(description="list the refused changes after this number")
+        ] = None,
+    ) -> DeviceOut:
         """The device's last entry the server has: send the ones after it."""
+        state = relay.device_state(engine, user, device_id, refused_after)
         return DeviceOut(
-            device_id=device_id, last_seq=relay.device_last_seq(engine, user, device_id)
+            device_id=device_id,
+            last_seq=state.last_seq,
+            refused=[RefusedOut(seq=seq, code=code) for seq, code in state.refused],
         )
 
     @api.post("/v1/entries", response_model=UploadOut, responses=_refusals(403, 409))

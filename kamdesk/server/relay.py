@@ -272,15 +272,47 @@ def _new_in_sequence(batch: Sequence[WireEntry], last_seq: int) -> tuple[list[Wi
     return fresh, len(batch) - len(fresh)
 
 
-def device_last_seq(engine: Engine, user: User, device_id: str) -> int:
-    """The last sequence number the server has of ``device_id`` (0 for a new device)."""
+#: The most refused numbers one answer lists.
+MOST_REFUSALS = 10_000
+
+
+@dataclass(frozen=True)
+class DeviceState:
+    """How far the server has a device's entries, and which of them it refused (and why)."""
+
+    last_seq: int
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def device_state(
+    engine: Engine, user: User, device_id: str, refused_after: int | None = None
+) -> DeviceState:
+    """The last sequence number the server has of ``device_id`` (0 for a new device).
+
+    With ``refused_after``, also the numbers above it that the server refused, with each
+    one's code: a device whose upload's answer was lost learns of them so.
+    """
     with engine.connect() as db:
         row = db.execute(sa.select(devices).where(devices.c.device_id == device_id)).first()
-    if row is None:
-        return 0
-    if int(row.user_id) != user.id:
-        raise RefusedError(_("This device is registered to another user of the server."))
-    return int(row.last_seq)
+        if row is None:
+            return DeviceState(0)
+        if int(row.user_id) != user.id:
+            raise RefusedError(_("This device is registered to another user of the server."))
+        refused: list[tuple[int, str]] = []
+        if refused_after is not None:
+            for seq, value in db.execute(
+                sa.select(entries.c.seq, entries.c.value)
+                .where(
+                    entries.c.device_id == device_id,
+                    entries.c.table_name == REFUSED,
+                    entries.c.seq > refused_after,
+                )
+                .order_by(entries.c.seq)
+                .limit(MOST_REFUSALS)
+            ):
+                code = _reference(str(value))
+                refused.append((int(seq), code or NOT_YOUR_TEAMS))
+    return DeviceState(int(row.last_seq), refused)
 
 
 def upload(engine: Engine, user: User, device_id: str, batch: Sequence[WireEntry]) -> UploadResult:
@@ -359,7 +391,11 @@ class _Uploads:
             placed, foreign = self._place(user, fresh)
         self.new_entries += [
             self._stored(
-                user, self.counter + number, entry, account_id, refused=entry.seq in foreign
+                user,
+                self.counter + number,
+                entry,
+                account_id,
+                refused=reason if entry.seq in foreign else None,
             )
             for number, (entry, account_id) in enumerate(zip(fresh, placed, strict=True), 1)
         ]
@@ -399,11 +435,17 @@ class _Uploads:
 
     @staticmethod
     def _stored(
-        user: User, server_seq: int, entry: WireEntry, account_id: str | None, *, refused: bool
+        user: User,
+        server_seq: int,
+        entry: WireEntry,
+        account_id: str | None,
+        *,
+        refused: str | None,
     ) -> dict[str, Any]:
-        """The entries row for ``entry`` (its place holder if ``refused``)."""
-        if refused:
-            entry, account_id = refused_place(entry.device_id, entry.seq, entry.hlc), None
+        """The entries row for ``entry`` (its place holder if ``refused``, a reason code)."""
+        if refused is not None:
+            entry = refused_place(entry.device_id, entry.seq, entry.hlc, refused)
+            account_id = None
         return {
             "server_seq": server_seq,
             "device_id": entry.device_id,
@@ -423,10 +465,18 @@ class _Uploads:
     def _refused_before(
         self, device_id: str, batch: Sequence[WireEntry], last_seq: int
     ) -> set[int]:
-        """The numbers among ``batch``'s repeats that an earlier try had refused."""
+        """The numbers among ``batch``'s repeats that an earlier try had refused.
+
+        The earlier try may be in this very group, its place holders not written yet.
+        """
         repeats = [entry.seq for entry in batch if entry.seq <= last_seq]
         if not repeats:
             return set()
+        queued = {
+            int(row["seq"])
+            for row in self.new_entries
+            if row["device_id"] == device_id and row["table_name"] == REFUSED
+        }
         found = self.db.execute(
             sa.select(entries.c.seq).where(
                 entries.c.device_id == device_id,
@@ -434,7 +484,7 @@ class _Uploads:
                 entries.c.seq.between(min(repeats), max(repeats)),
             )
         )
-        return {int(seq) for (seq,) in found} & set(repeats)
+        return ({int(seq) for (seq,) in found} | queued) & set(repeats)
 
     def write(self) -> None:
         """Write what the accepted uploads queued, one statement per table."""

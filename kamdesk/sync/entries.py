@@ -8,6 +8,7 @@ device and sequence number to know what it has already moved.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,9 +96,13 @@ class WireEntry:
         return cls(device_id, seq, hlc, table, row_id, column, value, seen_hlc, seen_device)
 
 
-def refused_place(device_id: str, seq: int, hlc: int) -> WireEntry:
-    """The place holder of ``device_id``'s change number ``seq``, which the server refused."""
-    return WireEntry(device_id, seq, hlc, REFUSED, "-", REFUSED, "null")
+def refused_place(device_id: str, seq: int, hlc: int, code: str) -> WireEntry:
+    """The place holder of ``device_id``'s change number ``seq``, refused for ``code``.
+
+    The code is its value, so the device can ask later which of its changes were refused
+    and why (an answer that never reached it).
+    """
+    return WireEntry(device_id, seq, hlc, REFUSED, "-", REFUSED, json.dumps(code))
 
 
 def is_refused(entry: WireEntry) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,8 +51,11 @@ class ServerRefusedError(SyncServerError):
 class ServerCursorGoneError(SyncServerError):
     """The server no longer keeps what came after the book's cursor: start from a snapshot."""
 
-    #: How many of the book's own entries the sync had sent before it learnt this.
+    #: How many of the book's own entries the sync had sent before it learnt this, and
+    #: how many of them the server refused (kept in the book that is replaced).
     sent = 0
+    refused = 0
+    refused_reason = ""
 
 
 @dataclass
@@ -213,12 +216,32 @@ class ServerSync:
 
     def last_seq(self, device_id: str) -> int:
         """The last of this device's entries the server has."""
-        return int(self._request("GET", f"/v1/devices/{device_id}")["last_seq"])
+        return self.device_state(device_id)[0]
 
-    def upload(self, device_id: str, entries: Sequence[WireEntry]) -> Uploaded:
+    def device_state(
+        self, device_id: str, refused_after: int | None = None
+    ) -> tuple[int, list[tuple[int, str]]]:
+        """The last of this device's entries the server has, and which it refused.
+
+        The refused ones (asked for with ``refused_after``) are the numbers after it, each
+        with its reason's code.
+        """
+        params = {} if refused_after is None else {"refused_after": refused_after}
+        found = self._request("GET", f"/v1/devices/{device_id}", params=params)
+        refused = [(int(r["seq"]), str(r["code"])) for r in found.get("refused") or ()]
+        return int(found["last_seq"]), refused
+
+    def upload(
+        self,
+        device_id: str,
+        entries: Sequence[WireEntry],
+        on_refused: Callable[[list[int], str], None] | None = None,
+    ) -> Uploaded:
         """Send ``entries`` (in sequence, after the server's last); what the server did.
 
-        The answer counts the entries that were new and names those it refused.
+        The answer counts the entries that were new and names those it refused;
+        ``on_refused(numbers, code)`` hears of each request's refusals as they come, so
+        they are kept even if a later request fails.
         """
         done = Uploaded()
         for batch in upload_batches(entries):
@@ -229,6 +252,8 @@ class ServerSync:
             if refused:
                 done.refused += refused
                 done.reason = str(answer.get("refused_code") or answer.get("refused_reason") or "")
+                if on_refused is not None:
+                    on_refused(refused, done.reason)
         return done
 
     def download(self, after: int, device_id: str, limit: int | None = None) -> ServerPage:

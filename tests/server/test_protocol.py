@@ -145,7 +145,7 @@ def test_a_rep_of_another_team_gets_nothing_of_the_account_not_even_its_name(
     # West's books get only the refused changes' places, never the changes.
     west_reads = everything(server, west.user("manager"))
     assert {(e["table"], e["row_id"], e["value"]) for e in west_reads} == {
-        ("_refused", "-", "null")
+        ("_refused", "-", json.dumps("not_your_team"))
     }
     assert len(everything(server, east.user())) == 4  # east's account is as it was
 

@@ -121,3 +121,25 @@ def test_pruning_by_age_forgets_old_overwritten_entries_and_keeps_recent_cursors
     snapshot = httpx.get(f"{server.url}/v1/snapshot", headers=bearer(token)).json()
     notes = [f for f in snapshot["fields"] if f["row_id"] == account]
     assert [(json.loads(f["value"]), f["writes"]) for f in notes] == [("today", 2)]
+
+
+def test_changes_refused_in_the_sync_that_rebuilds_the_book_are_said_with_where_they_are(
+    server: RunningServer, east: Team, west: Team, engine: Engine, empty_book_template: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from kamdesk.ops.refusals import refused_changes
+
+    token, path = east.user(), tmp_path / "alice.kamdesk"
+    with new_device_book(empty_book_template, path) as alice:
+        account = create_account(alice, {"name": "Handed over while away", "currency": "EUR"})
+    sync_book_with_server(path, server.url, token=token)
+    relay.move_account(engine, account, west.name)
+    with Book.open(path) as alice:
+        update_account(alice, account, {"notes": "typed offline"})
+    relay.prune(engine, keep=0)  # and the server forgot what came before
+
+    report = sync_book_with_server(path, server.url, token=token)
+    assert report.refused == 1 and report.refused_book is not None
+    assert ".before-resync-" in report.refused_book.name
+    with Book.open(report.refused_book) as old:
+        assert [(c.column, c.value) for c in refused_changes(old)] == [("notes", "typed offline")]

@@ -19,7 +19,7 @@ from kamdesk.store.book import Book
 from kamdesk.sync.http import ServerSync, ServerTokenError, SyncServerError
 from tests.sync.books import data, new_device_book
 
-from .conftest import RunningServer, Team, server_environment
+from .conftest import RunningServer, Team, bearer, server_environment
 
 
 def sync(book: Book, server: RunningServer, token: str) -> tuple[int, int, int]:
@@ -160,6 +160,36 @@ def test_kamdesk_sync_server_prints_the_folder_line(
     assert wrong.returncode == 1
     assert wrong.stdout == ""
     assert wrong.stderr.count("\n") == 1 and "token" in wrong.stderr
+
+
+def test_a_refusal_whose_answer_was_lost_is_learnt_on_the_next_sync(
+    server: RunningServer, east: Team, west: Team, empty_book_template: Path, tmp_path: Path
+) -> None:
+    import httpx
+
+    from kamdesk.ops.sync import own_entries_after
+    from kamdesk.server.relay import move_account
+    from kamdesk.sync.http import _entry_json
+
+    token = east.user()
+    with new_device_book(empty_book_template, tmp_path / "alice.kamdesk") as alice:
+        account = create_account(alice, {"name": "Lost answer Ltd", "currency": "EUR"})
+        sync(alice, server, token)
+        move_account(east.engine, account, west.name)
+        update_account(alice, account, {"notes": "typed offline"})
+        # The upload reaches the server, but its answer never comes back.
+        with ServerSync(server.url, token) as transport:
+            unsent = own_entries_after(alice, transport.last_seq(alice.device_id))
+        body = {"device_id": alice.device_id, "entries": [_entry_json(e) for e in unsent]}
+        answer = httpx.post(f"{server.url}/v1/entries", json=body, headers=bearer(token))
+        assert answer.json()["refused"] == [unsent[0].seq]
+        assert refused_changes(alice) == []
+        with ServerSync(server.url, token) as transport:
+            report = sync_with_server(alice, transport)
+        assert (report.sent, report.refused) == (0, 1)
+        assert [(c.column, c.value) for c in refused_changes(alice)] == [("notes", "typed offline")]
+        with ServerSync(server.url, token) as transport:
+            assert sync_with_server(alice, transport).refused == 0  # said once
 
 
 def test_kamdesk_sync_says_refused_changes_and_kamdesk_refused_lists_them(

@@ -285,7 +285,7 @@ def test_a_refused_changes_place_holder_is_taken_and_nothing_of_it_applied(
     alice = laptops[0]
     first = remote(1, "account", "name", "Huadong", pack(ANDROID_TIME))
     device = first.device_id
-    refused = refused_place(device, 2, pack(ANDROID_TIME) + 1)
+    refused = refused_place(device, 2, pack(ANDROID_TIME) + 1, "not_your_team")
     third = remote(3, "account", "notes", "after the refused one", pack(ANDROID_TIME) + 2)
     result = merge_into(alice, [third, refused, first])
     assert (result.applied, result.waiting) == (2, 0)
