@@ -621,7 +621,7 @@ def _run_server_task(args: argparse.Namespace) -> int:
             )
         elif args.task == "prune":
             if args.older_than is not None:
-                if not args.older_than > 0:
+                if not 0 < args.older_than <= 36_500:  # (not NaN, not infinite)
                     return _fail(_("--older-than is a number of days above 0."))
                 gone = relay.prune_older_than(engine, args.older_than)
             elif args.keep < 0:

@@ -52,7 +52,7 @@ from kamdesk.server.db import (
     users,
 )
 from kamdesk.server.visibility import ACCOUNT, owner_links
-from kamdesk.sync.clock import pack, wall_clock_ms
+from kamdesk.sync.clock import wall_clock_ms
 from kamdesk.sync.entries import (
     FROM_AN_ADMINISTRATOR,
     NOT_YOUR_TEAMS,
@@ -338,6 +338,7 @@ class _Uploads:
     def __init__(self, db: Connection, jobs: Sequence[_Job], counter: int) -> None:
         self.db = db
         self.counter = counter
+        self.received_at = wall_clock_ms()
         wanted_devices = {job.device_id for job in jobs}
         self.devices: dict[str, tuple[int, int]] = {}
         for chunk in _chunks(wanted_devices):
@@ -392,6 +393,7 @@ class _Uploads:
         self.new_entries += [
             self._stored(
                 user,
+                self.received_at,
                 self.counter + number,
                 entry,
                 account_id,
@@ -436,6 +438,7 @@ class _Uploads:
     @staticmethod
     def _stored(
         user: User,
+        received_at: int,
         server_seq: int,
         entry: WireEntry,
         account_id: str | None,
@@ -460,6 +463,7 @@ class _Uploads:
             "team": user.team,
             "account_id": account_id,
             "handover": False,
+            "received_at": received_at,
         }
 
     def _refused_before(
@@ -859,6 +863,7 @@ def move_account(engine: Engine, account: str, team: str) -> int:
                     "team": team,
                     "account_id": owner,
                     "handover": True,
+                    "received_at": wall_clock_ms(),
                 }
                 for number, ((table, row_id, column), (value, hlc, _d), owner) in enumerate(
                     copies, 1
@@ -896,24 +901,25 @@ def _latest_fields(
 
 
 def prune_older_than(engine: Engine, days: float) -> int:
-    """Drop entries written more than ``days`` ago, keeping each field's latest; how many went.
+    """Drop entries received more than ``days`` ago, keeping each field's latest; how many went.
 
-    An entry's age is its writer's clock. The cut is at the first entry younger than
-    that, in server order, so a laptop whose clock runs a day ahead only keeps more, and
-    none written since is ever counted old: a book that synced within ``days`` goes on.
+    The age is the server's: when an entry arrived, not when its writer typed it, so a
+    laptop's week of offline work sent today is as new as today's. The cut is at the
+    first entry received since, in server order, and decided under the lock the uploads
+    take: a book that synced within ``days`` goes on without a resync.
     """
-    cutoff = pack(wall_clock_ms() - int(days * 86_400_000))
-    with engine.connect() as db:
-        counter = _counter(db, ENTRIES_COUNTER)
+    cutoff = wall_clock_ms() - int(days * 86_400_000)
+    with _writing(engine) as db:
+        counter = _lock_counter(db)
         first_recent = db.execute(
             sa.select(sa.func.min(entries.c.server_seq)).where(
                 # (before the last cut, only each field's latest is left, old or not)
                 entries.c.server_seq > _counter(db, PRUNED_COUNTER),
-                entries.c.hlc >= cutoff,
+                entries.c.received_at >= cutoff,
             )
         ).scalar()
-    bound = counter if first_recent is None else int(first_recent) - 1
-    return prune(engine, keep=max(counter - bound, 0))
+        bound = counter if first_recent is None else int(first_recent) - 1
+        return _prune_up_to(db, bound)
 
 
 def prune(engine: Engine, keep: int) -> int:
@@ -922,30 +928,33 @@ def prune(engine: Engine, keep: int) -> int:
     Readers whose cursor is older than what remains get 410 and start from a snapshot.
     """
     with _writing(engine) as db:
-        counter = _lock_counter(db)
-        bound = counter - keep
-        if bound <= _counter(db, PRUNED_COUNTER):
-            return 0
-        later = entries.alias("later")
-        superseded = (
-            sa.select(later.c.server_seq)
-            .where(
-                later.c.team == entries.c.team,
-                later.c.table_name == entries.c.table_name,
-                later.c.row_id == entries.c.row_id,
-                later.c.column_name == entries.c.column_name,
-                sa.or_(
-                    later.c.hlc > entries.c.hlc,
-                    sa.and_(later.c.hlc == entries.c.hlc, later.c.device_id > entries.c.device_id),
-                ),
-            )
-            .exists()
+        return _prune_up_to(db, _lock_counter(db) - keep)
+
+
+def _prune_up_to(db: Connection, bound: int) -> int:
+    """Drop the overwritten entries up to server number ``bound`` (the counter is locked)."""
+    if bound <= _counter(db, PRUNED_COUNTER):
+        return 0
+    later = entries.alias("later")
+    superseded = (
+        sa.select(later.c.server_seq)
+        .where(
+            later.c.team == entries.c.team,
+            later.c.table_name == entries.c.table_name,
+            later.c.row_id == entries.c.row_id,
+            later.c.column_name == entries.c.column_name,
+            sa.or_(
+                later.c.hlc > entries.c.hlc,
+                sa.and_(later.c.hlc == entries.c.hlc, later.c.device_id > entries.c.device_id),
+            ),
         )
-        gone = db.execute(
-            # A handover's copies stay: the snapshot's watermark of their device is theirs.
-            entries.delete().where(
-                entries.c.server_seq <= bound, entries.c.handover.is_(False), superseded
-            )
-        ).rowcount
-        db.execute(counters.update().where(counters.c.name == PRUNED_COUNTER).values(value=bound))
+        .exists()
+    )
+    gone = db.execute(
+        # A handover's copies stay: the snapshot's watermark of their device is theirs.
+        entries.delete().where(
+            entries.c.server_seq <= bound, entries.c.handover.is_(False), superseded
+        )
+    ).rowcount
+    db.execute(counters.update().where(counters.c.name == PRUNED_COUNTER).values(value=bound))
     return int(gone)

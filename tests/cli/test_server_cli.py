@@ -141,6 +141,7 @@ def test_prune_takes_a_count_or_an_age_and_refuses_nonsense(tmp_path: Path) -> N
     for how, said in (
         (("--keep", "-1"), "--keep is 0 or more."),
         (("--older-than", "0"), "--older-than is a number of days above 0."),
+        (("--older-than", "inf"), "--older-than is a number of days above 0."),
     ):
         refused = kamdesk_cli("server", "prune", *how, "--db", db, home=tmp_path)
         assert (refused.returncode, refused.stderr.strip()) == (1, f"kamdesk: {said}")

@@ -88,16 +88,17 @@ def test_a_raw_cursor_older_than_the_server_keeps_gets_410(
     assert future.status_code == 410
 
 
-def test_pruning_by_age_forgets_old_overwritten_entries_and_keeps_recent_cursors(
+def test_pruning_by_age_goes_by_arrival_and_keeps_recent_cursors(
     server: RunningServer, east: Team, engine: Engine
 ) -> None:
+    from kamdesk.server.db import entries
     from kamdesk.sync.clock import pack, wall_clock_ms
 
     token, device, account = east.user(), str(uuid.uuid4()), str(uuid.uuid4())
     day = 86_400_000
 
-    def send(seq: int, notes: str, days_ago: float) -> int:
-        entry = {"seq": seq, "hlc": pack(wall_clock_ms() - int(days_ago * day)),
+    def send(seq: int, notes: str, typed_days_ago: float) -> int:
+        entry = {"seq": seq, "hlc": pack(wall_clock_ms() - int(typed_days_ago * day)),
                  "table": "account", "row_id": account, "column": "notes",
                  "value": json.dumps(notes)}  # fmt: skip
         body = {"device_id": device, "entries": [entry]}
@@ -105,10 +106,24 @@ def test_pruning_by_age_forgets_old_overwritten_entries_and_keeps_recent_cursors
         # The server's cursor after it (the snapshot is taken at the latest).
         return int(httpx.get(f"{server.url}/v1/snapshot", headers=bearer(token)).json()["cursor"])
 
-    send(1, "written last month", 30)
-    old_cursor = send(2, "overwritten last week", 7)
-    recent_cursor = send(3, "yesterday", 1)
-    send(4, "today", 0)
+    def arrived(seq: int, days_ago: float) -> None:
+        with engine.begin() as db:
+            db.execute(
+                entries.update()
+                .where(entries.c.device_id == device, entries.c.seq == seq)
+                .values(received_at=wall_clock_ms() - int(days_ago * day))
+            )
+
+    relay.prune(engine, keep=0)  # what other tests of this module sent is behind the cut
+    old_cursor = send(1, "received last month", 30)
+    arrived(1, 30)
+    send(2, "received last week", 7)
+    arrived(2, 7)
+    recent_cursor = send(3, "received yesterday", 1)
+    arrived(3, 1)
+    # A laptop back from ten days offline sends what it typed then: it arrives today.
+    send(4, "typed ten days ago", 10)
+    send(5, "today", 0)
     assert relay.prune_older_than(engine, 3) == 2
 
     def after(cursor: int) -> httpx.Response:
@@ -116,11 +131,13 @@ def test_pruning_by_age_forgets_old_overwritten_entries_and_keeps_recent_cursors
             f"{server.url}/v1/entries", params={"after": cursor}, headers=bearer(token)
         )
 
-    assert after(old_cursor - 1).status_code == 410  # that book starts from a snapshot
-    assert [json.loads(e["value"]) for e in after(recent_cursor).json()["entries"]] == ["today"]
+    assert after(old_cursor).status_code == 410  # that book starts from a snapshot
+    # A book that synced yesterday goes on, and gets the offline laptop's work.
+    following = [json.loads(e["value"]) for e in after(recent_cursor).json()["entries"]]
+    assert following == ["typed ten days ago", "today"]
     snapshot = httpx.get(f"{server.url}/v1/snapshot", headers=bearer(token)).json()
     notes = [f for f in snapshot["fields"] if f["row_id"] == account]
-    assert [(json.loads(f["value"]), f["writes"]) for f in notes] == [("today", 2)]
+    assert [(json.loads(f["value"]), f["writes"]) for f in notes] == [("today", 3)]
 
 
 def test_changes_refused_in_the_sync_that_rebuilds_the_book_are_said_with_where_they_are(
