@@ -185,7 +185,9 @@ def record_applied(session: Session, entries: Iterable[WireEntry], *, keep: bool
     in sequence without gaps (sorted here, so a batch may mix devices): a gap raises
     ``EntriesOutOfOrderError``, since the missing entries would otherwise be skipped for good.
     ``keep`` stores the entries in the log too, under their own device, for a book
-    that passes them on; by default they stay in their device's own log. The book's
+    that passes them on; by default they stay in their device's own log. (A refused
+    change's place holder moves the watermark but is never stored: only the sync server
+    makes them, and a book that passes entries on must not take them from one.) The book's
     clock is moved past them, so the next local edit is later than all of them.
 
     A first sync brings a team's whole book at once, so the clocks of the batch's
