@@ -445,16 +445,18 @@ def _run_sync(args: argparse.Namespace) -> int:
                 sent=report.sent, received=report.received, conflicts=report.conflicts
             )
         )
-        if report.refused:
+        if report.refused_pending:
+            # Until they are dismissed: a script learns of them even if a sync that
+            # kept them failed later on.
             return _fail(
                 ngettext(
                     "The server refused {count} change: {reason} "
                     "`kamdesk refused --book {book}` lists it.",
                     "The server refused {count} changes: {reason} "
                     "`kamdesk refused --book {book}` lists them.",
-                    report.refused,
+                    report.refused_pending,
                 ).format(
-                    count=report.refused,
+                    count=report.refused_pending,
                     reason=report.refused_reason,
                     book=report.refused_book or args.book,
                 )

@@ -132,3 +132,5 @@ class SyncRefusal(SQLModel, table=True):
     value: str
     reason: str
     refused_at: dt.datetime
+    #: When the user dismissed it (kept, so the server naming it again adds nothing).
+    dismissed_at: dt.datetime | None = None

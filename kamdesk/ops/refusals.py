@@ -128,11 +128,23 @@ def keep_refused(book: Book, sent: Sequence[WireEntry], refused: Iterable[int], 
 
 
 def refused_count(book: Book) -> int:
-    """How many refusals the book keeps, asked without loading the ORM."""
+    """How many refusals the book shows (not dismissed), asked without loading the ORM."""
     try:
-        return int(book.db.execute("SELECT COUNT(*) FROM sync_refusal").fetchone()[0])
+        return int(
+            book.db.execute(
+                "SELECT COUNT(*) FROM sync_refusal WHERE dismissed_at IS NULL"
+            ).fetchone()[0]
+        )
     except sqlite3.OperationalError:  # a book from before this table, opened read-only
         return 0
+
+
+def latest_reason(book: Book) -> str:
+    """Why the newest refusal shown was refused, in the current language ('' for none)."""
+    row = book.db.execute(
+        "SELECT reason FROM sync_refusal WHERE dismissed_at IS NULL ORDER BY seq DESC LIMIT 1"
+    ).fetchone()
+    return refusal_reason(str(row[0])) if row else ""
 
 
 def _stored_at(value: object) -> dt.datetime:
@@ -149,7 +161,9 @@ def refused_changes(book: Book, account_id: str | None = None) -> list[RefusedCh
         return []
     from kamdesk.models import Account
 
-    stored = book.db.execute(f"SELECT {_COLUMNS} FROM sync_refusal ORDER BY seq").fetchall()
+    stored = book.db.execute(
+        f"SELECT {_COLUMNS} FROM sync_refusal WHERE dismissed_at IS NULL ORDER BY seq"
+    ).fetchall()
     changes: list[RefusedChange] = []
     with book.read() as session:
         held: list[Any] = []
@@ -185,15 +199,24 @@ def refusals_by_account(book: Book) -> dict[str, int]:
 
 
 def dismiss_refused(book: Book, seqs: Iterable[int]) -> int:
-    """Drop the notices of the refusals numbered ``seqs`` (the values stay); how many went."""
+    """Drop the notices of the refusals numbered ``seqs`` (the values stay); how many went.
+
+    Each is kept, marked dismissed: the server may name it again (a device asking which
+    of its changes were refused), and that must not bring it back.
+    """
     numbers = sorted(set(seqs))
     if not numbers:
         return 0
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(sep=" ")
     with book.write(log_changes=False) as session:
         gone = 0
         for number in numbers:
             result = session.execute(
-                text("DELETE FROM sync_refusal WHERE seq = :seq"), {"seq": number}
+                text(
+                    "UPDATE sync_refusal SET dismissed_at = :now "
+                    "WHERE seq = :seq AND dismissed_at IS NULL"
+                ),
+                {"seq": number, "now": now},
             )
             gone += int(getattr(result, "rowcount", 0) or 0)
     return gone

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from kamdesk.errors import KamdeskError, SecretStoreUnavailableError
 from kamdesk.i18n import _
 from kamdesk.ops.conflicts import open_conflicts
-from kamdesk.ops.refusals import keep_refused
+from kamdesk.ops.refusals import keep_refused, latest_reason, refused_count
 from kamdesk.ops.sync import (
     SyncProgress,
     SyncReport,
@@ -190,8 +190,9 @@ def sync_with_server(
         try:
             page = server.download(cursor, book.device_id)
         except ServerCursorGoneError as gone:
+            # Every refusal the book shows stays in it, the file kept beside the new one.
             gone.sent = report.sent
-            gone.refused, gone.refused_reason = report.refused, report.refused_reason
+            gone.refused, gone.refused_reason = refused_count(book), latest_reason(book)
             raise
         total = len(page.entries)
         tell(merging, 0, total)
@@ -220,6 +221,9 @@ def sync_with_server(
             break
     report.warnings.extend(clock_warnings(future))
     report.conflicts = len(open_conflicts(book))
+    report.refused_pending = refused_count(book)
+    if report.refused_pending and not report.refused_reason:
+        report.refused_reason = latest_reason(book)
     return report
 
 
@@ -294,7 +298,7 @@ def sync_book_with_server(
         report.sent += sent
         if refused:
             # They are in the old book, values and all: the new one is the team's copy.
-            report.refused += refused
+            report.refused_pending += refused
             report.refused_reason = reason
             report.refused_book = kept
         report.warnings.append(

@@ -71,6 +71,9 @@ class SyncReport:
     refused_reason: str = ""
     #: Where they are listed, when not in the book synced (it was made anew meanwhile).
     refused_book: Path | None = None
+    #: Refused changes the book shows after the sync, this sync's and earlier ones not
+    #: dismissed yet (``kamdesk sync`` fails while there are any).
+    refused_pending: int = 0
     problems: list[SyncProblem] = field(default_factory=list)
     #: Sentences for the user that need no action now (a device's clock far ahead).
     warnings: list[str] = field(default_factory=list)

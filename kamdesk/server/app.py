@@ -147,6 +147,8 @@ class DeviceOut(BaseModel):
     device_id: str
     last_seq: int
     refused: list[RefusedOut] = Field(default_factory=list)
+    #: The list is cut short: ask again with ``refused_after`` its last number.
+    more_refused: bool = False
 
 
 class FieldOut(BaseModel):
@@ -355,6 +357,7 @@ def create_app(engine: Engine, *, body_limit: int = DEFAULT_BODY_LIMIT) -> FastA
             device_id=device_id,
             last_seq=state.last_seq,
             refused=[RefusedOut(seq=seq, code=code) for seq, code in state.refused],
+            more_refused=state.more,
         )
 
     @api.post("/v1/entries", response_model=UploadOut, responses=_refusals(403, 409))

@@ -60,7 +60,8 @@ entries = sa.Table(
     sa.Column("account_id", sa.String(64), nullable=True),
     #: True for the copies a handover makes for the account's new team.
     sa.Column("handover", sa.Boolean, nullable=False),
-    #: When the server received it (ms since the epoch, its own clock); None before s0002.
+    #: When the server received it (ms since the epoch, its own clock; for entries from
+    #: before s0002, when the server was upgraded).
     sa.Column("received_at", sa.BigInteger, nullable=True),
     sa.UniqueConstraint("device_id", "seq", name="uq_server_entry_device_seq"),
     sa.Index("ix_server_entry_team_seq", "team", "server_seq"),

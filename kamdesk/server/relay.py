@@ -278,10 +278,14 @@ MOST_REFUSALS = 10_000
 
 @dataclass(frozen=True)
 class DeviceState:
-    """How far the server has a device's entries, and which of them it refused (and why)."""
+    """How far the server has a device's entries, and which of them it refused (and why).
+
+    ``more``: the list stopped at MOST_REFUSALS; ask again after its last number.
+    """
 
     last_seq: int
     refused: list[tuple[int, str]] = field(default_factory=list)
+    more: bool = False
 
 
 def device_state(
@@ -312,7 +316,7 @@ def device_state(
             ):
                 code = _reference(str(value))
                 refused.append((int(seq), code or NOT_YOUR_TEAMS))
-    return DeviceState(int(row.last_seq), refused)
+    return DeviceState(int(row.last_seq), refused, more=len(refused) == MOST_REFUSALS)
 
 
 def upload(engine: Engine, user: User, device_id: str, batch: Sequence[WireEntry]) -> UploadResult:
@@ -952,8 +956,12 @@ def _prune_up_to(db: Connection, bound: int) -> int:
     )
     gone = db.execute(
         # A handover's copies stay: the snapshot's watermark of their device is theirs.
+        # So do the place holders: a device asks for its refusals by them.
         entries.delete().where(
-            entries.c.server_seq <= bound, entries.c.handover.is_(False), superseded
+            entries.c.server_seq <= bound,
+            entries.c.handover.is_(False),
+            entries.c.table_name != REFUSED,
+            superseded,
         )
     ).rowcount
     db.execute(counters.update().where(counters.c.name == PRUNED_COUNTER).values(value=bound))

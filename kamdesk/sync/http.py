@@ -227,9 +227,13 @@ class ServerSync:
         with its reason's code.
         """
         params = {} if refused_after is None else {"refused_after": refused_after}
-        found = self._request("GET", f"/v1/devices/{device_id}", params=params)
-        refused = [(int(r["seq"]), str(r["code"])) for r in found.get("refused") or ()]
-        return int(found["last_seq"]), refused
+        refused: list[tuple[int, str]] = []
+        while True:
+            found = self._request("GET", f"/v1/devices/{device_id}", params=params)
+            refused += [(int(r["seq"]), str(r["code"])) for r in found.get("refused") or ()]
+            if not found.get("more_refused") or not refused:
+                return int(found["last_seq"]), refused
+            params = {"refused_after": refused[-1][0]}  # the server's list is cut short
 
     def upload(
         self,

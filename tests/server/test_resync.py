@@ -156,7 +156,25 @@ def test_changes_refused_in_the_sync_that_rebuilds_the_book_are_said_with_where_
     relay.prune(engine, keep=0)  # and the server forgot what came before
 
     report = sync_book_with_server(path, server.url, token=token)
-    assert report.refused == 1 and report.refused_book is not None
+    assert report.refused_pending == 1 and report.refused_book is not None
     assert ".before-resync-" in report.refused_book.name
     with Book.open(report.refused_book) as old:
         assert [(c.column, c.value) for c in refused_changes(old)] == [("notes", "typed offline")]
+
+
+def test_pruning_keeps_the_place_holders_a_device_asks_its_refusals_by(
+    server: RunningServer, east: Team, engine: Engine
+) -> None:
+    admin, device, later = east.user("admin"), str(uuid.uuid4()), str(uuid.uuid4())
+    entry = {"seq": 1, "hlc": 1, "table": "account", "row_id": str(uuid.uuid4()),
+             "column": "notes", "value": json.dumps("typed by an admin")}  # fmt: skip
+    for sender in (device, later):  # the later place holder has the same row and column
+        body = {"device_id": sender, "entries": [entry]}
+        sent = httpx.post(f"{server.url}/v1/entries", json=body, headers=bearer(admin))
+        assert sent.json()["refused"] == [1]
+    for _ in range(2):
+        relay.prune(engine, keep=0)
+        asked = httpx.get(
+            f"{server.url}/v1/devices/{device}", params={"refused_after": 0}, headers=bearer(admin)
+        ).json()
+        assert asked["refused"] == [{"seq": 1, "code": "administrator"}]

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from kamdesk.i18n import set_language
 from kamdesk.ops.accounts import create_account, update_account
@@ -189,7 +190,15 @@ def test_a_refusal_whose_answer_was_lost_is_learnt_on_the_next_sync(
         assert (report.sent, report.refused) == (0, 1)
         assert [(c.column, c.value) for c in refused_changes(alice)] == [("notes", "typed offline")]
         with ServerSync(server.url, token) as transport:
-            assert sync_with_server(alice, transport).refused == 0  # said once
+            again = sync_with_server(alice, transport)
+        assert (again.refused, again.refused_pending) == (0, 1)  # new once, shown until dismissed
+        # Dismissed, it stays dismissed, even when the server names it again.
+        dismiss_refused(alice, [c.seq for c in refused_changes(alice)])
+        with alice.write(log_changes=False) as session:  # as if it had never asked
+            session.execute(text("DELETE FROM book_meta WHERE key = 'server_refusals_checked'"))
+        with ServerSync(server.url, token) as transport:
+            after = sync_with_server(alice, transport)
+        assert (after.refused, after.refused_pending, refused_changes(alice)) == (0, 0, [])
 
 
 def test_kamdesk_sync_says_refused_changes_and_kamdesk_refused_lists_them(
@@ -211,6 +220,9 @@ def test_kamdesk_sync_says_refused_changes_and_kamdesk_refused_lists_them(
     assert synced.stdout.startswith("sent 0, received ")
     assert synced.stderr.count("\n") == 1
     assert "refused 2 changes" in synced.stderr and "kamdesk refused --book" in synced.stderr
+    # Until they are dismissed, every sync says so.
+    still = kamdesk("sync", "--book", str(path), "--server", server.url)
+    assert still.returncode == 1 and "refused 2 changes" in still.stderr
     listed = kamdesk("refused", "--book", str(path), "--json")
     assert listed.returncode == 0
     refusals = json.loads(listed.stdout)

@@ -6,9 +6,11 @@ Revises: s0001
 Adds ``server_entry.received_at`` (milliseconds since the epoch, by the server's clock),
 so ``prune --older-than DAYS`` cuts by when entries arrived, not by their writers' clocks:
 work typed offline ten days ago and sent today is today's to a book that synced
-yesterday. Entries from before it have none, and count as older than any cut.
+yesterday. The entries already there are stamped with the upgrade's time: their age is
+counted from it, so the first prune after the upgrade sends no recent book to a resync.
 """
 
+import time
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -22,6 +24,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("server_entry", sa.Column("received_at", sa.BigInteger, nullable=True))
+    op.execute(
+        sa.text("UPDATE server_entry SET received_at = :now").bindparams(
+            now=int(time.time() * 1000)
+        )
+    )
 
 
 def downgrade() -> None:

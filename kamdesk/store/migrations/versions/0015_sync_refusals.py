@@ -6,7 +6,8 @@ Revises: 0014
 Adds ``sync_refusal``: each change of this book the sync server refused (it was to an
 account handed to another team while the book was offline), copied as it was sent, with
 the server's reason and when. The change stays in the book; this is what lets the app
-say it never reached the team, until the user dismisses it. Starts empty.
+say it never reached the team, until the user dismisses it (a dismissed one is kept,
+marked, so the server naming it again does not bring it back). Starts empty.
 """
 
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ def upgrade() -> None:
         sa.Column("value", sa.String(), nullable=False),
         sa.Column("reason", sa.String(), nullable=False),
         sa.Column("refused_at", sa.DateTime(), nullable=False),
+        sa.Column("dismissed_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("seq"),
     )
 
