@@ -178,3 +178,42 @@ def test_pruning_keeps_the_place_holders_a_device_asks_its_refusals_by(
             f"{server.url}/v1/devices/{device}", params={"refused_after": 0}, headers=bearer(admin)
         ).json()
         assert asked["refused"] == [{"seq": 1, "code": "administrator"}]
+
+
+def test_upgrading_a_server_stamps_its_entries_so_the_first_age_prune_keeps_them(
+    tmp_path: Path,
+) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+    from alembic.config import Config
+
+    from kamdesk.server import db as server_db
+
+    url = f"sqlite:///{tmp_path / 'old-server.sqlite'}"
+    engine = server_db.make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(Path(server_db.__file__).parent / "migrations"))
+    with engine.begin() as connection:  # a server database as the first release left it
+        config.attributes["connection"] = connection
+        command.upgrade(config, "s0001")
+        connection.execute(sa.text(
+            "INSERT INTO server_entry (server_seq, device_id, seq, hlc, table_name, row_id, "
+            "column_name, value, team, handover) VALUES (1, 'd', 1, 1, 'account', 'a', "
+            "'name', '\"x\"', 't', false)"
+        ))  # fmt: skip
+        connection.execute(sa.text("UPDATE server_counter SET value = 1 WHERE name = 'entries'"))
+    engine.dispose()
+    upgraded = server_db.open_database(url)
+    try:
+        with upgraded.connect() as connection:
+            stamped = connection.execute(sa.text("SELECT received_at FROM server_entry")).scalar()
+        assert stamped is not None
+        # Stamped with the upgrade's time: a book that synced yesterday is not sent back.
+        relay.prune_older_than(upgraded, 1)
+        with upgraded.connect() as connection:
+            pruned = connection.execute(
+                sa.text("SELECT value FROM server_counter WHERE name = 'pruned'")
+            ).scalar()
+        assert pruned == 0
+    finally:
+        upgraded.dispose()

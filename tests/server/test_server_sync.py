@@ -346,3 +346,24 @@ def test_a_handed_over_account_moves_to_the_new_team_with_its_people_and_owner(
         assert admin.db.execute("SELECT COUNT(*) FROM account WHERE id = ?", (kept,)).fetchone()[0]
         # (The admin also sees the other tests' teams, and their conflicts.)
         assert [c.column for c in open_conflicts(admin) if c.row_id == account] == []
+
+
+def test_a_long_list_of_refusals_is_read_page_after_page() -> None:
+    import httpx
+
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        after = int(request.url.params["refused_after"])
+        asked.append(str(after))
+        page = [n for n in range(after + 1, 8) if n % 2][:2]  # the server cuts at 2 here
+        return httpx.Response(200, json={
+            "device_id": "d", "last_seq": 9, "more_refused": len(page) == 2,
+            "refused": [{"seq": n, "code": "not_your_team"} for n in page],
+        })  # fmt: skip
+
+    with ServerSync("http://sync.test", "kd_x", transport=httpx.MockTransport(answer)) as server:
+        last, refused = server.device_state("d", refused_after=0)
+    assert last == 9
+    assert [seq for seq, _code in refused] == [1, 3, 5, 7]
+    assert asked == ["0", "3", "7"]
