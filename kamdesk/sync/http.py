@@ -214,10 +214,6 @@ class ServerSync:
         found: dict[str, str] = self._request("GET", "/v1/me")
         return found
 
-    def last_seq(self, device_id: str) -> int:
-        """The last of this device's entries the server has."""
-        return self.device_state(device_id)[0]
-
     def device_state(
         self, device_id: str, refused_after: int | None = None
     ) -> tuple[int, list[tuple[int, str]]]:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kamdesk.i18n import N_, _, ngettext
+from kamdesk.i18n import N_, _
 from kamdesk.ops.refusals import RefusedChange, dismiss_refused, refused_changes
 from kamdesk.ui.conflicts_view import shown_value
 from kamdesk.ui.context import AppContext
@@ -37,11 +37,6 @@ from kamdesk.ui.formatting import date_time_text
 _COLUMNS = (N_("Account"), N_("Record"), N_("Field"), N_("Your value"), N_("Changed at"))
 #: The role of an item holding its RefusedChange.
 CHANGE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def refused_count_text(count: int) -> str:
-    """'2 changes refused', for the status bar and the account page."""
-    return ngettext("{count} change refused", "{count} changes refused", count).format(count=count)
 
 
 class RefusedWindow(QDialog):

@@ -27,7 +27,6 @@ from kamdesk.i18n import _, ngettext
 from kamdesk.settings import SYNC_EVERY_MINUTES, SYNC_ON_CHANGE, sync_folder_of, sync_server_of
 from kamdesk.ui.context import AppContext
 from kamdesk.ui.formatting import date_time_text, time_text
-from kamdesk.ui.refused_view import refused_count_text
 
 if TYPE_CHECKING:
     from kamdesk.ops.sync import SyncReport
@@ -377,6 +376,11 @@ class SyncController(QObject):
         if self.last_synced is None:
             return _("Not synced yet")
         return _("Synced {time}").format(time=_moment_text(self.last_synced))
+
+
+def refused_count_text(count: int) -> str:
+    """'2 changes refused', for the status bar's link."""
+    return ngettext("{count} change refused", "{count} changes refused", count).format(count=count)
 
 
 def _moment_text(moment: dt.datetime) -> str:

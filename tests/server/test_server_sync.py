@@ -180,7 +180,7 @@ def test_a_refusal_whose_answer_was_lost_is_learnt_on_the_next_sync(
         update_account(alice, account, {"notes": "typed offline"})
         # The upload reaches the server, but its answer never comes back.
         with ServerSync(server.url, token) as transport:
-            unsent = own_entries_after(alice, transport.last_seq(alice.device_id))
+            unsent = own_entries_after(alice, transport.device_state(alice.device_id)[0])
         body = {"device_id": alice.device_id, "entries": [_entry_json(e) for e in unsent]}
         answer = httpx.post(f"{server.url}/v1/entries", json=body, headers=bearer(token))
         assert answer.json()["refused"] == [unsent[0].seq]
