@@ -58,6 +58,7 @@ from kamdesk.sync.entries import (
     NOT_YOUR_TEAMS,
     REFUSED,
     WireEntry,
+    is_refused,
     refused_place,
 )
 
@@ -377,7 +378,7 @@ class _Uploads:
         if owner != user.id:
             raise RefusedError(_("This device is registered to another user of the server."))
         fresh, duplicates = _new_in_sequence(batch, last_seq)
-        if any(entry.table == REFUSED for entry in fresh):
+        if any(is_refused(entry) for entry in fresh):
             raise RelayError(
                 _("No change may be sent under the name {name}: the server keeps it.").format(
                     name=REFUSED
